@@ -1,0 +1,79 @@
+"""The Python API: validate an article before writing it, fix text in memory, lint paths.
+
+    >>> import mdlint_news
+    >>> problems = mdlint_news.lint_text(text, path="2025-12-01-my-slug.md")
+    >>> result = mdlint_news.fix_text(text)
+    >>> result.text, [d.name for d in result.remaining]
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Union
+
+import yaml
+
+from . import runner
+from .config import ConfigResolver, Settings, read_config
+from .decoding import detect_newline
+from .diagnostics import Diagnostic
+from .discovery import discover
+from .fixes import FixResult
+from .fixes import fix_text as _fix_loop
+
+if TYPE_CHECKING:  # pragma: no cover
+    import frontmatter
+
+Article = Union[str, "frontmatter.Post"]
+Config = Union[Settings, str, Path, None]
+
+
+def _settings(config: Config) -> Settings:
+    if isinstance(config, Settings):
+        return config
+    if config is None:
+        return Settings()
+    return read_config(Path(config))
+
+
+def article_text(article: Article) -> str:
+    """The text of an article given as a string or a ``frontmatter.Post``. A Post is written the
+    way the generator writes articles (PyYAML, keys sorted, unicode kept)."""
+    if isinstance(article, str):
+        return article
+    metadata = yaml.dump(dict(article.metadata), Dumper=yaml.SafeDumper, default_flow_style=False,
+                         allow_unicode=True, sort_keys=True)
+    return f"---\n{metadata}---\n\n{article.content.rstrip()}\n"
+
+
+def lint_text(article: Article, path: str | None = None, config: Config = None,
+              now: datetime | None = None) -> list[Diagnostic]:
+    """Lint one article (text or ``frontmatter.Post``); ``path`` enables the file-name rule.
+    ``config`` is a :class:`Settings`, a path to a config file, or None for the defaults."""
+    return runner.lint_text(article_text(article), path or "", _settings(config), now)
+
+
+def fix_text(article: Article, path: str | None = None, config: Config = None,
+             unsafe: bool = False, now: datetime | None = None) -> FixResult:
+    """Apply fixes in memory, to a fixed point. ``result.text`` is the fixed text (the original
+    when a safety check refused the fixes: ``result.error`` says why)."""
+    text = article_text(article)
+    settings = _settings(config)
+
+    def lint(t: str) -> list[Diagnostic]:
+        return runner.lint_text(t, path or "", settings, now)
+
+    return _fix_loop(text, lint, unsafe, detect_newline(text))
+
+
+def lint_paths(paths: Iterable[str | Path], config: Config = None) -> list[Diagnostic]:
+    """Lint files and folders as the command line does (configuration discovered per file
+    unless ``config`` is given). Never raises for a bad file: it becomes a diagnostic."""
+    explicit = None if config is None or isinstance(config, Settings) else Path(config)
+    resolver = ConfigResolver(explicit)
+    out: list[Diagnostic] = []
+    for p in discover([str(p) for p in paths], resolver):
+        settings = config if isinstance(config, Settings) else resolver.for_path(p)
+        out.extend(runner.process_file(p, settings, str(p)).diagnostics)
+    return out

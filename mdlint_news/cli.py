@@ -1,0 +1,202 @@
+"""Command line: argument parsing, exit codes, and the only place that prints."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .config import ConfigError, ConfigResolver
+from .diagnostics import Applicability, Severity
+from .discovery import discover
+from .reporters import FORMATS, get_reporter
+from .rules import RULES, lookup, matching
+from .runner import FileResult, fails, process_file
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+
+EPILOG = """\
+examples:
+  news-lint content/                     lint every *.md under content/
+  news-lint --diff content/              show what --fix would change, write nothing
+  news-lint --fix content/               apply safe fixes in place
+  news-lint --select NL3,slug-mismatch content/
+  news-lint --output-format json content/ > report.json
+  news-lint rules                        list every rule
+  news-lint rule date-mismatch           show a rule's documentation
+  news-lint schema tech_news_article     print the front-matter JSON Schema
+
+exit codes: 0 no problems, 1 problems found (or --diff has changes), 2 usage,
+configuration or internal error.
+"""
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _selectors(value: str) -> list[str]:
+    items = _csv(value)
+    for item in items:
+        if not matching(item):
+            raise argparse.ArgumentTypeError(f"{item!r} matches no rule code, prefix or name "
+                                             "(see `news-lint rules`)")
+    return items
+
+
+def check_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="news-lint", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
+        description="Lint Markdown news articles with YAML front matter; fix what can be fixed.",
+        usage="news-lint [options] [PATH ...]\n       news-lint {rules,rule NAME,schema LAYOUT}")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    g = p.add_argument_group("fixing")
+    g.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    g.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
+    g.add_argument("--diff", action="store_true", help="print the diff --fix would make; write nothing")
+    g = p.add_argument_group("rules")
+    g.add_argument("--select", type=_selectors, metavar="RULES",
+                   help="only these rules: codes, prefixes (NL3) or names, comma-separated")
+    g.add_argument("--extend-select", type=_selectors, default=[], metavar="RULES")
+    g.add_argument("--ignore", type=_selectors, default=[], metavar="RULES")
+    g.add_argument("--config", type=Path, metavar="FILE",
+                   help="use this .news-lint.toml or pyproject.toml instead of discovery")
+    g = p.add_argument_group("output")
+    g.add_argument("--output-format", choices=FORMATS, default="concise")
+    g.add_argument("--output-file", type=Path, metavar="FILE")
+    g.add_argument("-q", "--quiet", action="store_true", help="no summary")
+    g.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems remain")
+    g.add_argument("--fail-on", choices=[s.value for s in Severity], default="warning",
+                   help="lowest severity that makes the exit code 1 (default: warning)")
+    p.add_argument("--version", action="version", version=f"news-lint {__version__}")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in ("rules", "rule", "schema"):
+            return _subcommand(argv)
+        return _check(check_parser().parse_args(argv))
+    except ConfigError as exc:
+        print(f"news-lint: configuration error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("news-lint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return EXIT_OK
+
+
+def _subcommand(argv: list[str]) -> int:
+    cmd, rest = argv[0], argv[1:]
+    if cmd == "rules":
+        width = max(len(r.name) for r in RULES)
+        for r in RULES:
+            fix = {Applicability.SAFE: "[*]", Applicability.UNSAFE: "[-]"}.get(r.fix, "   ")
+            print(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {fix}  {r.summary}")
+        print("\n[*] safe fix (applied by --fix)   [-] unsafe fix (needs --unsafe-fixes)")
+        return EXIT_OK
+    if cmd == "rule":
+        if len(rest) != 1:
+            print("usage: news-lint rule NAME-OR-CODE", file=sys.stderr)
+            return EXIT_ERROR
+        r = lookup(rest[0])
+        if r is None:
+            print(f"news-lint: no rule {rest[0]!r} (see `news-lint rules`)", file=sys.stderr)
+            return EXIT_ERROR
+        fix = f", {r.fix.value} fix" if r.fix else ""
+        print(f"{r.code} {r.name} ({r.severity.value}{fix})\n\n{r.doc}")
+        return EXIT_OK
+    from .schema import MODELS, json_schema
+
+    if len(rest) != 1 or rest[0] not in MODELS:
+        print(f"usage: news-lint schema {{{','.join(MODELS)}}}", file=sys.stderr)
+        return EXIT_ERROR
+    print(json.dumps(json_schema(rest[0]), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    cli = {"select": args.select, "ignore": args.ignore, "extend_select": args.extend_select}
+    resolver = ConfigResolver(args.config, cli)
+    missing: list[str] = []
+    files = list(discover(args.paths or ["."], resolver, lambda p, why: missing.append(f"{p}: {why}")))
+    for m in missing:
+        print(f"news-lint: {m}", file=sys.stderr)
+    if missing and not files:
+        return EXIT_ERROR
+    results: list[FileResult] = []
+    for path in files:
+        settings = resolver.for_path(path)
+        results.append(process_file(path, settings, str(path), fix=args.fix, diff=args.diff,
+                                    unsafe=args.unsafe_fixes))
+
+    out = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
+    try:
+        if args.diff:
+            for r in results:
+                if r.diff:
+                    out.write(r.diff)
+        diagnostics = sorted((d for r in results for d in r.diagnostics),
+                             key=lambda d: (d.path, d.line, d.column, d.code))
+        if not args.diff:
+            get_reporter(args.output_format)(out).report(diagnostics, {})
+        if not args.quiet:
+            summary = _summary(args, results, diagnostics, len(files))
+            stream = sys.stderr if (args.diff or args.output_format != "concise" or
+                                    args.output_file) else out
+            print(summary, file=stream)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+    if any(d.name == "internal-error" for d in diagnostics):
+        return EXIT_ERROR
+    if missing:
+        return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_OK
+    if args.diff:
+        return EXIT_PROBLEMS if any(r.changed for r in results) else EXIT_OK
+    return EXIT_PROBLEMS if fails(diagnostics, Severity(args.fail_on)) else EXIT_OK
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _summary(args, results: list[FileResult], diagnostics, n_files: int) -> str:
+    lines = []
+    if args.fix or args.diff:
+        n_fixed = sum(len(r.fixed) for r in results)
+        n_changed = sum(1 for r in results if r.changed)
+        verb = "Fixed" if args.fix else "Would fix"
+        lines.append(f"{verb} {_plural(n_fixed, 'problem')} in {_plural(n_changed, 'file')}.")
+    if args.diff:
+        return "\n".join(lines)
+    by_sev = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
+    with_problems = len({d.path for d in diagnostics})
+    if diagnostics:
+        parts = ", ".join(f"{_plural(n, s.value) if s.value != 'info' else f'{n} info'}"
+                          for s, n in by_sev.items() if n)
+        lines.append(f"Found {_plural(len(diagnostics), 'problem')} ({parts}) in "
+                     f"{with_problems} of {_plural(n_files, 'file')}.")
+    else:
+        lines.append(f"All checks passed ({_plural(n_files, 'file')}).")
+    safe = sum(1 for d in diagnostics if d.fix and d.fix.applicability is Applicability.SAFE)
+    unsafe = sum(1 for d in diagnostics if d.fix and d.fix.applicability is Applicability.UNSAFE)
+    if safe and not args.fix:
+        lines.append(f"[*] {safe} fixable with --fix (preview with --diff).")
+    if unsafe and not args.unsafe_fixes:
+        lines.append(f"[-] {unsafe} more fixable with --fix --unsafe-fixes.")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""Positions, edits, fixes and diagnostics: the vocabulary every rule and reporter shares.
+
+Offsets are character offsets into the decoded text of one file. Lines and columns are
+1-based and counted in characters, computed once per file by :class:`LineIndex`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Applicability(str, enum.Enum):
+    """How safe a fix is. Ordered: a level allows itself and every safer one."""
+
+    SAFE = "safe"  # applied by --fix
+    UNSAFE = "unsafe"  # applied by --fix --unsafe-fixes
+    DISPLAY_ONLY = "display-only"  # shown, never applied
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Applicability.SAFE: 0, Applicability.UNSAFE: 1, Applicability.DISPLAY_ONLY: 2}
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace ``text[start:end]`` by ``content``. Insertion: start == end. Deletion: content == ''."""
+
+    start: int
+    end: int
+    content: str = ""
+
+
+@dataclass(frozen=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    applicability: Applicability
+    message: str
+
+    @classmethod
+    def replace(cls, start: int, end: int, content: str, message: str,
+                applicability: Applicability = Applicability.SAFE) -> "Fix":
+        return cls((Edit(start, end, content),), applicability, message)
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return min(e.start for e in self.edits), max(e.end for e in self.edits)
+
+
+@dataclass
+class Diagnostic:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    start: int  # character offset
+    end: int
+    fix: Fix | None = None
+    path: str = ""
+    # filled in by the runner from the file's LineIndex
+    line: int = 0
+    column: int = 0
+    end_line: int = 0
+    end_column: int = 0
+    data: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def sort_key(self):
+        return (self.path, self.line, self.column, self.code, self.message)
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 1-based, in characters
+
+
+class LineIndex:
+    """Maps character offsets to 1-based (line, column) and back."""
+
+    def __init__(self, text: str):
+        self.text = text
+        starts = [0]
+        find = text.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        self.starts = starts
+
+    def position(self, offset: int) -> Position:
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return Position(line + 1, offset - self.starts[line] + 1)
+
+    def offset(self, line: int, column: int) -> int:
+        return self.starts[line - 1] + column - 1
+
+    def line_span(self, line: int) -> tuple[int, int]:
+        """Offsets of a 1-based line's content, without its line break."""
+        start = self.starts[line - 1]
+        end = self.starts[line] - 1 if line < len(self.starts) else len(self.text)
+        if end > start and self.text[end - 1] == "\r":
+            end -= 1
+        return start, end
+
+    def locate(self, diag: Diagnostic) -> Diagnostic:
+        s, e = self.position(diag.start), self.position(diag.end)
+        diag.line, diag.column, diag.end_line, diag.end_column = s.line, s.column, e.line, e.column
+        if diag.fix is not None:
+            diag.data["edits"] = [(self.position(x.start), self.position(x.end)) for x in diag.fix.edits]
+        return diag

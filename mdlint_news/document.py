@@ -1,0 +1,352 @@
+"""The document model: text -> front-matter block -> composed YAML with spans -> data -> body.
+
+Everything here is a pure function of the text. Problems found while parsing (broken YAML,
+duplicate keys, aliases, implicit types) are recorded as :class:`ParseIssue` and reported by
+the rules in ``rules/frontmatter.py``; nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from frontmatter import default_handlers
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LIBYAML = Loader is not yaml.SafeLoader
+
+STR_TAG = "tag:yaml.org,2002:str"
+_CORE_TAGS = {
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "binary")
+}
+MAX_DEPTH = 32
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: .*)?\r?$", re.MULTILINE)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*\r?$")
+_DELIM = re.compile(r"---[ \t]*(?:\r?\n|$)")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+
+
+class _TOMLHandler(default_handlers.BaseHandler):
+    """python-frontmatter only defines TOMLHandler when the toml package is installed; detection
+    needs nothing but its boundary."""
+
+    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+
+
+_FORMAT_HANDLERS = (
+    ("TOML", default_handlers.TOMLHandler or _TOMLHandler),
+    ("JSON", default_handlers.JSONHandler),
+)
+
+
+@dataclass(frozen=True)
+class ParseIssue:
+    rule: str  # rule name that reports it
+    start: int
+    end: int
+    message: str
+    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A mapping entry or sequence item in the front matter: where its key and value are."""
+
+    key: Span | None  # None for sequence items
+    value: Span
+    node: yaml.Node
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    start: int  # start of the line
+    end: int  # end of the line content
+    text_start: int
+    text_end: int
+
+
+@dataclass
+class Document:
+    text: str
+    path: str = ""
+    has_frontmatter: bool = False
+    fm_format: str | None = None  # "YAML", or the unsupported format found
+    open_span: Span | None = None  # the opening delimiter line
+    close_span: Span | None = None  # the closing delimiter line (None when unterminated)
+    yaml_start: int = 0
+    yaml_text: str = ""
+    root: yaml.Node | None = None
+    data: dict[str, Any] | None = None
+    entries: dict[tuple, Entry] = field(default_factory=dict)
+    body_start: int = 0
+    issues: list[ParseIssue] = field(default_factory=list)
+    _headings: list[Heading] | None = None
+
+    # -- queries used by rules -------------------------------------------------
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start:]
+
+    def entry(self, *path) -> Entry | None:
+        return self.entries.get(tuple(path))
+
+    def value_span(self, *path) -> Span:
+        """Span of the value at ``path``, falling back to the nearest existing parent key,
+        then to the closing delimiter (where a missing top-level key would be added)."""
+        path = tuple(path)
+        while path:
+            e = self.entries.get(path)
+            if e is not None:
+                return e.value
+            path = path[:-1]
+            e = self.entries.get(path)
+            if e is not None and e.key is not None:
+                return e.key
+        return self.anchor_span()
+
+    def key_span(self, *path) -> Span:
+        e = self.entries.get(tuple(path))
+        if e is not None and e.key is not None:
+            return e.key
+        return self.value_span(*path)
+
+    def anchor_span(self) -> Span:
+        if self.close_span is not None:
+            return self.close_span
+        if self.open_span is not None:
+            return self.open_span
+        return Span(0, 0)
+
+    def scalar_style(self, *path) -> str | None:
+        e = self.entries.get(tuple(path))
+        return getattr(e.node, "style", None) if e else None
+
+    @property
+    def headings(self) -> list[Heading]:
+        if self._headings is None:
+            self._headings = list(_scan_headings(self.text, self.body_start))
+        return self._headings
+
+
+def parse(text: str, path: str = "") -> Document:
+    doc = Document(text=text, path=path)
+    _split(doc)
+    if doc.has_frontmatter and doc.fm_format == "YAML":
+        _compose(doc)
+    return doc
+
+
+def _split(doc: Document) -> None:
+    text = doc.text
+    m = _DELIM.match(text)
+    if not m:
+        for name, handler in _FORMAT_HANDLERS:
+            if handler().detect(text) and text.lstrip()[:1] in "+{":
+                doc.fm_format = name
+                first = text.find("\n")
+                doc.open_span = Span(0, first if first != -1 else len(text))
+                doc.issues.append(ParseIssue(
+                    "frontmatter-format", 0, doc.open_span.end,
+                    f"{name} front matter is not supported; convert it to YAML between '---' lines"))
+                return
+        doc.issues.append(ParseIssue(
+            "frontmatter-missing", 0, min(len(text), max(text.find("\n"), 0)),
+            "no front matter: the file must start with a '---' line"))
+        return
+    doc.has_frontmatter = True
+    doc.fm_format = "YAML"
+    doc.open_span = Span(0, m.end() - (2 if m.group().endswith("\r\n") else 1 if m.group().endswith("\n") else 0))
+    doc.yaml_start = m.end()
+    close = _CLOSE.search(text, m.end())
+    if close is None:
+        doc.yaml_text = text[m.end():]
+        doc.body_start = len(text)
+        doc.issues.append(ParseIssue(
+            "yaml-syntax", 0, doc.open_span.end,
+            "front matter is not closed: add a '---' line after the last key"))
+        return
+    end = close.end()
+    doc.close_span = Span(close.start(), end - (1 if text[end - 1:end] == "\r" else 0))
+    doc.yaml_text = text[m.end():close.start()]
+    if end < len(text) and text[end] == "\n":
+        end += 1
+    doc.body_start = end
+
+
+def _compose(doc: Document) -> None:
+    src = doc.yaml_text
+    base = doc.yaml_start
+    conflict = _CONFLICT.search(src)
+    if conflict:
+        s = base + conflict.start()
+        doc.issues.append(ParseIssue(
+            "yaml-syntax", s, s + len(conflict.group().rstrip("\r")),
+            "git merge-conflict marker in front matter: resolve the conflict, keep one side",
+            {"conflict": True}))
+        return
+    if "&" in src or "*" in src:
+        if _find_aliases(doc):
+            return
+    try:
+        root = yaml.compose(src, Loader=Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        s = base + (mark.index if mark else 0)
+        problem = exc.problem or "invalid YAML"
+        ctx = f" ({exc.context})" if exc.context else ""
+        doc.issues.append(ParseIssue("yaml-syntax", s, s, f"YAML syntax error: {problem}{ctx}"))
+        return
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        doc.issues.append(ParseIssue("yaml-syntax", base, base, f"YAML error: {exc}"))
+        return
+    doc.root = root
+    if root is None:
+        doc.data = {}
+        return
+    if not isinstance(root, yaml.MappingNode):
+        doc.issues.append(ParseIssue(
+            "yaml-syntax", base + root.start_mark.index, base + root.end_mark.index,
+            "front matter must be a mapping of keys to values"))
+        return
+    builder = _Builder(doc)
+    try:
+        doc.data = builder.mapping(root, (), 0)
+    except _Abort:
+        doc.data = None
+
+
+def _find_aliases(doc: Document) -> bool:
+    """Anchors and aliases are refused outright (alias bombs); found from the event stream."""
+    found = False
+    try:
+        for ev in yaml.parse(doc.yaml_text, Loader=Loader):
+            if isinstance(ev, yaml.AliasEvent):
+                kind = f"alias '*{ev.anchor}'"
+            elif getattr(ev, "anchor", None):
+                kind = f"anchor '&{ev.anchor}'"
+            else:
+                continue
+            found = True
+            s = doc.yaml_start + ev.start_mark.index
+            end = s + len(ev.anchor) + 1 if not isinstance(ev, yaml.AliasEvent) else doc.yaml_start + ev.end_mark.index
+            doc.issues.append(ParseIssue(
+                "yaml-alias", s, max(end, s + 1),
+                f"YAML {kind}: anchors and aliases are not allowed in front matter; write the value out"))
+    except yaml.YAMLError:
+        return found  # the syntax error is reported by the composer
+    return found
+
+
+class _Abort(Exception):
+    pass
+
+
+class _Builder:
+    """Walks the composed tree into plain data, recording spans and what YAML would hide."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.base = doc.yaml_start
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def span(self, node: yaml.Node) -> Span:
+        s, e = node.start_mark.index, node.end_mark.index
+        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+            # block scalars end after their trailing line break; point at the content
+            raw = self.doc.yaml_text[s:e]
+            e = s + len(raw.rstrip("\r\n"))
+        return Span(self.base + s, self.base + e)
+
+    def issue(self, rule: str, node: yaml.Node, message: str, **data) -> None:
+        sp = self.span(node)
+        self.doc.issues.append(ParseIssue(rule, sp.start, sp.end, message, data))
+
+    def value(self, node: yaml.Node, path: tuple, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            self.issue("yaml-syntax", node, f"front matter is nested deeper than {MAX_DEPTH} levels")
+            raise _Abort
+        if node.tag not in _CORE_TAGS:
+            self.issue("yaml-syntax", node,
+                       f"unsupported YAML tag '{node.tag}': front matter holds plain values only")
+            raise _Abort
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            out = []
+            for i, item in enumerate(node.value):
+                self.doc.entries[path + (i,)] = Entry(None, self.span(item), item)
+                out.append(self.value(item, path + (i,), depth + 1))
+            return out
+        return self.scalar(node, path)
+
+    def scalar(self, node: yaml.ScalarNode, path: tuple) -> Any:
+        try:
+            value = self.constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            self.issue("yaml-syntax", node, f"cannot read value: {exc}")
+            raise _Abort from None
+        if not node.style and node.tag != STR_TAG and node.value != "" and path:
+            self.doc.issues.append(ParseIssue(
+                "yaml-implicit-type", *self._astuple(node), f"", {"path": path, "tag": node.tag,
+                                                                   "value": value, "raw": node.value}))
+        return value
+
+    def _astuple(self, node):
+        sp = self.span(node)
+        return sp.start, sp.end
+
+    def mapping(self, node: yaml.MappingNode, path: tuple, depth: int) -> dict:
+        out: dict = {}
+        for knode, vnode in node.value:
+            if not isinstance(knode, yaml.ScalarNode):
+                self.issue("yaml-syntax", knode, "mapping keys must be plain strings")
+                raise _Abort
+            key = knode.value
+            kpath = path + (key,)
+            if key in out:
+                first = self.doc.entries[kpath]
+                self.issue("duplicate-key", knode,
+                           f"duplicate key '{'.'.join(map(str, kpath))}' (first defined on the line "
+                           f"of offset {first.key.start}); YAML keeps only the last value",
+                           path=kpath, first=first.key)
+            self.doc.entries[kpath] = Entry(self.span(knode), self.span(vnode), vnode)
+            out[key] = self.value(vnode, kpath, depth + 1)
+        return out
+
+
+def _scan_headings(text: str, start: int):
+    pos = start
+    fence: str | None = None
+    n = len(text)
+    while pos < n:
+        nl = text.find("\n", pos)
+        end = n if nl == -1 else nl
+        line = text[pos:end]
+        fm = _FENCE.match(line)
+        if fence is not None:
+            if fm and fm.group(1)[0] == fence[0] and len(fm.group(1)) >= len(fence):
+                fence = None
+        elif fm:
+            fence = fm.group(1)
+        elif line.lstrip(" ").startswith("#"):
+            hm = _HEADING.match(line)
+            if hm:
+                content_end = end - (1 if line.endswith("\r") else 0)
+                if hm.group(2) is not None:
+                    ts, te = pos + hm.start(2), pos + hm.end(2)
+                else:
+                    ts = te = content_end
+                yield Heading(len(hm.group(1)), hm.group(2) or "", pos, content_end, ts, te)
+        pos = end + 1

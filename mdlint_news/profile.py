@@ -1,0 +1,122 @@
+"""Layout profiles: the site-specific settings of the contract, read from ``schemas/<layout>.yaml``."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+def schemas_dir() -> Path:
+    """``schemas/`` ships inside the wheel; in a source checkout it is the top-level folder."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "schemas", here.parent / "schemas"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("news-lint's schemas/ folder is missing from the installation")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class SlugSettings(_Model):
+    max_length: int = Field(50, alias="max-length", ge=1)
+    digit_prefix: str = Field("A-", alias="digit-prefix")
+    empty: str = "article"
+
+
+class AuthorSettings(_Model):
+    min_importance: int = Field(3, alias="min-importance")
+    since: date | None = None
+
+
+class CategorySettings(_Model):
+    max_length: int = Field(20, alias="max-length", ge=1)
+    fallback: str = "tech"
+    language: str = "cs"
+
+
+class ImportanceSettings(_Model):
+    min: int = 1
+    max: int = 5
+
+
+class ListSettings(_Model):
+    max_items: int = Field(5, alias="max-items", ge=0)
+    max_words: int = Field(6, alias="max-words", ge=1)
+    max_length: int = Field(60, alias="max-length", ge=1)
+
+
+class Profile(_Model):
+    layout: str = "tech_news_article"
+    legacy_layouts: tuple[str, ...] = Field(("tech_news",), alias="legacy-layouts")
+    timezone: str = "UTC"
+    date_format: str = Field("%Y-%m-%d %H:%M:%S", alias="date-format")
+    future_tolerance_hours: float = Field(24, alias="future-tolerance-hours", ge=0)
+    slug: SlugSettings = SlugSettings()
+    filename: str = "{date}-{slug}.md"
+    author: AuthorSettings = AuthorSettings()
+    category: CategorySettings = CategorySettings()
+    importance: ImportanceSettings = ImportanceSettings()
+    lists: dict[str, ListSettings] = {}
+    # sections, footer and content rules of the body (used by the body rules)
+    body: dict[str, Any] = {}
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as 'UTC' or 'Europe/Prague')")
+        return v
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+# Flat config keys that override profile settings: config key -> path in the profile.
+OVERRIDES = {
+    "timezone": ("timezone",),
+    "date-format": ("date-format",),
+    "future-tolerance-hours": ("future-tolerance-hours",),
+    "slug-max-length": ("slug", "max-length"),
+    "category-max-length": ("category", "max-length"),
+    "author-min-importance": ("author", "min-importance"),
+    "author-since": ("author", "since"),
+}
+
+
+def load_raw(name_or_path: str) -> dict:
+    path = Path(name_or_path)
+    if path.suffix not in (".yaml", ".yml"):
+        path = schemas_dir() / f"{name_or_path}.yaml"
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a profile must be a mapping")
+    return data
+
+
+@lru_cache(maxsize=32)
+def _build(name_or_path: str, overrides: tuple) -> Profile:
+    raw = load_raw(name_or_path)
+    for key, value in overrides:
+        target = raw
+        *parents, last = OVERRIDES[key]
+        for p in parents:
+            target = target.setdefault(p, {})
+        target[last] = value
+    return Profile.model_validate(raw)
+
+
+def load_profile(name_or_path: str = "tech_news_article", overrides: dict | None = None) -> Profile:
+    """Load a profile by layout name (from ``schemas/``) or by path, applying flat overrides."""
+    return _build(name_or_path, tuple(sorted((overrides or {}).items())))

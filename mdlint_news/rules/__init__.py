@@ -1,0 +1,37 @@
+"""The rule registry. Every rule lives in one of the family modules below; its docstring is its
+documentation (``news-lint rule NAME``) and the README's rule list is generated from it.
+
+| family | codes | module |
+|---|---|---|
+| file and run | NL0xx, NL9xx | ``meta.py`` |
+| front matter and YAML | NL1xx | ``frontmatter.py`` |
+| the Pydantic contract | NL2xx | ``contract.py`` |
+| dates | NL3xx | ``dates.py`` |
+| URLs | NL4xx | ``urls.py`` |
+| slug and file name | NL5xx | ``slug.py`` |
+| single fields | NL6xx | ``fields.py`` |
+"""
+
+from __future__ import annotations
+
+from . import contract, dates, fields, frontmatter, meta, slug, urls  # noqa: F401  (registration)
+from .base import RULES, Rule
+
+RULES.sort(key=lambda r: r.code)
+BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
+BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
+assert len(BY_CODE) == len(RULES) and len(BY_NAME) == len(RULES), "duplicate rule code or name"
+
+
+def lookup(name_or_code: str) -> Rule | None:
+    return BY_CODE.get(name_or_code.upper()) or BY_NAME.get(name_or_code.lower())
+
+
+def matching(selector: str) -> list[Rule]:
+    """Rules a selector names: a code, a code prefix (``NL3``), a name, or ``ALL``."""
+    s = selector.strip()
+    if s.upper() == "ALL":
+        return list(RULES)
+    if s.lower() in BY_NAME:
+        return [BY_NAME[s.lower()]]
+    return [r for r in RULES if r.code.startswith(s.upper())]

@@ -1,0 +1,103 @@
+"""What a rule is: a code, a kebab-case name, a severity, a docstring that is its documentation,
+and a generator ``check(ctx)`` that yields :class:`Problem` s. ``@rule`` registers it."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cached_property
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
+
+from ..diagnostics import Applicability, Fix, LineIndex, Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..document import Document
+    from ..profile import Profile
+    from ..schema import SchemaError
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+SAFE, UNSAFE, DISPLAY_ONLY = Applicability.SAFE, Applicability.UNSAFE, Applicability.DISPLAY_ONLY
+
+
+class Problem(NamedTuple):
+    start: int
+    end: int
+    message: str
+    fix: Fix | None = None
+    severity: Severity | None = None  # None: the rule's own severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    check: Callable[["Context"], Iterable[Problem]]
+    doc: str
+    fix: Applicability | None  # the best applicability its fixes can have; None: no fix
+    family: str
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0] if self.doc else ""
+
+
+RULES: list[Rule] = []
+
+
+def rule(code: str, name: str, severity: Severity, fix: Applicability | None = None):
+    def register(fn):
+        family = fn.__module__.rsplit(".", 1)[-1]
+        RULES.append(Rule(code, name, severity, fn, inspect.getdoc(fn) or "", fix, family))
+        return fn
+
+    return register
+
+
+@dataclass
+class Context:
+    """Everything a rule may look at for one file. Pure data: no I/O."""
+
+    doc: "Document"
+    profile: "Profile"
+    path: str = ""  # as given by the user; used by filename rules
+    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @property
+    def text(self) -> str:
+        return self.doc.text
+
+    @property
+    def data(self) -> dict | None:
+        return self.doc.data
+
+    @cached_property
+    def lines(self) -> LineIndex:
+        return LineIndex(self.doc.text)
+
+    def line_of(self, offset: int) -> int:
+        return self.lines.position(offset).line
+
+    @cached_property
+    def layout(self) -> str | None:
+        data = self.doc.data
+        value = data.get("layout") if isinstance(data, dict) else None
+        return value if isinstance(value, str) else None
+
+    @cached_property
+    def schema_errors(self) -> list["SchemaError"]:
+        from ..schema import validate
+
+        return validate(self)
+
+    def errors_for(self, rule_name: str) -> list["SchemaError"]:
+        return [e for e in self.schema_errors if e.rule == rule_name]
+
+    def issues(self, rule_name: str):
+        return [i for i in self.doc.issues if i.rule == rule_name]
+
+    @property
+    def modern(self) -> bool:
+        """The front matter parsed and follows the modern article layout."""
+        return self.doc.data is not None and self.layout == self.profile.layout

@@ -1,0 +1,133 @@
+"""Dates: `date` and `publishedAt` are well-formed, agree, and are not in the future (NL3xx)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from ..schema import parse_published
+from ..yamlemit import replace_value
+from .base import ERROR, SAFE, UNSAFE, WARNING, Context, Problem, rule
+
+
+def _expected_date(ctx: Context) -> str | None:
+    """``publishedAt`` written as `date` should be, or None when it cannot be derived."""
+    data = ctx.data or {}
+    published = data.get("publishedAt")
+    dt = parse_published(published) if isinstance(published, str) else None
+    if dt is None:
+        return None
+    return dt.astimezone(ctx.profile.tz).strftime(ctx.profile.date_format)
+
+
+def _lenient(value: str, ctx: Context) -> datetime | None:
+    """Read a `date` written in some other common form, as a time in the profile's zone."""
+    try:
+        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace(" +", "+"))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=ctx.profile.tz)
+    return dt
+
+
+@rule("NL301", "date-format", ERROR, fix=SAFE)
+def date_format(ctx: Context):
+    """`date` is not written in the profile's format (default `YYYY-MM-DD HH:MM:SS`).
+
+    **What it does.** Checks `date` against the profile's `date-format` (strftime syntax).
+
+    **Why.** Templates and feeds parse `date` with that exact format.
+
+    **Example.** `date: '2025-12-01T17:27:21Z'`, expected `date: '2025-12-01 17:27:21'`.
+
+    **Fix.** Rewrites `date` from `publishedAt`: safe when the old value denotes the same instant,
+    unsafe otherwise.
+
+    **Options.** `date-format`, `timezone` (profile).
+    """
+    expected = _expected_date(ctx)
+    for err in ctx.errors_for("date-format"):
+        fix = None
+        if expected is not None and err.loc == ("date",):
+            old = _lenient(str(err.input), ctx)
+            same = old is not None and old.strftime(ctx.profile.date_format) == expected
+            fix = replace_value(ctx.doc, ("date",), expected, f"write date as '{expected}'",
+                                SAFE if same else UNSAFE)
+        yield Problem(err.start, err.end, f"{err.message}", fix)
+
+
+@rule("NL302", "date-mismatch", ERROR, fix=SAFE)
+def date_mismatch(ctx: Context):
+    """`date` is not the same instant as `publishedAt`.
+
+    **What it does.** Converts `publishedAt` to the profile's time zone (default UTC) and
+    compares it with `date`.
+
+    **Why.** `date` orders the site and names the file; when it drifts (a few early files carry
+    the generation time instead) articles show up on the wrong day.
+
+    **Example.**
+    ```yaml
+    date: '2025-12-01 19:27:21'
+    publishedAt: '2025-12-01T17:27:21+00:00'
+    ```
+
+    **Fix (safe).** Rewrites the `date` value from `publishedAt`; nothing else changes.
+
+    **Options.** `timezone`, `date-format` (profile).
+    """
+    if not ctx.modern:
+        return
+    date = ctx.data.get("date")
+    expected = _expected_date(ctx)
+    if not isinstance(date, str) or expected is None or date == expected:
+        return
+    try:
+        datetime.strptime(date, ctx.profile.date_format)
+    except ValueError:
+        return  # date-format reports it
+    span = ctx.doc.value_span("date")
+    fix = replace_value(ctx.doc, ("date",), expected, f"set date to '{expected}'")
+    yield Problem(span.start, span.end,
+                  f"date '{date}' differs from publishedAt '{ctx.data['publishedAt']}' "
+                  f"(expected '{expected}' in {ctx.profile.timezone})", fix)
+
+
+@rule("NL303", "published-format", ERROR)
+def published_format(ctx: Context):
+    """`publishedAt` is not ISO 8601 with an explicit UTC offset.
+
+    **What it does.** Accepts `YYYY-MM-DDTHH:MM[:SS[.fff]]` followed by `Z` or `±HH:MM`.
+
+    **Why.** Without an offset the instant is ambiguous; `date` is derived from it.
+
+    **Example.** `publishedAt: '2025-12-01 17:27:21'` (no `T`, no offset).
+
+    **Fix.** None: the offset cannot be guessed.
+    """
+    for err in ctx.errors_for("published-format"):
+        yield Problem(err.start, err.end, err.message)
+
+
+@rule("NL304", "future-date", WARNING)
+def future_date(ctx: Context):
+    """`publishedAt` lies in the future.
+
+    **What it does.** Reports `publishedAt` later than now plus the profile's
+    `future-tolerance-hours` (default 24).
+
+    **Why.** Usually a wrong offset or a typo in the year; the article would be scheduled, not
+    published.
+
+    **Fix.** None.
+    """
+    if not ctx.modern:
+        return
+    value = ctx.data.get("publishedAt")
+    dt = parse_published(value) if isinstance(value, str) else None
+    if dt is None:
+        return
+    if dt > ctx.now + timedelta(hours=ctx.profile.future_tolerance_hours):
+        span = ctx.doc.value_span("publishedAt")
+        yield Problem(span.start, span.end,
+                      f"publishedAt '{value}' is in the future (now {ctx.now:%Y-%m-%d %H:%M} UTC)")

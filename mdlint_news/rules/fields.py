@@ -1,0 +1,156 @@
+"""Individual fields: importance, category, author, name lists, description, control characters (NL6xx)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timezone
+
+from ..schema import parse_published
+from .base import ERROR, INFO, WARNING, Context, Problem, rule
+
+
+@rule("NL601", "importance-range", ERROR)
+def importance_range(ctx: Context):
+    """`importance` is not an integer in the profile's range (default 1..5).
+
+    **Why.** Importance decides the article's sections and placement.
+
+    **Fix.** None: the importance is an editorial judgement.
+
+    **Options.** `importance.min`, `importance.max` (profile).
+    """
+    for err in ctx.errors_for("importance-range"):
+        yield Problem(err.start, err.end, err.message)
+
+
+@rule("NL602", "category-format", ERROR)
+def category_format(ctx: Context):
+    """`category` is not a lowercase label of at most 20 characters, or looks cut or defaulted.
+
+    **What it does.** An error when the category is empty, not lowercase or too long; a warning
+    when it is exactly the maximum length and ends inside a word (the generator cuts to 20
+    characters: `kybernetická bezpečn`; a word is recognised by its frequency in the profile's
+    `category.language`, from the wordfreq word lists, loaded only for such values); info for the fallback `tech`, which the generator
+    writes when the translation failed.
+
+    **Fix.** None: the full word cannot be known for certain.
+
+    **Options.** `category.max-length`, `category.fallback` (profile).
+    """
+    for err in ctx.errors_for("category-format"):
+        yield Problem(err.start, err.end, err.message)
+    if not ctx.modern:
+        return
+    value = ctx.data.get("category")
+    if not isinstance(value, str):
+        return
+    settings = ctx.profile.category
+    span = ctx.doc.value_span("category")
+    last = value.rsplit(" ", 1)[-1]
+    if len(value) == settings.max_length and last.isalpha() and not _is_word(last, settings.language):
+        yield Problem(span.start, span.end,
+                      f"category '{value}' is {settings.max_length} characters long and ends in "
+                      f"'{last}': probably cut mid-word", severity=WARNING)
+    elif value == settings.fallback:
+        yield Problem(span.start, span.end,
+                      f"category is the fallback '{value}': the article was probably not "
+                      "categorised (generation failed)", severity=INFO)
+
+
+def _is_word(word: str, language: str) -> bool:
+    from wordfreq import zipf_frequency  # lazy: a 0.5 s load, needed only for length-limit values
+
+    return zipf_frequency(word, language) > 0
+
+
+@rule("NL603", "author-policy", ERROR)
+def author_policy(ctx: Context):
+    """`author` is present exactly when importance >= 3.
+
+    **What it does.** Articles with importance at or above `author.min-importance` (default 3)
+    need an `author`; the others must not have one. Articles published before `author.since`
+    predate the policy and are not checked.
+
+    **Fix.** None: the author has to be named (or removed) by hand.
+
+    **Options.** `author-min-importance`, `author-since`.
+    """
+    if not ctx.modern:
+        return
+    data = ctx.data
+    importance = data.get("importance")
+    if not isinstance(importance, int) or isinstance(importance, bool):
+        return
+    policy = ctx.profile.author
+    published = parse_published(data["publishedAt"]) if isinstance(data.get("publishedAt"), str) else None
+    if policy.since and (published is None or published.astimezone(timezone.utc).date() < policy.since):
+        return
+    has = data.get("author") not in (None, "")
+    if importance >= policy.min_importance and not has:
+        span = ctx.doc.anchor_span()
+        yield Problem(span.start, span.end,
+                      f"importance {importance} requires an 'author' (importance >= {policy.min_importance})")
+    elif importance < policy.min_importance and has:
+        span = ctx.doc.key_span("author")
+        yield Problem(span.start, span.end,
+                      f"importance {importance} articles have no 'author' (only importance >= "
+                      f"{policy.min_importance})")
+
+
+@rule("NL604", "list-items", ERROR)
+def list_items(ctx: Context):
+    """`companies` / `people` hold too many items, or items that are not names.
+
+    **What it does.** At most 5 companies and 3 people (profile `lists`); each item a short name
+    (at most `max-words` words and `max-length` characters), not a sentence. LLM refusals such as
+    "Na základě poskytnutého textu nemohu identifikovat…" end up here.
+
+    **Fix.** None: remove the item or replace it with real names.
+
+    **Options.** `lists.<field>.max-items`, `max-words`, `max-length` (profile).
+    """
+    for err in ctx.errors_for("list-items"):
+        yield Problem(err.start, err.end, err.message)
+
+
+@rule("NL605", "description-length", ERROR)
+def description_length(ctx: Context):
+    """`description` is empty.
+
+    **Why.** The description is the teaser in lists, feeds and social cards; an empty one means
+    the generation step failed.
+
+    **Fix.** None.
+    """
+    if not isinstance(ctx.data, dict) or ctx.layout not in (ctx.profile.layout, *ctx.profile.legacy_layouts):
+        return
+    value = ctx.data.get("description")
+    if isinstance(value, str) and not value.strip():
+        span = ctx.doc.value_span("description")
+        yield Problem(span.start, span.end, "description is empty")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@rule("NL606", "control-character", ERROR)
+def control_character(ctx: Context):
+    """A front-matter value contains a control character (C0 or C1).
+
+    **What it does.** Reports characters U+0000–U+001F (except tab and line breaks) and
+    U+007F–U+009F in string values, after YAML has decoded escapes such as `\\x80`.
+
+    **Why.** They are invisible and never belong in news copy; C1 characters (U+0080–U+009F)
+    almost always mean UTF-8 text was decoded as Latin-1 (`Chinaâ\\x80\\x99s` for `China’s`).
+
+    **Fix.** None here; the encoding rules repair mojibake.
+    """
+    for path, entry in ctx.doc.entries.items():
+        node = entry.node
+        value = getattr(node, "value", None)
+        if not isinstance(value, str) or not _CONTROL.search(value):
+            continue
+        chars = sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(value)})
+        yield Problem(entry.value.start, entry.value.end,
+                      f"'{'.'.join(map(str, path))}' contains control characters {', '.join(chars)}"
+                      " (UTF-8 text decoded as Latin-1?)")

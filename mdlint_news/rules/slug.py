@@ -1,0 +1,87 @@
+"""Slug and file name: derived from the English title by the generator's slug rule (NL5xx)."""
+
+from __future__ import annotations
+
+import os
+
+from ..schema import parse_published, slugify
+from ..yamlemit import replace_value
+from .base import ERROR, UNSAFE, WARNING, Context, Problem, rule
+
+
+@rule("NL501", "slug-format", ERROR)
+def slug_format(ctx: Context):
+    """`slug` is not a valid slug.
+
+    **What it does.** Lowercase letters (any script), digits, `_` and single hyphens, no leading
+    hyphen, at most `slug.max-length` characters (default 50); an upper-case `A-` prefix is the
+    generator's marker for titles that start with a digit.
+
+    **Why.** The slug is the article's published URL.
+
+    **Fix.** None here; `slug-mismatch` proposes the generator's slug.
+
+    **Options.** `slug-max-length`.
+    """
+    for err in ctx.errors_for("slug-format"):
+        yield Problem(err.start, err.end, err.message)
+
+
+@rule("NL502", "slug-mismatch", ERROR, fix=UNSAFE)
+def slug_mismatch(ctx: Context):
+    """`slug` is not what the generator's slug rule makes of `original_title`.
+
+    **What it does.** Applies the rule (lowercase; drop everything but letters, digits, `_`,
+    whitespace and hyphens; collapse whitespace and hyphen runs into one hyphen; strip hyphens at
+    the ends; prefix `A-` before a leading digit; `article` when empty; cut to 50 characters, so a
+    trailing hyphen after the cut is normal) and compares.
+
+    **Why.** A hand-edited or stale slug breaks the link between title, URL and file name.
+
+    **Example.** `original_title: Apple ships M5` with `slug: apple-ships-m4`.
+
+    **Fix (unsafe).** Sets the generator's slug. Unsafe: changing a slug moves a published URL.
+    """
+    if not ctx.modern:
+        return
+    slug, title = ctx.data.get("slug"), ctx.data.get("original_title")
+    if not isinstance(slug, str) or not isinstance(title, str) or not title:
+        return
+    expected = slugify(title, ctx.profile)
+    if slug != expected:
+        span = ctx.doc.value_span("slug")
+        yield Problem(span.start, span.end,
+                      f"slug '{slug}' does not match original_title (expected '{expected}')",
+                      replace_value(ctx.doc, ("slug",), expected, f"set slug to '{expected}'", UNSAFE))
+
+
+@rule("NL503", "filename-mismatch", WARNING)
+def filename_mismatch(ctx: Context):
+    """The file name is not `{UTC date of publishedAt}-{slug}.md`.
+
+    **What it does.** Compares the file's name with the profile's `filename` template. When the
+    file has no `slug`, the generator's slug of `original_title` is used. Reported at the `slug`
+    value (or the first line).
+
+    **Why.** The site and its redirects find articles by file name.
+
+    **Fix.** None: renaming files is left to you (`git mv`), news-lint only edits text.
+    """
+    if not ctx.modern or not ctx.path:
+        return
+    published = ctx.data.get("publishedAt")
+    dt = parse_published(published) if isinstance(published, str) else None
+    slug = ctx.data.get("slug")
+    if not isinstance(slug, str):
+        title = ctx.data.get("original_title")
+        slug = slugify(title, ctx.profile) if isinstance(title, str) else None
+    if dt is None or slug is None:
+        return
+    from datetime import timezone
+
+    expected = ctx.profile.filename.format(date=dt.astimezone(timezone.utc).strftime("%Y-%m-%d"),
+                                           slug=slug)
+    name = os.path.basename(ctx.path)
+    if name != expected:
+        span = ctx.doc.value_span("slug") if "slug" in ctx.data else ctx.doc.open_span
+        yield Problem(span.start, span.end, f"file name '{name}' should be '{expected}'")

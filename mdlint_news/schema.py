@@ -1,0 +1,357 @@
+"""The front-matter contract: Pydantic v2 models, one per layout.
+
+Each field says what a value must be. A constraint that has its own rule raises
+``PydanticCustomError`` whose type is that rule's name (``url-invalid``, ``date-format`` ...), so
+every error maps to a stable rule code; a missing field maps to ``missing-field``, an extra one to
+``unknown-field`` and anything else (wrong type) to ``invalid-value``. Relations between fields
+(``date`` vs ``publishedAt``, slug vs title, file name) are rules of their own in ``rules/``.
+
+``news-lint schema LAYOUT`` prints a model's JSON Schema; ``schemas/<layout>.schema.json`` is that
+output, committed for editors.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
+
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr,
+                      ValidationError, ValidationInfo)
+from pydantic_core import PydanticCustomError
+
+from .profile import Profile
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .rules.base import Context
+
+# --------------------------------------------------------------------------- value checks
+
+
+def _profile(info: ValidationInfo) -> Profile:
+    ctx = info.context or {}
+    return ctx.get("profile") or Profile()
+
+
+_URL = re.compile(r"^https?://[^\s/?#@]+(?::\d+)?(?:[/?#]\S*)?$", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);", re.IGNORECASE)
+
+
+def url_problem(value: str) -> str | None:
+    """Why ``value`` is not an absolute http(s) URL a reader can open, or None."""
+    if value != value.strip():
+        return "has leading or trailing whitespace"
+    if any(c.isspace() for c in value):
+        return "contains whitespace"
+    if not re.match(r"^[a-z][a-z0-9+.-]*:", value, re.IGNORECASE):
+        return "is relative: it must be absolute, starting with https:// or http://"
+    if not _URL.match(value):
+        return "is not an absolute http(s) URL with a host"
+    m = _ENTITY.search(value)
+    if m:
+        return f"contains the HTML entity '{m.group()}': write the character itself"
+    return None
+
+
+def _url(rule: str):
+    def check(value: str) -> str:
+        problem = url_problem(value)
+        if problem:
+            raise PydanticCustomError(rule, "URL {problem}", {"problem": problem})
+        return value
+
+    return AfterValidator(check)
+
+
+def _date(value: str, info: ValidationInfo) -> str:
+    fmt = _profile(info).date_format
+    try:
+        datetime.strptime(value, fmt)
+    except ValueError:
+        example = datetime(2025, 12, 1, 17, 27, 21).strftime(fmt)
+        raise PydanticCustomError("date-format", "'{value}' is not written as {example!r} ({fmt})",
+                                  {"value": value, "example": example, "fmt": fmt}) from None
+    return value
+
+
+def parse_published(value: str) -> datetime | None:
+    """``publishedAt`` as an aware datetime, or None when it is not ISO 8601 with an offset."""
+    if not re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$", value):
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo is not None else None
+
+
+def _published(value: str) -> str:
+    if parse_published(value) is None:
+        raise PydanticCustomError(
+            "published-format",
+            "'{value}' is not ISO 8601 with an explicit offset, e.g. '2025-12-01T17:27:21+00:00'",
+            {"value": value})
+    return value
+
+
+def _importance(value: int, info: ValidationInfo) -> int:
+    r = _profile(info).importance
+    if not r.min <= value <= r.max:
+        raise PydanticCustomError("importance-range", "importance {value} is outside {lo}..{hi}",
+                                  {"value": value, "lo": r.min, "hi": r.max})
+    return value
+
+
+def _category(value: str, info: ValidationInfo) -> str:
+    limit = _profile(info).category.max_length
+    if not value.strip():
+        raise PydanticCustomError("category-format", "category is empty")
+    if value != value.lower():
+        raise PydanticCustomError("category-format", "category '{value}' must be lowercase",
+                                  {"value": value})
+    if len(value) > limit:
+        raise PydanticCustomError("category-format",
+                                  "category is {n} characters long, at most {limit} allowed",
+                                  {"n": len(value), "limit": limit})
+    return value
+
+
+def slug_problem(value: str, profile: Profile) -> str | None:
+    if not value:
+        return "is empty"
+    if len(value) > profile.slug.max_length:
+        return f"is {len(value)} characters long, at most {profile.slug.max_length} allowed"
+    rest = value[len(profile.slug.digit_prefix):] if value.startswith(profile.slug.digit_prefix) else value
+    for ch in rest:
+        if ch in "-_" or ch.isdigit():
+            continue
+        cat = unicodedata.category(ch)
+        if not cat.startswith("L") and not cat.startswith("M"):
+            return f"contains {ch!r}: only letters, digits, '_' and single hyphens are allowed"
+        if ch != ch.lower():
+            return f"contains the uppercase {ch!r}: slugs are lowercase"
+    if "--" in value:
+        return "contains a double hyphen"
+    if value.startswith("-"):
+        return "starts with a hyphen"
+    return None
+
+
+def slugify(title: str, profile: Profile) -> str:
+    """The generator's slug rule, applied to ``original_title``."""
+    s = re.sub(r"[^\w\s-]", "", title.lower())
+    s = re.sub(r"[\s-]+", "-", s).strip("-")
+    if s[:1].isdigit():
+        s = profile.slug.digit_prefix + s
+    return (s or profile.slug.empty)[: profile.slug.max_length]
+
+
+def _slug(value: str, info: ValidationInfo) -> str:
+    problem = slug_problem(value, _profile(info))
+    if problem:
+        raise PydanticCustomError("slug-format", "slug '{value}' {problem}",
+                                  {"value": value, "problem": problem})
+    return value
+
+
+def name_problem(value: str, limits) -> str | None:
+    if not value.strip():
+        return "is empty"
+    if len(value) > limits.max_length or len(value.split()) > limits.max_words:
+        return "is a sentence, not a name"
+    if value.rstrip().endswith((".", "!", "?", ":")) and len(value.split()) > 2:
+        return "is a sentence, not a name"
+    return None
+
+
+def _names(field: str):
+    """``list[str]`` of short names; item count and item shape limited by the profile."""
+
+    def check(value: list[str], info: ValidationInfo) -> list[str]:
+        limits = _profile(info).lists.get(field)
+        if limits is None:
+            return value
+        if len(value) > limits.max_items:
+            raise PydanticCustomError("list-items", "{field} has {n} items, at most {limit} allowed",
+                                      {"field": field, "n": len(value), "limit": limits.max_items})
+        return value
+
+    return Annotated[list[Annotated[StrictStr, _name(field)]], AfterValidator(check)]
+
+
+def _name(field: str):
+    def check(value: str, info: ValidationInfo) -> str:
+        limits = _profile(info).lists.get(field)
+        problem = name_problem(value, limits) if limits else None
+        if problem:
+            raise PydanticCustomError("list-items", "{field} item '{value}' {problem}",
+                                      {"field": field, "value": value[:80], "problem": problem})
+        return value
+
+    return AfterValidator(check)
+
+
+NonEmpty = Annotated[StrictStr, Field(min_length=1)]
+HttpUrl = Annotated[StrictStr, Field(json_schema_extra={"format": "uri", "pattern": "^https?://\\S+$"})]
+
+# --------------------------------------------------------------------------- models
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    emoji: NonEmpty
+    id: Optional[StrictStr] = Field(..., description="NewsAPI source id; often null")
+    name: NonEmpty
+
+
+class TechNewsArticle(BaseModel):
+    """The modern article, as the generator writes it (keys sorted by the dumper)."""
+
+    model_config = ConfigDict(extra="forbid", title="tech_news_article")
+
+    author: Optional[NonEmpty] = Field(None, description="present exactly when importance >= 3")
+    category: Annotated[StrictStr, AfterValidator(_category), Field(json_schema_extra={"maxLength": 20})]
+    companies: Optional[_names("companies")] = None
+    date: Annotated[StrictStr, AfterValidator(_date),
+                    Field(pattern=r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$",
+                          description="publishedAt in the profile's time zone")]
+    description: StrictStr
+    importance: Annotated[StrictInt, AfterValidator(_importance),
+                          Field(json_schema_extra={"minimum": 1, "maximum": 5})]
+    layout: Literal["tech_news_article"]
+    original_title: NonEmpty
+    people: Optional[_names("people")] = None
+    publishedAt: Annotated[StrictStr, AfterValidator(_published),
+                           Field(description="ISO 8601 with an explicit offset")]
+    slug: Optional[Annotated[StrictStr, AfterValidator(_slug), Field(json_schema_extra={"maxLength": 50})]] = None
+    source: Source
+    title: NonEmpty
+    url: Annotated[HttpUrl, _url("url-invalid")]
+    urlToImage: Optional[Annotated[HttpUrl, _url("image-url")]] = None
+    urlToImageBackup: Optional[Annotated[HttpUrl, _url("image-url")]] = None
+
+
+
+class TechNewsLegacy(BaseModel):
+    """The legacy layout of the first weeks: lenient, only what every such file has."""
+
+    model_config = ConfigDict(extra="allow", title="tech_news")
+
+    layout: Literal["tech_news"]
+    title: NonEmpty
+    date: NonEmpty
+    description: StrictStr
+    source: Optional[StrictStr] = None
+    source_url: Optional[Annotated[HttpUrl, _url("url-invalid")]] = None
+
+
+MODELS: dict[str, type[BaseModel]] = {"tech_news_article": TechNewsArticle, "tech_news": TechNewsLegacy}
+
+
+# --------------------------------------------------------------------------- mapping errors
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    rule: str
+    loc: tuple
+    message: str
+    start: int
+    end: int
+    input: Any = None
+
+
+_GENERIC = {"missing": "missing-field", "extra_forbidden": "unknown-field"}
+
+
+def _loc_text(loc: tuple) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def validate(ctx: "Context") -> list[SchemaError]:
+    """Validate the front matter against its layout's model; errors located in the file."""
+    doc = ctx.doc
+    if not isinstance(doc.data, dict):
+        return []
+    model = MODELS.get(ctx.layout or "")
+    if model is None:
+        return []
+    try:
+        model.model_validate(doc.data, context={"profile": ctx.profile})
+    except ValidationError as exc:
+        return _map(ctx, exc.errors(include_url=False))
+    return []
+
+
+def _map(ctx: "Context", errors: list[dict]) -> list[SchemaError]:
+    doc = ctx.doc
+    implicit = {i.data.get("path") for i in doc.issues if i.rule == "yaml-implicit-type"}
+    out: list[SchemaError] = []
+    seen: set = set()
+    for err in errors:
+        loc = tuple(err["loc"])
+        etype = err["type"]
+        rule = _GENERIC.get(etype, etype if "-" in etype else "invalid-value")
+        if loc in implicit and rule == "invalid-value":
+            continue  # reported, with a fix, by yaml-implicit-type
+        if (rule, loc) in seen:
+            continue
+        seen.add((rule, loc))
+        where = _loc_text(loc)
+        if rule == "missing-field":
+            span = doc.value_span(*loc) if len(loc) > 1 else doc.anchor_span()
+            message = f"required field '{where}' is missing"
+        elif rule == "unknown-field":
+            span = doc.key_span(*loc)
+            message = f"unknown field '{where}' for layout '{ctx.layout}'"
+        else:
+            span = doc.value_span(*loc)
+            message = err["msg"]
+            if rule == "invalid-value":
+                message = f"'{where}': {message[0].lower()}{message[1:]}"
+        out.append(SchemaError(rule, loc, message, span.start, span.end, err.get("input")))
+    return out
+
+
+def _wants_str(annotation) -> bool | None:
+    """True for str-typed annotations, False for other scalars, None for containers/models."""
+    args = typing.get_args(annotation)
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _wants_str(args[0])
+    if origin is Literal:
+        return all(isinstance(a, str) for a in args)
+    if origin in (typing.Union, types.UnionType):
+        kinds = {_wants_str(a) for a in args if a is not type(None)}
+        return kinds.pop() if len(kinds) == 1 else None
+    if annotation is str:
+        return True
+    return False if annotation in (int, float, bool) else None
+
+
+def expects_string(layout: str | None, path: tuple) -> bool:
+    """Does the contract want a string at ``path`` (keys and list indexes)?"""
+    model = MODELS.get(layout or "")
+    annotation: Any = model
+    for part in path:
+        while typing.get_origin(annotation) in (Annotated, typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0]
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(part) if isinstance(part, str) else None
+            if field is None:
+                return False
+            annotation = field.annotation
+        elif typing.get_origin(annotation) is list and isinstance(part, int):
+            annotation = typing.get_args(annotation)[0]
+        else:
+            return False
+    return _wants_str(annotation) is True
+
+
+def json_schema(layout: str) -> dict:
+    return MODELS[layout].model_json_schema()

@@ -1,0 +1,50 @@
+"""Generated documentation must match the code: JSON Schemas, the README's rule list and demo."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mdlint_news import docgen
+from mdlint_news.rules import RULES
+from mdlint_news.schema import MODELS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("layout", sorted(MODELS))
+def test_committed_schema_is_fresh(layout):
+    committed = (ROOT / "schemas" / f"{layout}.schema.json").read_text(encoding="utf-8")
+    assert committed == docgen.schema_text(layout), "stale: run `make schemas`"
+
+
+def test_schema_command_prints_the_committed_schema():
+    out = subprocess.run([sys.executable, "-m", "mdlint_news", "schema", "tech_news_article"],
+                         capture_output=True, text=True, check=True, encoding="utf-8").stdout
+    committed = json.loads((ROOT / "schemas" / "tech_news_article.schema.json").read_text("utf-8"))
+    assert json.loads(out) == committed
+    assert set(committed["required"]) >= {"url", "publishedAt", "date", "source", "title"}
+
+
+def test_readme_is_fresh():
+    current = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert current == docgen.readme_text(current, ROOT), "stale: run `make readme`"
+
+
+def test_readme_lists_every_rule_once():
+    current = (ROOT / "README.md").read_text(encoding="utf-8")
+    for r in RULES:
+        assert current.count(f"| {r.code} | `{r.name}` |") == 1
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+def test_rule_docs_are_complete(rule):
+    """Every rule documents what it does and its fix safety (yamllint/ruff style)."""
+    assert rule.code[:2] == "NL" and rule.code[2:].isdigit() and len(rule.code) == 5
+    assert rule.name == rule.name.lower() and " " not in rule.name
+    assert rule.summary.endswith("."), rule.summary
+    assert "**Fix" in rule.doc, f"{rule.name}: document the fix (or that there is none)"
+    if rule.fix is not None:
+        assert rule.fix.value in rule.doc.lower(), f"{rule.name}: say whether its fix is safe"
