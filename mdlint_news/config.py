@@ -51,6 +51,7 @@ class FileConfig(BaseModel):
     category_max_length: Optional[int] = Field(None, alias="category-max-length", gt=0)
     author_min_importance: Optional[int] = Field(None, alias="author-min-importance")
     author_since: Optional[str] = Field(None, alias="author-since")
+    line_endings: Optional[str] = Field(None, alias="line-endings")
 
     @field_validator("select", "ignore", "extend_select")
     @classmethod

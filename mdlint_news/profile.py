@@ -65,6 +65,7 @@ class Profile(_Model):
     category: CategorySettings = CategorySettings()
     importance: ImportanceSettings = ImportanceSettings()
     lists: dict[str, ListSettings] = {}
+    line_endings: str = Field("auto", alias="line-endings", pattern="^(lf|crlf|auto)$")
     # sections, footer and content rules of the body (used by the body rules)
     body: dict[str, Any] = {}
 
@@ -91,6 +92,7 @@ OVERRIDES = {
     "category-max-length": ("category", "max-length"),
     "author-min-importance": ("author", "min-importance"),
     "author-since": ("author", "since"),
+    "line-endings": ("line-endings",),
 }
 
 

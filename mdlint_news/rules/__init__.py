@@ -10,11 +10,12 @@ documentation (``news-lint rule NAME``) and the README's rule list is generated 
 | URLs | NL4xx | ``urls.py`` |
 | slug and file name | NL5xx | ``slug.py`` |
 | single fields | NL6xx | ``fields.py`` |
+| characters and encoding | NL7xx | ``encoding.py`` |
 """
 
 from __future__ import annotations
 
-from . import contract, dates, fields, frontmatter, meta, slug, urls  # noqa: F401  (registration)
+from . import contract, dates, encoding, fields, frontmatter, meta, slug, urls  # noqa: F401  (registration)
 from .base import RULES, Rule
 
 RULES.sort(key=lambda r: r.code)
