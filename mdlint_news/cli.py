@@ -146,7 +146,7 @@ def _check(args: argparse.Namespace) -> int:
         diagnostics = sorted((d for r in results for d in r.diagnostics),
                              key=lambda d: (d.path, d.line, d.column, d.code))
         if not args.diff:
-            get_reporter(args.output_format)(out).report(diagnostics, {})
+            get_reporter(args.output_format)(out).report(diagnostics, {"files": [str(p) for p in files]})
         if not args.quiet:
             summary = _summary(args, results, diagnostics, len(files))
             stream = sys.stderr if (args.diff or args.output_format != "concise" or

@@ -119,4 +119,6 @@ class LineIndex:
         diag.line, diag.column, diag.end_line, diag.end_column = s.line, s.column, e.line, e.column
         if diag.fix is not None:
             diag.data["edits"] = [(self.position(x.start), self.position(x.end)) for x in diag.fix.edits]
+        ls, le = self.line_span(s.line)
+        diag.data["source"] = self.text[ls:le]  # for reporters that show the line
         return diag

@@ -19,12 +19,15 @@ class Reporter:
         raise NotImplementedError
 
 
+FORMATS = ("full", "concise", "json", "json-lines", "github", "gitlab", "sarif", "junit")
+
+
 def get_reporter(name: str) -> type[Reporter]:
+    from .ci import GithubReporter, GitlabReporter, JsonLinesReporter, JunitReporter, SarifReporter
+    from .full import FullReporter
     from .json import JsonReporter
     from .text import ConciseReporter
 
-    reporters = {r.name: r for r in (ConciseReporter, JsonReporter)}
+    reporters = {r.name: r for r in (FullReporter, ConciseReporter, JsonReporter, JsonLinesReporter,
+                                      GithubReporter, GitlabReporter, SarifReporter, JunitReporter)}
     return reporters[name]
-
-
-FORMATS = ("concise", "json")

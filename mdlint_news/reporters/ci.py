@@ -1,0 +1,178 @@
+"""Formats that CI systems parse: GitHub workflow commands, GitLab Code Quality, SARIF 2.1.0,
+JUnit XML, and JSON Lines."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from xml.etree import ElementTree as ET
+
+from .. import __version__
+from ..diagnostics import Diagnostic
+from ..rules import BY_CODE
+from . import Reporter
+from .json import diagnostic_dict
+
+
+def relative(path: str) -> str:
+    """CI systems want paths relative to the checkout (the working directory)."""
+    if os.path.isabs(path):
+        rel = os.path.relpath(path)
+        if not rel.startswith(".."):
+            return rel.replace(os.sep, "/")
+    return path.replace(os.sep, "/")
+
+
+def _gh_escape_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_escape_prop(s: str) -> str:
+    return _gh_escape_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+class GithubReporter(Reporter):
+    """GitHub Actions workflow commands: annotations on the pull request's diff."""
+
+    name = "github"
+
+    def report(self, diagnostics: list[Diagnostic], summary: dict) -> None:
+        level = {"error": "error", "warning": "warning", "info": "notice"}
+        for d in diagnostics:
+            props = [f"file={_gh_escape_prop(relative(d.path))}", f"line={d.line}", f"col={d.column}",
+                     f"endLine={d.end_line}", f"endColumn={d.end_column}",
+                     f"title={_gh_escape_prop(f'{d.code} {d.name}')}"]
+            self.stream.write(f"::{level[d.severity.value]} {','.join(props)}::"
+                              f"{_gh_escape_data(d.message)}\n")
+
+
+def fingerprint(d: Diagnostic) -> str:
+    """Stable across unrelated edits: path, rule and the offending source line, not its number."""
+    basis = f"{d.path}\0{d.code}\0{d.data.get('source', '')}\0{d.message}"
+    return hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+class GitlabReporter(Reporter):
+    """GitLab Code Quality report (a JSON array of issues) for the merge-request widget."""
+
+    name = "gitlab"
+
+    def report(self, diagnostics: list[Diagnostic], summary: dict) -> None:
+        severity = {"error": "major", "warning": "minor", "info": "info"}
+        items = [{
+            "description": f"{d.code} {d.message}",
+            "check_name": d.name,
+            "fingerprint": fingerprint(d),
+            "severity": severity[d.severity.value],
+            "location": {"path": relative(d.path), "positions": {
+                "begin": {"line": d.line, "column": d.column},
+                "end": {"line": d.end_line, "column": d.end_column}}},
+        } for d in diagnostics]
+        json.dump(items, self.stream, ensure_ascii=False, indent=2)
+        self.stream.write("\n")
+
+
+class SarifReporter(Reporter):
+    """SARIF 2.1.0: rule metadata and fixes, for code scanning."""
+
+    name = "sarif"
+
+    def report(self, diagnostics: list[Diagnostic], summary: dict) -> None:
+        used = sorted({d.code for d in diagnostics})
+        rules = []
+        for code in used:
+            r = BY_CODE[code]
+            rules.append({
+                "id": r.code, "name": r.name,
+                "shortDescription": {"text": r.summary},
+                "fullDescription": {"text": r.doc},
+                "help": {"text": r.doc, "markdown": r.doc},
+                "defaultConfiguration": {"level": _level(r.severity.value)},
+                "properties": {"fix": r.fix.value if r.fix else "none"},
+            })
+        index = {code: i for i, code in enumerate(used)}
+        results = []
+        for d in diagnostics:
+            region = {"startLine": d.line, "startColumn": d.column, "endLine": d.end_line,
+                      "endColumn": max(d.end_column, d.column + (1 if d.end_line == d.line else 0))}
+            if d.data.get("source") is not None:
+                region["snippet"] = {"text": d.data["source"]}
+            result = {
+                "ruleId": d.code, "ruleIndex": index[d.code], "level": _level(d.severity.value),
+                "message": {"text": d.message},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": _uri(d.path)}, "region": region}}],
+                "partialFingerprints": {"newsLint/v1": fingerprint(d)},
+            }
+            if d.fix is not None:
+                replacements = []
+                for e, (s, t) in zip(d.fix.edits, d.data.get("edits", ())):
+                    replacements.append({
+                        "deletedRegion": {"startLine": s.line, "startColumn": s.column,
+                                          "endLine": t.line, "endColumn": t.column},
+                        "insertedContent": {"text": e.content}})
+                result["fixes"] = [{
+                    "description": {"text": f"{d.fix.message} ({d.fix.applicability.value})"},
+                    "artifactChanges": [{"artifactLocation": {"uri": _uri(d.path)},
+                                         "replacements": replacements}]}]
+            results.append(result)
+        log = {
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {"name": "news-lint", "version": __version__,
+                                    "informationUri": "https://pypi.org/project/mdlint-news/",
+                                    "rules": rules}},
+                "results": results,
+            }],
+        }
+        json.dump(log, self.stream, ensure_ascii=False, indent=2)
+        self.stream.write("\n")
+
+
+def _level(severity: str) -> str:
+    return {"error": "error", "warning": "warning", "info": "note"}[severity]
+
+
+def _uri(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(relative(path))
+
+
+class JunitReporter(Reporter):
+    """JUnit XML: one test case per file, a failure per problem."""
+
+    name = "junit"
+
+    def report(self, diagnostics: list[Diagnostic], summary: dict) -> None:
+        files = summary.get("files") or sorted({d.path for d in diagnostics})
+        by_path: dict[str, list[Diagnostic]] = {}
+        for d in diagnostics:
+            by_path.setdefault(d.path, []).append(d)
+        failures = sum(1 for f in files if by_path.get(f))
+        suites = ET.Element("testsuites", name="news-lint", tests=str(len(files)),
+                            failures=str(failures))
+        suite = ET.SubElement(suites, "testsuite", name="news-lint", tests=str(len(files)),
+                              failures=str(failures), errors="0", skipped="0")
+        for f in files:
+            case = ET.SubElement(suite, "testcase", classname="news-lint", name=f, file=f)
+            for d in by_path.get(f, ()):
+                failure = ET.SubElement(case, "failure", type=d.name,
+                                        message=f"{d.line}:{d.column}: {d.code} {d.message}")
+                failure.text = f"{d.path}:{d.line}:{d.column}: {d.code} {d.message} ({d.name})"
+        ET.indent(suites)
+        self.stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        self.stream.write(ET.tostring(suites, encoding="unicode"))
+        self.stream.write("\n")
+
+
+class JsonLinesReporter(Reporter):
+    """One JSON object per line (same fields as ``json``), for streaming consumers."""
+
+    name = "json-lines"
+
+    def report(self, diagnostics: list[Diagnostic], summary: dict) -> None:
+        for d in diagnostics:
+            self.stream.write(json.dumps(diagnostic_dict(d), ensure_ascii=False) + "\n")
