@@ -134,10 +134,15 @@ def _check(args: argparse.Namespace) -> int:
     results: list[FileResult] = []
     for path in files:
         settings = resolver.for_path(path)
-        results.append(process_file(path, settings, str(path), fix=args.fix, diff=args.diff,
-                                    unsafe=args.unsafe_fixes))
+        # --diff writes nothing, also when given with --fix (ruff's meaning)
+        results.append(process_file(path, settings, str(path), fix=args.fix and not args.diff,
+                                    diff=args.diff, unsafe=args.unsafe_fixes))
 
-    out = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
+    try:
+        out = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
+    except OSError as exc:
+        print(f"news-lint: cannot write {args.output_file}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
     try:
         if args.diff:
             for r in results:
@@ -176,7 +181,7 @@ def _summary(args, results: list[FileResult], diagnostics, n_files: int) -> str:
     if args.fix or args.diff:
         n_fixed = sum(len(r.fixed) for r in results)
         n_changed = sum(1 for r in results if r.changed)
-        verb = "Fixed" if args.fix else "Would fix"
+        verb = "Would fix" if args.diff else "Fixed"
         lines.append(f"{verb} {_plural(n_fixed, 'problem')} in {_plural(n_changed, 'file')}.")
     if args.diff:
         return "\n".join(lines)

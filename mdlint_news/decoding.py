@@ -32,16 +32,17 @@ def detect_newline(text: str) -> str:
 def decode(data: bytes) -> Decoded:
     """Strict UTF-8 (a UTF-8 BOM is noted and stripped). Raises DecodeError otherwise."""
     bom = data.startswith(UTF8_BOM)
+    skip = len(UTF8_BOM) if bom else 0  # DecodeError offsets are offsets in the file
     if bom:
-        data = data[len(UTF8_BOM):]
+        data = data[skip:]
     if b"\x00" in data:
-        raise DecodeError("binary file (contains NUL bytes)", data.index(b"\x00"))
+        raise DecodeError("binary file (contains NUL bytes)", data.index(b"\x00") + skip)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DecodeError(
-            f"not valid UTF-8: byte 0x{data[exc.start]:02X} at byte offset {exc.start}",
-            exc.start + (3 if bom else 0),
+            f"not valid UTF-8: byte 0x{data[exc.start]:02X} at byte offset {exc.start + skip}",
+            exc.start + skip,
         ) from None
     return Decoded(text, "utf-8", bom, detect_newline(text))
 

@@ -13,8 +13,8 @@ def discover(paths: list[str], resolver: ConfigResolver,
              on_error: Callable[[str, str], None] | None = None) -> Iterator[Path]:
     """Yield ``*.md`` files under ``paths`` (recursively, sorted, excludes applied). A path given
     explicitly is linted even if it does not end in ``.md`` (pre-commit passes files by name),
-    unless it is excluded. Symlinked folders are not followed; a path that does not exist is
-    passed to ``on_error``."""
+    unless it is excluded. Symlinked folders met while walking are not followed (one given
+    explicitly is walked); a path that does not exist is passed to ``on_error``."""
     seen: set[str] = set()
     for raw in paths:
         p = Path(raw)
@@ -22,7 +22,7 @@ def discover(paths: list[str], resolver: ConfigResolver,
             if on_error:
                 on_error(raw, "no such file or directory")
             continue
-        if p.is_dir() and not p.is_symlink() and not raw.endswith(".md"):
+        if p.is_dir() and not raw.endswith(".md"):  # a folder given by a symlink is walked too
             yield from _walk(p, resolver, seen)
         elif not resolver.for_path(p).is_excluded(p):
             key = os.path.abspath(p)

@@ -143,8 +143,8 @@ class Document:
 def parse(text: str, path: str = "") -> Document:
     doc = Document(text=text, path=path)
     _split(doc)
-    if doc.has_frontmatter and doc.fm_format == "YAML":
-        _compose(doc)
+    if doc.has_frontmatter and doc.fm_format == "YAML" and doc.close_span is not None:
+        _compose(doc)  # an unclosed block is reported once; its "YAML" would be the whole body
     return doc
 
 
@@ -336,7 +336,8 @@ def _scan_headings(text: str, start: int):
         line = text[pos:end]
         fm = _FENCE.match(line)
         if fence is not None:
-            if fm and fm.group(1)[0] == fence[0] and len(fm.group(1)) >= len(fence):
+            if (fm and fm.group(1)[0] == fence[0] and len(fm.group(1)) >= len(fence)
+                    and not line[fm.end():].strip()):  # a closing fence has no info string
                 fence = None
         elif fm:
             fence = fm.group(1)

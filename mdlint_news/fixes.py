@@ -116,14 +116,23 @@ def _regressions(before: list[Diagnostic], after: list[Diagnostic]) -> str | Non
 
 def unified_diff(path: str, old: str, new: str) -> str:
     """A unified diff that ``patch -p0`` applies, including files without a final newline."""
-    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                 fromfile=path, tofile=path)
+    lines = difflib.unified_diff(_lines(old), _lines(new), fromfile=path, tofile=path)
     out = []
     for line in lines:
         if not line.endswith("\n"):
             line += "\n\\ No newline at end of file\n"
         out.append(line)
     return "".join(out)
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as ``patch`` sees them: split after each "\\n" only (``str.splitlines`` would also
+    split at U+2028, U+0085, form feeds ..., which patch does not)."""
+    lines = text.split("\n")
+    out = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
 
 
 # --------------------------------------------------------------------------- writing
@@ -150,10 +159,13 @@ def write_atomic(path: str, data: bytes, expected: bytes | None = None,
         st = os.stat(real)
     except OSError as exc:
         raise WriteError(f"cannot write: {exc.strerror}") from None
-    if not os.access(real, os.W_OK):
+    # the mode bits too: root may write anything, but a file without write permission is one
+    # its owner does not want changed (and the rename would replace it regardless)
+    writable_bits = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+    if not os.access(real, os.W_OK) or not st.st_mode & writable_bits:
         raise WriteError("file is read-only; not fixed")
     if expected is not None:
-        if expected_stat is not None and (st.st_size, st.st_mtime_ns) != expected_stat:
+        if expected_stat is None or (st.st_size, st.st_mtime_ns) != expected_stat:
             with open(real, "rb") as fh:
                 if fh.read() != expected:
                     raise WriteError("file changed on disk while it was being fixed; not written")

@@ -11,7 +11,7 @@ from typing import Iterable
 
 from . import document
 from .config import Settings
-from .decoding import Decoded, DecodeError, decode, encode
+from .decoding import UTF8_BOM, Decoded, DecodeError, decode, encode
 from .diagnostics import Diagnostic, LineIndex, Severity
 from .fixes import FixResult, WriteError, fix_text, fingerprint, unified_diff, write_atomic
 from .rules import BY_NAME, RULES
@@ -89,7 +89,10 @@ def read_text(path: Path, settings: Settings, display: str) -> tuple[Decoded | N
     except DecodeError as exc:
         head = data[:exc.offset]
         line = head.count(b"\n") + 1
-        col = len(head[head.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        last = head[head.rfind(b"\n") + 1:]
+        if line == 1 and last.startswith(UTF8_BOM):
+            last = last[len(UTF8_BOM):]  # the BOM is not a character of the line
+        col = len(last.decode("utf-8", "replace")) + 1
         return unreadable(str(exc), line, col)
 
 
@@ -121,7 +124,8 @@ def process_file(path: Path, settings: Settings, display: str | None = None, *, 
             return result
         result.changed = True
         if diff:
-            result.diff = unified_diff(display, text, fr.text)
+            bom = "\ufeff" if decoded.bom else ""  # the first line as patch sees it on disk
+            result.diff = unified_diff(display, bom + text, bom + fr.text)
         if fix:
             try:
                 write_atomic(str(path), encode(fr.text, decoded), expected=raw,

@@ -50,7 +50,8 @@ def date_format(ctx: Context):
         fix = None
         if expected is not None and err.loc == ("date",):
             old = _lenient(str(err.input), ctx)
-            same = old is not None and old.strftime(ctx.profile.date_format) == expected
+            same = (old is not None  # the same instant, compared in the profile's zone
+                    and old.astimezone(ctx.profile.tz).strftime(ctx.profile.date_format) == expected)
             fix = replace_value(ctx.doc, ("date",), expected, f"write date as '{expected}'",
                                 SAFE if same else UNSAFE)
         yield Problem(err.start, err.end, f"{err.message}", fix)

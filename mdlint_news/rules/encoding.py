@@ -133,8 +133,9 @@ def mixed_script_word(ctx: Context):
 
     **Fix (unsafe).** Maps the foreign letters to Latin when the result is a known Czech or
     English word (wordfreq lists), preferring transliteration over visual look-alikes (LLMs
-    switch script mid-word and keep the sound): `videoplатforma` → `videoplatforma`,
-    `infrastrukтуру` → `infrastrukturu`. Unsafe: the word list can know a wrong word too.
+    switch script mid-word and keep the sound): `infrastrukтуру` → `infrastrukturu`,
+    `Gооgle` → `Google`. A word the lists do not know (`videoplатforma`) is reported without a
+    fix. Unsafe: the word list can know a wrong word too.
     """
     text = ctx.text
     if not _FOREIGN.search(text):

@@ -150,7 +150,8 @@ def control_character(ctx: Context):
         value = getattr(node, "value", None)
         if not isinstance(value, str) or not _CONTROL.search(value):
             continue
-        chars = sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(value)})
+        found = set(_CONTROL.findall(value))
+        chars = sorted(f"U+{ord(c):04X}" for c in found)
+        hint = " (UTF-8 text decoded as Latin-1?)" if any(c >= "\x80" for c in found) else ""
         yield Problem(entry.value.start, entry.value.end,
-                      f"'{'.'.join(map(str, path))}' contains control characters {', '.join(chars)}"
-                      " (UTF-8 text decoded as Latin-1?)")
+                      f"'{'.'.join(map(str, path))}' contains control characters {', '.join(chars)}{hint}")

@@ -64,7 +64,7 @@ def yaml_syntax(ctx: Context):
         yield Problem(issue.start, issue.end, issue.message)
 
 
-_CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: .*)?$", re.MULTILINE)
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: .*)?\r?$", re.MULTILINE)
 
 
 @rule("NL104", "merge-conflict", ERROR)
@@ -162,8 +162,8 @@ def yaml_implicit_type(ctx: Context):
     **What it does.** Reports a plain (unquoted) scalar resolved to bool, int, float or timestamp
     at a field whose type is a string.
 
-    **Why.** YAML 1.1 turns `no` into `false`, `2025-11-25 15:18:30` into a datetime and `1e3`
-    into a float: the text that was written is not the value the site receives.
+    **Why.** YAML 1.1 turns `no` into `false`, `2025-11-25 15:18:30` into a datetime and `0123`
+    into the integer 83: the text that was written is not the value the site receives.
 
     **Example.**
     ```yaml
@@ -182,9 +182,9 @@ def yaml_implicit_type(ctx: Context):
         if kind == "null":
             continue
         raw = issue.data["raw"]
-        fix = None
-        if all(isinstance(p, str) for p in path):
-            fix = Fix.replace(issue.start, issue.end, emit(path, raw), f"quote '{raw}'")
+        # a list item is quoted like a value of its list's key (the quoting does not depend on it)
+        keys = tuple(p for p in path if isinstance(p, str))
+        fix = Fix.replace(issue.start, issue.end, emit(keys, raw), f"quote '{raw}'") if keys else None
         yield Problem(issue.start, issue.end,
                       f"'{'.'.join(map(str, path))}' is read as {kind}, not the text '{raw}': quote it",
                       fix)

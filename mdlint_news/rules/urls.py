@@ -53,9 +53,9 @@ def url_invalid(ctx: Context):
 def image_url(ctx: Context):
     """`urlToImage` / `urlToImageBackup` are not absolute http(s) URLs, or do not agree.
 
-    **What it does.** Checks each image URL like `url-invalid` does, and that the backup equals
-    the image when both are present, and that they come as a pair (both or neither). A `null`
-    image is treated as absent.
+    **What it does.** Checks each image URL like `url-invalid` does; warns when the backup
+    differs from the image, or when there is a backup without an image (an image without a
+    backup is normal: older articles have none). A `null` image is treated as absent.
 
     **Why.** The page and the social cards load these images; a relative or broken URL shows a
     broken image.
