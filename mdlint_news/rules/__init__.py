@@ -11,11 +11,15 @@ documentation (``news-lint rule NAME``) and the README's rule list is generated 
 | slug and file name | NL5xx | ``slug.py`` |
 | single fields | NL6xx | ``fields.py`` |
 | characters and encoding | NL7xx | ``encoding.py`` |
+| body: sections and headings | NL80x | ``headings.py`` |
+| body: footer | NL82x | ``footer.py`` |
+| body: content (fallback, untranslated, leaks) | NL84x | ``content.py`` |
 """
 
 from __future__ import annotations
 
 from . import contract, dates, encoding, fields, frontmatter, meta, slug, urls  # noqa: F401  (registration)
+from . import content, footer, headings  # noqa: F401  (registration: body rules)
 from .base import RULES, Rule
 
 RULES.sort(key=lambda r: r.code)
