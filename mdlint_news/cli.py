@@ -66,10 +66,16 @@ def check_parser() -> argparse.ArgumentParser:
     g.add_argument("--config", type=Path, metavar="FILE",
                    help="use this .news-lint.toml or pyproject.toml instead of discovery")
     g = p.add_argument_group("output")
-    g.add_argument("--output-format", choices=FORMATS, default="concise")
+    g.add_argument("--output-format", choices=FORMATS, default=None,
+                   help="default: full on a terminal, github under GitHub Actions, else concise")
     g.add_argument("--output-file", type=Path, metavar="FILE")
-    g.add_argument("-q", "--quiet", action="store_true", help="no summary")
+    g.add_argument("--statistics", action="store_true", help="count problems per rule instead")
+    g.add_argument("--show-fixes", action="store_true", help="list the fixes --fix applied")
+    g.add_argument("-q", "--quiet", action="store_true", help="no summary, no progress bar")
+    g.add_argument("--no-progress", action="store_true", help="no progress bar on a terminal")
     g.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems remain")
+    g.add_argument("--exit-non-zero-on-fix", action="store_true",
+                   help="exit 1 when --fix changed a file, even if nothing remains")
     g.add_argument("--fail-on", choices=[s.value for s in Severity], default="warning",
                    help="lowest severity that makes the exit code 1 (default: warning)")
     p.add_argument("--version", action="version", version=f"news-lint {__version__}")
@@ -122,7 +128,36 @@ def _subcommand(argv: list[str]) -> int:
     return EXIT_OK
 
 
+def default_format(stream) -> str:
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return "github"
+    return "full" if hasattr(stream, "isatty") and stream.isatty() else "concise"
+
+
+PROGRESS_MIN_FILES = 200
+
+
+def _progress(total: int, args: argparse.Namespace):
+    """A progress bar on stderr for long runs on a terminal; a no-op callable otherwise."""
+    if args.quiet or args.no_progress or total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    progress = Progress("[progress.description]{task.description}", BarColumn(),
+                        MofNCompleteColumn(), TimeRemainingColumn(),
+                        console=_stderr_console(), transient=True)
+    return progress
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
 def _check(args: argparse.Namespace) -> int:
+    if args.output_format is None:
+        args.output_format = default_format(sys.stdout if args.output_file is None else None)
     cli = {"select": args.select, "ignore": args.ignore, "extend_select": args.extend_select}
     resolver = ConfigResolver(args.config, cli)
     missing: list[str] = []
@@ -132,11 +167,22 @@ def _check(args: argparse.Namespace) -> int:
     if missing and not files:
         return EXIT_ERROR
     results: list[FileResult] = []
-    for path in files:
-        settings = resolver.for_path(path)
-        # --diff writes nothing, also when given with --fix (ruff's meaning)
-        results.append(process_file(path, settings, str(path), fix=args.fix and not args.diff,
-                                    diff=args.diff, unsafe=args.unsafe_fixes))
+    progress = _progress(len(files), args)
+    task = None
+    if progress is not None:
+        progress.start()
+        task = progress.add_task("Linting", total=len(files))
+    try:
+        for path in files:
+            settings = resolver.for_path(path)
+            # --diff writes nothing, also when given with --fix (ruff's meaning)
+            results.append(process_file(path, settings, str(path), fix=args.fix and not args.diff,
+                                        diff=args.diff, unsafe=args.unsafe_fixes))
+            if progress is not None:
+                progress.advance(task)
+    finally:
+        if progress is not None:
+            progress.stop()
 
     try:
         out = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
@@ -150,13 +196,16 @@ def _check(args: argparse.Namespace) -> int:
                     out.write(r.diff)
         diagnostics = sorted((d for r in results for d in r.diagnostics),
                              key=lambda d: (d.path, d.line, d.column, d.code))
-        if not args.diff:
+        if args.statistics:
+            out.write(_statistics(diagnostics))
+        elif not args.diff:
             get_reporter(args.output_format)(out).report(diagnostics, {"files": [str(p) for p in files]})
+        text_out = args.output_format in ("concise", "full") and not args.output_file
+        if args.show_fixes and args.fix:
+            print(_show_fixes(args, results), file=out if text_out else sys.stderr)
         if not args.quiet:
             summary = _summary(args, results, diagnostics, len(files))
-            stream = sys.stderr if (args.diff or args.output_format != "concise" or
-                                    args.output_file) else out
-            print(summary, file=stream)
+            print(summary, file=out if text_out and not args.diff else sys.stderr)
     finally:
         if out is not sys.stdout:
             out.close()
@@ -167,9 +216,35 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     if args.exit_zero:
         return EXIT_OK
+    if args.exit_non_zero_on_fix and any(r.changed for r in results):
+        return EXIT_PROBLEMS
     if args.diff:
         return EXIT_PROBLEMS if any(r.changed for r in results) else EXIT_OK
     return EXIT_PROBLEMS if fails(diagnostics, Severity(args.fail_on)) else EXIT_OK
+
+
+def _statistics(diagnostics) -> str:
+    """ruff-style counts per rule: count, code, name, fixable marker."""
+    counts: dict[str, list] = {}
+    for d in diagnostics:
+        row = counts.setdefault(d.code, [0, d.name, False])
+        row[0] += 1
+        row[2] = row[2] or (d.fix is not None and d.fix.applicability is Applicability.SAFE)
+    lines = [f"{n:>6}  {code}  {'[*]' if fix else '   '} {name}"
+             for code, (n, name, fix) in sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0]))]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _show_fixes(args, results: list[FileResult]) -> str:
+    lines = []
+    for r in results:
+        if not r.changed:
+            continue
+        lines.append(f"Fixed {r.path}:")
+        for d in r.fixed:
+            lines.append(f"  {d.line}:{d.column}: {d.code} {d.fix.message if d.fix else d.message} "
+                         f"({d.name})")
+    return "\n".join(lines) if lines else "No fixes applied."
 
 
 def _plural(n: int, word: str) -> str:

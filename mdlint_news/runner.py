@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
-from . import document
+from . import document, suppressions
 from .config import Settings
 from .decoding import UTF8_BOM, Decoded, DecodeError, decode, encode
 from .diagnostics import Diagnostic, LineIndex, Severity
@@ -45,11 +45,35 @@ def lint_text(text: str, path: str = "", settings: Settings | None = None,
                                  f"rule {r.name} crashed: {type(exc).__name__}: {exc} "
                                  f"({os.path.basename(where.filename)}:{where.lineno}); please report "
                                  "this with the file", path=path))
-    index = ctx.lines if out else None
-    for d in out:
-        index.locate(d)
+    if out or "news-lint" in text:
+        index = ctx.lines
+        for d in out:
+            index.locate(d)
+        out = _suppress(out, doc, index, enabled, path)
     out.sort(key=lambda d: (d.line, d.column, d.code, d.message))
     return out
+
+
+def _suppress(out: list[Diagnostic], doc, index: LineIndex, enabled, path: str) -> list[Diagnostic]:
+    """Apply inline suppressions; report the ones that suppress nothing (unused-suppression)."""
+    found, unknown = suppressions.find(doc, index)
+    if not found and not unknown:
+        return out
+    kept = suppressions.apply(out, found)
+    if "NL902" not in enabled:
+        return kept
+    for s in found:
+        if s.used or (s.codes is not None and not (s.codes & enabled)):
+            continue  # used, or names only rules that are not enabled in this run
+        what = "any rule" if s.codes is None else ", ".join(sorted(s.codes))
+        d = _diag("unused-suppression", f"suppression ({s.label}) of {what} suppresses nothing: "
+                  "remove it", s.start, s.end, path)
+        d.fix = suppressions.removal(doc.text, s.start, s.end)
+        kept.append(index.locate(d))
+    for start, end, name in unknown:
+        kept.append(index.locate(_diag("unused-suppression",
+                                       f"suppression names unknown rule {name!r}", start, end, path)))
+    return kept
 
 
 @dataclass

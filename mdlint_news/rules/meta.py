@@ -6,7 +6,7 @@ that they have codes, names and documentation like every other rule.
 
 from __future__ import annotations
 
-from .base import ERROR, Context, rule
+from .base import ERROR, SAFE, WARNING, Context, rule
 
 
 @rule("NL001", "unreadable-file", ERROR)
@@ -32,5 +32,27 @@ def internal_error(ctx: Context):
     new problems; in those cases the file is left untouched.
 
     **Fix.** None.
+    """
+    return ()
+
+
+@rule("NL902", "unused-suppression", WARNING, fix=SAFE)
+def unused_suppression(ctx: Context):
+    """A suppression comment that suppresses nothing, or names an unknown rule.
+
+    **What it does.** Suppressions silence rules where a finding is known and accepted:
+
+    - front matter, a YAML comment on its own line: `# news-lint: disable=rule-a,NL302` (the
+      whole file); at the end of a key's line: `slug: x  # news-lint: disable=slug-mismatch`
+      (that key and its value);
+    - body: `<!-- news-lint-disable rule-a -->` … `<!-- news-lint-enable rule-a -->` (the lines
+      between) and `<!-- news-lint-disable-next-line rule-a -->`.
+
+    Rules are named by code, prefix or name; none named means every rule. A suppression that
+    suppressed no diagnostic in this run is reported (only when a rule it names is enabled).
+
+    **Why.** Stale suppressions pile up and later hide real problems.
+
+    **Fix (safe).** Removes the comment (its whole line when it stands alone).
     """
     return ()

@@ -1,0 +1,121 @@
+"""Inline suppressions, and the report of the ones that suppress nothing.
+
+Front matter (YAML comments):
+    # news-lint: disable=rule-a,NL302        on its own line: the whole file
+    slug: my-slug  # news-lint: disable=slug-mismatch   on a key's line: that key (and its value)
+Body (HTML comments):
+    <!-- news-lint-disable rule-a rule-b --> ... <!-- news-lint-enable rule-a rule-b -->
+    <!-- news-lint-disable-next-line rule-a -->
+Rules are named by code, code prefix or name; none named means every rule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .diagnostics import Applicability, Diagnostic, Edit, Fix, LineIndex
+from .document import Document
+from .rules import matching
+
+_YAML = re.compile(r"#\s*news-lint:\s*disable(?:=([\w ,-]*))?\s*$", re.MULTILINE)
+_HTML = re.compile(r"<!--\s*news-lint-(disable-next-line|disable|enable)((?:[\s,]+[\w-]+)*)\s*-->")
+
+
+@dataclass
+class Suppression:
+    start: int  # offsets of the comment (where unused-suppression points)
+    end: int
+    codes: frozenset[str] | None  # None: every rule
+    first_line: int  # lines it covers, inclusive
+    last_line: int
+    label: str
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, d: Diagnostic) -> bool:
+        return (self.first_line <= d.line <= self.last_line
+                and (self.codes is None or d.code in self.codes))
+
+
+def _codes(spec: str | None) -> tuple[frozenset[str] | None, list[str]]:
+    names = [s for s in re.split(r"[\s,]+", spec or "") if s]
+    if not names:
+        return None, []
+    codes, unknown = set(), []
+    for n in names:
+        found = matching(n)
+        if not found:
+            unknown.append(n)
+        codes |= {r.code for r in found}
+    return frozenset(codes), unknown
+
+
+def find(doc: Document, index: LineIndex) -> tuple[list[Suppression], list[tuple[int, int, str]]]:
+    """The suppressions in a document, and (start, end, name) of unknown rule names."""
+    text = doc.text
+    if "news-lint" not in text:
+        return [], []
+    out: list[Suppression] = []
+    unknown: list[tuple[int, int, str]] = []
+    last_line = len(index.starts)
+    fm_end = doc.close_span.start if doc.close_span else (len(text) if doc.has_frontmatter else 0)
+    for m in _YAML.finditer(text, doc.yaml_start if doc.has_frontmatter else 0, fm_end):
+        codes, bad = _codes(m.group(1))
+        unknown += [(m.start(), m.end(), b) for b in bad]
+        pos = index.position(m.start())
+        ls, _ = index.line_span(pos.line)
+        own_line = not text[ls:m.start()].strip()
+        if own_line:
+            out.append(Suppression(m.start(), m.end(), codes, 1, last_line, "file"))
+            continue
+        first, last = pos.line, pos.line
+        for path, entry in doc.entries.items():  # the key on this line: its whole entry
+            if entry.key is not None and index.position(entry.key.start).line == pos.line:
+                last = max(last, index.position(entry.value.end).line)
+        out.append(Suppression(m.start(), m.end(), codes, first, last, "key"))
+    open_ranges: dict[frozenset[str] | None, Suppression] = {}
+    for m in _HTML.finditer(text, doc.body_start):
+        kind = m.group(1)
+        codes, bad = _codes(m.group(2))
+        unknown += [(m.start(), m.end(), b) for b in bad]
+        line = index.position(m.start()).line
+        if kind == "disable-next-line":
+            out.append(Suppression(m.start(), m.end(), codes, line + 1, line + 1, "next-line"))
+        elif kind == "disable":
+            s = Suppression(m.start(), m.end(), codes, line, last_line, "range")
+            out.append(s)
+            open_ranges[codes] = s
+        else:
+            s = open_ranges.pop(codes, None) or open_ranges.pop(None, None)
+            if s is not None:
+                s.last_line = line
+    return out, unknown
+
+
+def apply(diagnostics: list[Diagnostic], suppressions: list[Suppression]) -> list[Diagnostic]:
+    """Drop suppressed diagnostics, recording which suppression was used for which code."""
+    if not suppressions:
+        return diagnostics
+    kept = []
+    for d in diagnostics:
+        hit = next((s for s in suppressions if s.covers(d)), None)
+        if hit is None or d.name in ("internal-error", "unused-suppression"):
+            kept.append(d)
+        else:
+            hit.used.add(d.code)
+    return kept
+
+
+def removal(text: str, start: int, end: int) -> Fix:
+    """Remove a suppression comment: its whole line when it stands alone, else the comment and
+    the blanks before it."""
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    le = len(text) if le == -1 else le
+    line_end = le + 1 if le < len(text) else le
+    if not text[ls:start].strip() and not text[end:le].strip():
+        return Fix((Edit(ls, line_end),), Applicability.SAFE, "remove the unused suppression line")
+    s = start
+    while s > ls and text[s - 1] in " \t":
+        s -= 1
+    return Fix((Edit(s, end),), Applicability.SAFE, "remove the unused suppression")

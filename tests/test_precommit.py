@@ -1,0 +1,83 @@
+"""The published pre-commit hooks, run by the real pre-commit (check-jsonschema's habit: the test
+reads .pre-commit-hooks.yaml itself, so hooks and tests cannot drift apart)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+BY_ID = {h["id"]: h for h in HOOKS}
+FIXABLE = ROOT / "examples" / "content" / "2025-12-22-A-10-largest-healthcare-data-breaches-reported-to-.md"
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is needed")
+
+
+def test_hooks_file_publishes_check_and_fix():
+    assert set(BY_ID) == {"news-lint", "news-lint-fix"}
+    for hook in HOOKS:
+        assert hook["language"] == "python"
+        assert hook["types"] == ["markdown"]
+        assert hook["entry"].split()[0] == "news-lint"
+        assert tuple(map(int, hook["minimum_pre_commit_version"].split("."))) >= (2, 9, 0)
+    assert "--fix" in BY_ID["news-lint-fix"]["entry"].split()
+    assert "--fix" not in BY_ID["news-lint"]["entry"].split()
+
+
+def _env(tmp_path: Path) -> dict:
+    env = dict(os.environ)
+    env.update(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), GIT_AUTHOR_NAME="t",
+               GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@example.com", NO_COLOR="1")
+    env.pop("GITHUB_ACTIONS", None)
+    return env
+
+
+def _try_repo(repo: Path, hook: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook,
+                           "--all-files", "--color", "never"], cwd=repo, env=env,
+                          capture_output=True, text=True, encoding="utf-8", timeout=600)
+
+
+def test_pre_commit_check_fails_fix_repairs_then_passes(tmp_path):
+    repo = tmp_path / "site"
+    (repo / "content").mkdir(parents=True)
+    article = repo / "content" / FIXABLE.name
+    shutil.copyfile(FIXABLE, article)
+    clean = repo / "content" / "2025-12-01-real-apple-support-emails-used-in-new-phishing-sca.md"
+    shutil.copyfile(ROOT / "examples" / "content" / clean.name, clean)
+    (repo / "notes.txt").write_text("not markdown: the hooks must not see it\n", encoding="utf-8")
+    env = _env(tmp_path)
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
+    subprocess.run(["git", "add", "."], cwd=repo, check=True, env=env)
+    before = article.read_bytes()
+
+    check = _try_repo(repo, "news-lint", env)
+    assert check.returncode == 1, check.stdout + check.stderr
+    out = check.stdout
+    assert "Failed" in out
+    assert f"content/{FIXABLE.name}:4:7: NL302" in out  # the date an hour off publishedAt
+    assert "NL402" in out
+    assert "notes.txt" not in out
+    assert article.read_bytes() == before  # the check hook writes nothing
+
+    fix = _try_repo(repo, "news-lint-fix", env)
+    assert fix.returncode == 1, fix.stdout + fix.stderr
+    assert "files were modified by this hook" in fix.stdout
+    assert f"Fixed content/{FIXABLE.name}" in fix.stdout
+    after = article.read_text(encoding="utf-8")
+    assert "date: '2025-12-22 12:13:00'" in after and "health%20security" in after
+    assert clean.read_bytes() == (ROOT / "examples" / "content" / clean.name).read_bytes()
+
+    again = _try_repo(repo, "news-lint-fix", env)
+    assert again.returncode == 0, again.stdout + again.stderr
+    final = _try_repo(repo, "news-lint", env)
+    assert final.returncode == 0, final.stdout + final.stderr
+    assert "Passed" in final.stdout
