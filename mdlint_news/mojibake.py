@@ -1,0 +1,1120 @@
+"""Find and repair mojibake: UTF-8 text that was decoded with the wrong single-byte code page.
+
+Scope: one YAML string value or one Markdown body line at a time (a string with newlines is
+handled line by line). Everything here is a pure function of its input; the only side effect
+is loading ``wordfreq`` word lists, lazily, the first time a *lossy* suspect span needs them.
+
+How the damage happens
+======================
+A UTF-8 character of 2-4 bytes is read as 2-4 characters of a code page: ``í`` (C3 AD) read as
+Windows-1252 becomes ``Ã`` + soft hyphen, ``„`` (E2 80 9E) read as Windows-1254 becomes ``â`` +
+``€`` + an *undefined* byte. Pipelines then lose bytes: undefined bytes are dropped
+(``errors="ignore"``), soft hyphens are stripped as invisible, no-break spaces become spaces.
+
+Supported code pages (``Repair.encoding``): ``windows-1252``, ``windows-1254``, ``windows-1250``,
+``latin-1`` and ``mac-roman``, each in the "sloppy" form in which an undefined byte survives as
+the C1 control character of the same number (that is what Latin-1 round trips produce).
+
+Detection
+=========
+1. ``quick_screen`` is one compiled regular expression that starts with a single character set
+   (which the regex engine scans fast): characters that begin mojibake and are rare in clean
+   European text (``Â Ã Ä Å Ă Ĺ â ğ ð đ √ ƒ ≈ Ð Ñ Î Ï ×`` ...), and continuation characters rare
+   in clean text (``¡ ¤ ¯ ˇ › ‰`` ..., C1 controls) right after a lead. The mojibake of Latin
+   text, punctuation, emoji, Cyrillic, Greek, Hebrew and Arabic always holds a rare lead; that
+   of CJK, Hangul and Vietnamese (leads such as ``é ä í``) holds rare continuations in all but a
+   few characters. About 11 us for a clean 5 KB Czech article.
+2. For each code page a regex locates *slots*: a lead character with all its continuation
+   characters (lossless: re-encode, decode as UTF-8), or with exactly one missing (lossy: see
+   below; only for 2-byte leads C2-C5, for E2 with one continuation, and for 4-byte leads with
+   two). Text inside Markdown code spans (`` `...` ``) is never looked at.
+3. A decoded character must be plausible: no controls, unassigned or private-use characters, no
+   IPA letters, combining marks only after a letter. A run of damaged characters that also
+   reads as ordinary text is *weak*: only letters (Romanian ``ĂŞ`` is ``ê`` in Windows-1250),
+   a capital and a closing quote (``Ä“``), only combining marks, or a lone letter of another
+   script (Greek, Cyrillic, CJK ...) among Latin text. A weak run is reported only with strong
+   evidence on the same line in the same code page, or when it turns an unknown word into a known
+   one.
+4. Lossy slots are reported only with evidence on the line (a strong lossless run; a slot whose
+   present continuations include a non-letter, such as ``â€``, or two after a 4-byte lead, such
+   as ``ğŸ``; another word that becomes known), or when their own word becomes a known word
+   (Zipf >= 1.5) by the margin below while the damaged spelling is not a word of the language nor
+   of en/de/fr/pt/sv/tr/es (so ``Ärger``, ``SÃO`` and ``Âge`` stay untouched).
+5. The code page that explains most characters of the line wins (then most lossless characters,
+   then the better language-model score, then the order of ``ENCODINGS``). Runs are maximal
+   stretches of adjacent damaged slots. Further layers (UTF-8 -> code page -> UTF-8 -> code page)
+   are found by analysing the repaired line again, keeping what falls inside a repaired run
+   (``Repair.rounds`` = 2); a run whose first decoding holds C1 controls (``Ä\x8d``) is decoded
+   twice at once.
+
+Lossless repair
+===============
+A complete slot is re-encoded with the code page and decoded as UTF-8. ftfy (encoding repair
+only: ``ftfy_config()``) is asked about a run only where our repair still looks damaged, and its
+answer is kept only if it is fully repaired. The ftfy options are all off except encoding repair:
+
+* ``unescape_html``, ``remove_terminal_escapes``, ``remove_control_chars``: not encoding damage;
+  other rules report them, and ftfy would change characters outside the run.
+* ``restore_byte_a0``, ``replace_lossy_sequences``: these *guess* lost bytes (``Ã `` -> ``à``,
+  wrong for Czech, which needs ``í ``) or replace them with U+FFFD; lost bytes are recovered here,
+  with a language model.
+* ``decode_inconsistent_utf8``, ``fix_c1_controls``: heuristics across mixed text; we hand ftfy
+  one run at a time, so they could only mask disagreements.
+* ``fix_latin_ligatures``, ``fix_character_width``, ``uncurl_quotes``, ``fix_line_breaks``,
+  ``normalization=None``: cosmetic; edited news copy keeps its curly quotes and its ligatures,
+  and Unicode normalisation is another rule's business.
+* ``fix_surrogates``: off; lone surrogates are not code-page damage and cannot come from a valid
+  UTF-8 file.
+
+Lost-byte recovery and the confidence margin
+============================================
+For a slot with one continuation byte missing we try every byte the code page can lose at every
+position of the sequence: its undefined bytes (Windows-1252: 81 8D 8F 90 9D; Windows-1254: 81 8D
+8E 8F 90 9D 9E; Windows-1250: 81 83 88 90 98), the soft hyphen AD (not for Mac Roman) and, when a
+space follows, the no-break space A0 turned into that space (the space then belongs to the run;
+when the no-break-space reading loses, the space is left out of the reported run again). Only
+valid, plausible UTF-8 survives: a lone ``Ã`` in Windows-1254 leaves ``Á Í Î Ï Ð Ý Þ í`` (and
+``à`` eating a following space). At most one byte per character is assumed lost.
+
+The choice uses a model of the language: ``language``, or with ``language=None`` the wordfreq
+language that best knows the line's undamaged words and letters (see ``_detect_language``).
+Damaged words are scored together with their clean neighbours (the next word too when a space
+may be eaten), over every combination of the top 5 candidates of each lost byte:
+
+* a word wordfreq knows scores its Zipf frequency (``wordfreq.get_frequency_dict``);
+* an unknown word scores ``-1`` plus, for each recovered letter, log10 of that letter's frequency
+  among the language's letters (from its wordfreq list; a letter the language never uses: -6);
+* casing prior: a recovered capital after or before a lowercase letter inside a word (``bývalÝ``,
+  ``ČÁst``), or a recovered lowercase letter inside an all-caps word, costs 6;
+* punctuation: a recovered quote scores +1.5 when it fits its context in the language's
+  convention (Czech ``„`` opening before a word, ``“`` closing after one; English ``“`` and
+  ``”``), -1.5 when it does not; each recovered non-letter also gets a prior: common punctuation
+  and NBSP -0.5, common symbols (``− × ± ≈ ≤ ≥ € ™ °``) -1.5, rarer punctuation -2.5 (others
+  -3.5), a soft hyphen or invisible control -3 (-5 for a soft
+  hyphen not between letters), an emoji its English wordfreq Zipf frequency - 2.5 (wordfreq
+  counts emoji; - 3 for the older symbols U+2600-27BF) or -4, anything else -4; a math sign
+  between spaces or digits gets +1.
+
+``Repair.candidates`` lists the best few replacements of the run, best first. ``confident`` is
+True for lossless runs, and for lossy ones when the best combination beats the best combination
+that gives this lost byte a different value by at least ``MARGIN`` = 1.0 (one Zipf unit: the
+winning word is ten times as frequent, or the runner-up is not a word while the winner is), and
+no other code page explains the line as well, within ``MARGIN``, with a different repair of the
+run (``â‰ `` is ``≠`` eating a no-break space in Windows-1252, or ``≈ `` with byte 88 dropped in
+Windows-1250: both become candidates, and neither is confident).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import product
+from typing import Iterable, Sequence
+
+__all__ = [
+    "ENCODINGS",
+    "ftfy_config",
+    "MARGIN",
+    "Repair",
+    "apply_repairs",
+    "find_mojibake",
+    "quick_screen",
+    "repair_text",
+]
+
+#: Code pages in priority order (ties between code pages go to the earlier one).
+ENCODINGS: tuple[str, ...] = ("windows-1252", "windows-1254", "windows-1250", "latin-1", "mac-roman")
+_PY_CODEC = {
+    "windows-1252": "cp1252",
+    "windows-1254": "cp1254",
+    "windows-1250": "cp1250",
+    "latin-1": "latin-1",
+    "mac-roman": "mac_roman",
+}
+#: Minimum score difference (Zipf units) for a lossy repair to be ``confident``.
+MARGIN = 1.0
+_TOP_K = 5          # candidates per lossy slot kept for the joint enumeration
+_MAX_COMBOS = 4096  # above this, slots of a group are chosen one at a time
+_MAX_ROUNDS = 2
+
+
+@dataclass(frozen=True)
+class Repair:
+    start: int          # character offsets into the input string: the damaged run
+    end: int
+    original: str       # text[start:end]
+    replacement: str    # the repaired text for that run
+    encoding: str       # the code page that caused it (the outer one when ``rounds`` > 1)
+    lossless: bool      # exact reversal: re-encode/decode round trip, no byte missing
+    confident: bool     # lossless, or a lost-byte recovery that wins by ``MARGIN``
+    candidates: tuple[str, ...]  # best few replacements for the run, best first
+    rounds: int = 1     # how many layers of mojibake were undone
+
+
+@lru_cache(maxsize=None)
+def ftfy_config():
+    """The ftfy configuration used on damaged runs: encoding repair only (see the module doc)."""
+    from ftfy import TextFixerConfig
+
+    return TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_encoding=True,
+        restore_byte_a0=False,
+        replace_lossy_sequences=False,
+        decode_inconsistent_utf8=False,
+        fix_c1_controls=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_surrogates=False,
+        remove_control_chars=False,
+        normalization=None,
+        explain=False,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Code pages
+# --------------------------------------------------------------------------------------------
+
+
+def _cls(chars: Iterable[str]) -> str:
+    out = []
+    for c in sorted(set(chars)):
+        out.append("\\" + c if c in "\\]^-[" else c)
+    return "[" + "".join(out) + "]"
+
+
+class _CodePage:
+    def __init__(self, name: str):
+        codec = _PY_CODEC[name]
+        self.name = name
+        self.byte_of: dict[str, int] = {}
+        undefined = []
+        for b in range(0x80, 0x100):
+            try:
+                ch = bytes([b]).decode(codec)
+            except UnicodeDecodeError:
+                ch = chr(b)  # sloppy: an undefined byte survives as its C1 control
+                undefined.append(b)
+            self.byte_of[ch] = b
+        self.lossy = name != "mac-roman"
+        self.lost = tuple(undefined + [0xAD]) if self.lossy else ()
+        self.nbsp_space = self.lossy  # A0 is the no-break space in all but Mac Roman
+
+        def chars(lo: int, hi: int) -> list[str]:
+            return [c for c, b in self.byte_of.items() if lo <= b <= hi]
+
+        self.cont = frozenset(chars(0x80, 0xBF))
+        self.leads = frozenset(chars(0xC2, 0xF4))
+        self.lossy_leads = frozenset(chars(0xC2, 0xC5)) if self.lossy else frozenset()
+        cont, l2, l3, l4 = _cls(self.cont), _cls(chars(0xC2, 0xDF)), _cls(chars(0xE0, 0xEF)), _cls(chars(0xF0, 0xF4))
+        # The lead character first (a plain character set, which the regex engine scans fast),
+        # then what must follow it, chosen by a look-behind at the lead.
+        full = f"(?<={l2}){cont}|(?<={l3}){cont}{{2}}|(?<={l4}){cont}{{3}}"
+        if self.lossy:
+            part = f"(?<={_cls(self.lossy_leads)})|(?<={_cls(chars(0xE2, 0xE2))}){cont}|(?<={l4}){cont}{{2}}"
+            self.regex = re.compile(f"{_cls(self.leads)}(?:{full}|(?P<part>{part}))")
+        else:
+            self.regex = re.compile(f"{_cls(self.leads)}(?:{full})")
+
+
+_CODEPAGES = {name: _CodePage(name) for name in ENCODINGS}
+
+
+# quick_screen: a necessary condition, tuned so that clean text rarely stops the scan.
+# Characters that start a damaged sequence and are rare in clean European text ("rare leads"),
+# and continuation characters rare in clean text ("rare continuations"). Mojibake of Latin text,
+# punctuation, emoji, Cyrillic, Greek, Hebrew and Arabic always holds a rare lead; that of CJK,
+# Hangul and Vietnamese (whose leads are ordinary letters such as é, ä, í) holds rare continuations
+# in all but a few characters, and find_mojibake then examines the whole line anyway.
+_ALL_LEADS = frozenset().union(*(cp.leads for cp in _CODEPAGES.values()))
+_ALL_CONTS = frozenset().union(*(cp.cont for cp in _CODEPAGES.values()))
+_LOSSY_LEADS = frozenset().union(*(cp.lossy_leads for cp in _CODEPAGES.values()))
+_RARE_LEADS = _LOSSY_LEADS | frozenset("âğðđ√ƒ≈‚ÐÑÎÏ×ØÙÌËÆÇÊÈÉÕÒÓÔÞ¬∆ﬁﬂ◊⁄\uf8ff")
+_FREQ_CONTS = frozenset(
+    "šžťľŠŽŤĽ„“”‘’‚–—…\u00a0«»·°€™•§©®"
+    "áéíóúýàèìòùâêîôûäëïöüãõñçåæøÄÖÜÅÇÉÑßąęłśżźŁŚŻŹşŞµ"
+)
+_RARE_CONTS = _ALL_CONTS - _FREQ_CONTS
+_SCREEN_RE = re.compile(
+    f"{_cls(_RARE_LEADS | _RARE_CONTS)}"
+    f"(?:(?<={_cls(_LOSSY_LEADS)})|(?<={_cls(_RARE_LEADS)})(?={_cls(_ALL_CONTS)})"
+    f"|(?<={_cls(_ALL_LEADS)}{_cls(_RARE_CONTS)})|(?<={_cls(_ALL_LEADS)}{_cls(_ALL_CONTS)}{_cls(_RARE_CONTS)}))"
+)
+
+
+def quick_screen(text: str) -> bool:
+    """Cheap pre-filter: False means ``text`` certainly holds no mojibake ``find_mojibake`` finds."""
+    return _SCREEN_RE.search(text) is not None
+
+
+# --------------------------------------------------------------------------------------------
+# Character plausibility
+# --------------------------------------------------------------------------------------------
+
+_COMMON_SCRIPTS = {"LATIN", "COMMON"}
+
+
+@lru_cache(maxsize=4096)
+def _script(c: str) -> str:
+    if not c.isalpha() and not (c.isdigit() and not c.isascii()):
+        return "COMMON"
+    name = unicodedata.name(c, "")
+    word = name.split(" ", 1)[0].split("-", 1)[0]
+    if word in ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "IDEOGRAPHIC"):
+        return "CJK"
+    if word in ("MODIFIER", "SMALL", "FULLWIDTH"):
+        return "COMMON"
+    return word or "UNKNOWN"
+
+
+@lru_cache(maxsize=4096)
+def _plausible_char(c: str) -> bool:
+    cp = ord(c)
+    cat = unicodedata.category(c)
+    if cat in ("Cc", "Cn", "Co", "Cs"):
+        return False
+    if cat == "Cf":
+        return c in "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+    if 0x0250 <= cp <= 0x02AF:  # IPA letters
+        return False
+    if 0x02B0 <= cp <= 0x02FF:  # spacing modifier letters
+        return c in "\u02bb\u02bc"
+    if 0xFFF0 <= cp <= 0xFFFF:
+        return False
+    return True
+
+
+def _plausible_text(s: str, before: str, after: str) -> bool:
+    """Every character of decoded ``s`` is plausible (combining marks follow a letter)."""
+    for i, c in enumerate(s):
+        if not _plausible_char(c):
+            return False
+        cat = unicodedata.category(c)
+        if cat.startswith("M"):
+            prev = s[i - 1] if i else before
+            if not prev or not (prev.isalpha() or unicodedata.category(prev).startswith("M")):
+                # a combining mark after a non-letter; variation selectors after symbols are fine
+                if not (0xFE00 <= ord(c) <= 0xFE0F or 0x1F3FB <= ord(c) <= 0x1F3FF):
+                    return False
+    return True
+
+
+def _lonely_script(s: str, before: str, after: str) -> bool:
+    """A letter of a non-Latin script with no letter of that script next to it."""
+    for i, c in enumerate(s):
+        sc = _script(c)
+        if sc not in _COMMON_SCRIPTS:
+            neighbours = (s[:i] + s[i + 1:]) + before[-1:] + after[:1]
+            if not any(_script(n) == sc for n in neighbours):
+                return True
+    return False
+
+
+# --------------------------------------------------------------------------------------------
+# Slots: one damaged UTF-8 character each
+# --------------------------------------------------------------------------------------------
+
+
+class _Slot:
+    __slots__ = ("start", "end", "options", "lossless", "space")
+
+    def __init__(self, start: int, end: int, options: list[str], lossless: bool, space: bool):
+        self.start = start
+        self.end = end          # includes the following space when ``space``
+        self.options = options  # replacement texts for text[start:end], deduplicated
+        self.lossless = lossless
+        self.space = space
+
+
+def _need(lead: int) -> int:
+    return 1 if lead < 0xE0 else 2 if lead < 0xF0 else 3
+
+
+def _decode(bs: Sequence[int]) -> str | None:
+    try:
+        return bytes(bs).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _find_slots(line: str, cp: _CodePage, masked: list[tuple[int, int]]) -> list[_Slot]:
+    slots: list[_Slot] = []
+    n = len(line)
+    for m in cp.regex.finditer(line):
+        s, e = m.span()
+        if masked and any(a <= s < b for a, b in masked):
+            continue
+        bs = [cp.byte_of[c] for c in line[s:e]]
+        if m.lastgroup != "part":
+            dec = _decode(bs)
+            if dec is not None:
+                slots.append(_Slot(s, e, [dec], True, False))
+            continue
+        need = _need(bs[0])
+        opts: list[str] = []
+        for pos in range(1, need + 1):
+            for lb in cp.lost:
+                dec = _decode(bs[:pos] + [lb] + bs[pos:])
+                if dec is not None and dec not in opts:
+                    opts.append(dec)
+        space = cp.nbsp_space and e < n and line[e] == " "
+        if space:
+            opts = [o + " " for o in opts]
+            dec = _decode(bs + [0xA0])
+            if dec is not None and dec not in opts:
+                opts.append(dec)
+            e += 1
+        if opts:
+            slots.append(_Slot(s, e, opts, False, space))
+    return slots
+
+
+_CODE_SPAN_RE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+
+
+def _masked_spans(line: str) -> list[tuple[int, int]]:
+    if "`" not in line:
+        return []
+    return [m.span() for m in _CODE_SPAN_RE.finditer(line)]
+
+
+# --------------------------------------------------------------------------------------------
+# Language model (lazy)
+# --------------------------------------------------------------------------------------------
+
+_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_FOREIGN_CHECK = ("en", "de", "fr", "pt", "sv", "tr", "es")
+_DETECT_LANGS = ("cs", "en", "sk", "de", "fr", "es", "pt", "pl", "it", "hu", "ro", "tr", "sv", "nl")
+
+
+class _LangModel:
+    def __init__(self, lang: str):
+        import wordfreq
+
+        self.lang = lang
+        self.freq = wordfreq.get_frequency_dict(lang, wordlist="best")
+        counts: dict[str, float] = {}
+        for w in wordfreq.top_n_list(lang, 30000, wordlist="best"):
+            f = self.freq.get(w, 0.0)
+            for c in w:
+                if c.isalpha():
+                    counts[c] = counts.get(c, 0.0) + f
+        total = sum(counts.values()) or 1.0
+        self.char_logp = {c: max(-6.0, math.log10(v / total)) for c, v in counts.items()}
+
+    def zipf(self, word: str) -> float:
+        f = self.freq.get(word.lower())
+        if not f:
+            f = self.freq.get(word.lower().replace("’", "'"))
+        return math.log10(f) + 9.0 if f else 0.0
+
+    def letter_prior(self, c: str) -> float:
+        return self.char_logp.get(c.lower(), -6.0)
+
+
+@lru_cache(maxsize=None)
+def _model(lang: str) -> _LangModel:
+    return _LangModel(lang)
+
+
+def _supported(lang: str) -> str:
+    import wordfreq
+
+    return lang if lang in wordfreq.available_languages(wordlist="best") else "en"
+
+
+_URL_RE = re.compile(r"\S+://\S+|\S+@\S+|`[^`]*`")
+
+
+def _detect_language(line: str) -> str:
+    """The wordfreq language that best knows the line's undamaged words and letters.
+
+    Each undamaged word adds its Zipf frequency in the language; each non-ASCII letter adds
+    ``2 * (2 + log10 p)``, p its frequency among the language's letters (so a language that never
+    uses ``ž`` loses 8 per ``ž``). Ties go to the order of ``_DETECT_LANGS``.
+    """
+    words = [w for w in _WORD_RE.findall(_URL_RE.sub(" ", line)) if not quick_screen(w) and not w.isdigit()]
+    letters = [c for w in words for c in w if not c.isascii() and c.isalpha()]
+    best, best_n = _DETECT_LANGS[0], -math.inf
+    for lang in _DETECT_LANGS:
+        m = _model(lang)
+        n = sum(m.zipf(w) for w in words)
+        n += 2.0 * sum(2.0 + m.char_logp.get(c.lower(), -6.0) for c in letters)
+        if n > best_n:
+            best, best_n = lang, n
+    return best
+
+
+# Priors for recovered non-letters.
+_PUNCT_PRIOR = {}
+for _c in "„“”‘’–—…•\u00a0":
+    _PUNCT_PRIOR[_c] = -0.5
+for _c in "‚‹›«»†‡‐‑′″·":
+    _PUNCT_PRIOR[_c] = -2.5
+for _c in "−×±≈≤≥≠→←€™°":
+    _PUNCT_PRIOR[_c] = -1.5
+for _c in "\u00ad\u200b\u200c\u200d\u2060\ufeff":
+    _PUNCT_PRIOR[_c] = -3.0
+
+_OPEN = {"cs": "„‚»", "sk": "„‚»", "de": "„‚»", "pl": "„«", "en": "“‘", "fr": "«", "es": "«“", "pt": "“«", "it": "«“"}
+_CLOSE = {"cs": "“‘«", "sk": "“‘«", "de": "“‘«", "pl": "”»", "en": "”’", "fr": "»", "es": "»”", "pt": "”»", "it": "»”"}
+_QUOTES = set("„“”‚‘’«»‹›\"'")
+
+
+def _quote_score(c: str, prev: str, nxt: str, lang: str) -> float:
+    if c not in _QUOTES:
+        return 0.0
+    opening = (not prev or prev.isspace() or prev in "([{-–—/") and bool(nxt) and (nxt.isalnum() or nxt in "…")
+    closing = bool(prev) and (prev.isalnum() or prev in ".,!?…)") and (not nxt or nxt.isspace() or nxt in ".,:;!?)…-–—")
+    if c == "’" and prev.isalpha() and nxt.isalpha():
+        return 1.5 if lang in ("en", "fr", "it", "de") else 0.0
+    opens = _OPEN.get(lang, "“‘„«")
+    closes = _CLOSE.get(lang, "”’“»")
+    if opening:
+        return 1.5 if c in opens else -1.5
+    if closing:
+        return 1.5 if c in closes else -1.5
+    return 0.0
+
+
+def _nonletter_prior(c: str, prev: str, nxt: str) -> float:
+    p = _PUNCT_PRIOR.get(c)
+    if p is None:
+        cat = unicodedata.category(c)
+        if cat.startswith("S") and (ord(c) >= 0x1F000 or 0x2600 <= ord(c) <= 0x27BF):
+            z = _model("en").zipf(c)  # wordfreq counts emoji too
+            p = (z - (2.5 if ord(c) >= 0x1F000 else 3.0)) if z > 0 else -4.0
+        elif cat.startswith(("P", "Z")):
+            p = -3.5
+        else:
+            p = -4.0
+    if unicodedata.category(c) == "Sm" and (not prev or prev.isspace() or prev.isdigit()) \
+            and (not nxt or nxt.isspace() or nxt.isdigit()):
+        p += 1.0  # a math sign between numbers or spaces
+    if c == "\u200d" and _is_emoji(prev) and _is_emoji(nxt):
+        p = -0.5
+    if c == "\u00ad" and not (prev.isalpha() and nxt.isalpha()):
+        p -= 2.0
+    return p
+
+
+def _is_emoji(c: str) -> bool:
+    return bool(c) and ord(c) >= 0x1F000
+
+
+# --------------------------------------------------------------------------------------------
+# Scoring groups of lossy slots
+# --------------------------------------------------------------------------------------------
+
+
+class _Group:
+    __slots__ = ("start", "end", "slots")
+
+    def __init__(self, start: int, end: int, slots: list[_Slot]):
+        self.start, self.end, self.slots = start, end, slots
+
+
+def _is_wordish(c: str) -> bool:
+    return c.isalnum() or unicodedata.category(c).startswith("M") or c in "'’\u00ad"
+
+
+_CASE_PENALTY = 6.0  # log10 odds against a capital inside a lowercase word (or the reverse)
+
+
+def _casing_penalty(tok: str, replaced: list[bool]) -> float:
+    pen = 0.0
+    n = len(tok)
+    for i, c in enumerate(tok):
+        if not replaced[i] or not c.isalpha():
+            continue
+        prev = tok[i - 1] if i else ""
+        nxt = tok[i + 1] if i + 1 < n else ""
+        if c.isupper():
+            if i > 0 and (prev.islower() or nxt.islower()):
+                pen -= _CASE_PENALTY
+        elif c.islower():
+            others = [d for j, d in enumerate(tok) if j != i and d.isalpha()]
+            if len(others) >= 2 and all(d.isupper() for d in others):
+                pen -= _CASE_PENALTY
+    return pen
+
+
+def _score(text: str, replaced: list[bool], prev: str, nxt: str, lm: _LangModel) -> float:
+    score = 0.0
+    for m in _WORD_RE.finditer(text):
+        tok = m.group()
+        rep = replaced[m.start():m.end()]
+        z = lm.zipf(tok)
+        if z > 0:
+            s = z
+        else:
+            s = -1.0 + sum(lm.letter_prior(c) for c, r in zip(tok, rep) if r and c.isalpha())
+        if any(rep):
+            s += _casing_penalty(tok, rep)
+        score += s
+    for i, c in enumerate(text):
+        if replaced[i] and not c.isalnum():
+            p = text[i - 1] if i else prev
+            q = text[i + 1] if i + 1 < len(text) else nxt
+            score += _nonletter_prior(c, p, q) + _quote_score(c, p, q, lm.lang)
+    return score
+
+
+def _slot_prior(slot: _Slot, opt: str, line: str, lm: _LangModel) -> float:
+    prev = line[slot.start - 1] if slot.start else ""
+    nxt = line[slot.end] if slot.end < len(line) else ""
+    s = 0.0
+    for i, c in enumerate(opt.rstrip(" ") if slot.space else opt):
+        if c.isalpha():
+            s += lm.letter_prior(c)
+            if c.isupper() and prev.islower():
+                s -= _CASE_PENALTY
+        else:
+            s += _nonletter_prior(c, prev if i == 0 else opt[i - 1], nxt) + _quote_score(c, prev, nxt, lm.lang)
+    return s
+
+
+def _resolve_group(line: str, group: _Group, fixed: dict[int, str], lm: _LangModel):
+    """Score combinations of the group's lossy slots. Returns list of (score, choice tuple) best first."""
+    lossy = [s for s in group.slots if not s.lossless]
+    opts = []
+    for s in lossy:
+        ranked = sorted(s.options, key=lambda o: -_slot_prior(s, o, line, lm))
+        opts.append(ranked[:_TOP_K])
+    prev = line[group.start - 1] if group.start else ""
+    nxt = line[group.end] if group.end < len(line) else ""
+
+    def render(choice: Sequence[str]) -> tuple[str, list[bool]]:
+        parts: list[str] = []
+        mask: list[bool] = []
+        pos = group.start
+        it = iter(choice)
+        for s in group.slots:
+            seg = line[pos:s.start]
+            parts.append(seg)
+            mask.extend([False] * len(seg))
+            if s.lossless:
+                rep = fixed[s.start]
+                parts.append(rep)
+                mask.extend([False] * len(rep))
+            else:
+                rep = next(it)
+                parts.append(rep)
+                mask.extend([c != " " for c in rep])
+            pos = s.end
+        seg = line[pos:group.end]
+        parts.append(seg)
+        mask.extend([False] * len(seg))
+        return "".join(parts), mask
+
+    total = 1
+    for o in opts:
+        total *= len(o)
+    results = []
+    if total <= _MAX_COMBOS:
+        for choice in product(*opts):
+            text, mask = render(choice)
+            results.append((_score(text, mask, prev, nxt, lm), choice))
+    else:  # coordinate ascent, then the single-slot alternatives around the optimum
+        choice = [o[0] for o in opts]
+        for _ in range(2):
+            for i, o in enumerate(opts):
+                best = max(o, key=lambda x: _score(*render(choice[:i] + [x] + choice[i + 1:]), prev, nxt, lm))
+                choice[i] = best
+        seen = set()
+        for i, o in enumerate(opts):
+            for x in o:
+                c = tuple(choice[:i] + [x] + choice[i + 1:])
+                if c not in seen:
+                    seen.add(c)
+                    text, mask = render(c)
+                    results.append((_score(text, mask, prev, nxt, lm), c))
+    results.sort(key=lambda r: -r[0])
+    return lossy, results
+
+
+# --------------------------------------------------------------------------------------------
+# Line analysis
+# --------------------------------------------------------------------------------------------
+
+
+class _RunOut:
+    __slots__ = ("start", "end", "replacement", "lossless", "confident", "candidates", "rounds")
+
+    def __init__(self, start, end, replacement, lossless, confident, candidates, rounds=1):
+        self.start, self.end = start, end
+        self.rounds = rounds
+        self.replacement, self.lossless = replacement, lossless
+        self.confident, self.candidates = confident, candidates
+
+
+def _runs_of(slots: list[_Slot]) -> list[list[_Slot]]:
+    runs: list[list[_Slot]] = []
+    for s in slots:
+        if runs and runs[-1][-1].end == s.start:
+            runs[-1].append(s)
+        else:
+            runs.append([s])
+    return runs
+
+
+_QUOTE_END = set("“”’‘\"'–—…")
+
+
+def _is_weak(line: str, run: list[_Slot]) -> bool:
+    """A lossless run that also reads as ordinary text: only upper- and lowercase letters in a
+    natural casing (Romanian "PĂŞUNI": ĂŞ is ê in Windows-1250), or a capital and a closing quote
+    or dash ("Ä“" is ē in Windows-1252). "bezpeÄŤnost" is not ordinary: a capital after "e"."""
+    start, end = run[0].start, run[-1].end
+    orig = line[start:end]
+    if all(unicodedata.category(c) in ("Lu", "Ll") for c in orig):
+        prev = line[start - 1] if start else ""
+        for c in orig:
+            if c.isupper() and prev.islower():
+                return False
+            prev = c
+        return True
+    if len(run) == 1 and len(orig) == 2 and orig[1] in _QUOTE_END:
+        nxt = line[end] if end < len(line) else ""
+        if not nxt.isalpha():
+            return True
+    return False
+
+
+class _LineResult:
+    __slots__ = ("cp", "runs", "key")
+
+    def __init__(self, cp, runs, key):
+        self.cp, self.runs, self.key = cp, runs, key
+
+
+def _shifted(s: _Slot, d: int) -> _Slot:
+    return _Slot(s.start + d, s.end + d, s.options, s.lossless, s.space)
+
+
+def _apply_fixed(line: str, slots: list[_Slot], fixed: dict[int, str], blank_lossy: bool = False) -> str:
+    out, pos = [], 0
+    for s in slots:
+        if s.lossless and s.start in fixed:
+            out.append(line[pos:s.start])
+            out.append(fixed[s.start])
+            pos = s.end
+        elif blank_lossy and not s.lossless:
+            out.append(line[pos:s.start])
+            out.append(" ")
+            pos = s.end
+    out.append(line[pos:])
+    return "".join(out)
+
+
+def _redecode(s: str) -> str | None:
+    for cp in _CODEPAGES.values():
+        try:
+            bs = bytes(cp.byte_of[c] if c >= "\x80" else ord(c) for c in s)
+        except KeyError:
+            continue
+        out = _decode(bs)
+        if out is not None:
+            return out
+    return None
+
+
+def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult | None:
+    slots = _find_slots(line, cp, masked)
+    if not slots:
+        return None
+    # 1. lossless runs: plausibility
+    fixed: dict[int, str] = {}
+    inner_rounds: dict[int, int] = {}
+    keep: list[_Slot] = []
+    for run in _runs_of([s for s in slots if s.lossless]):
+        dec = "".join(s.options[0] for s in run)
+        before = line[:run[0].start]
+        after = line[run[-1].end:]
+        if _plausible_text(dec, before[-1:], after[:1]):
+            for s in run:
+                fixed[s.start] = s.options[0]
+            keep.extend(run)
+            continue
+        # a second layer: the decoded run holds C1 controls of a sloppy code page (Ä\x8d), so it is
+        # itself mojibake; it must decode completely, in one code page, to plausible text
+        dec2 = _redecode(dec)
+        if dec2 is not None and _plausible_text(dec2, before[-1:], after[:1]):
+            for s in run:
+                fixed[s.start] = ""
+            fixed[run[0].start] = dec2
+            inner_rounds[run[0].start] = 2
+            keep.extend(run)
+    # 2. lossy slots: plausible options only
+    for s in slots:
+        if s.lossless:
+            continue
+        before = line[s.start - 1:s.start]
+        after = line[s.end:s.end + 1]
+        opts = [o for o in s.options
+                if _plausible_text(o.rstrip(" ") if s.space else o, before, after)
+                and not _lonely_script(o.rstrip(" ") if s.space else o, before, after)]
+        if s.space:
+            opts = [o for o in opts if o.strip(" ")]
+        if opts:
+            s.options = opts
+            keep.append(s)
+    if not keep:
+        return None
+    keep.sort(key=lambda s: s.start)
+    has_lossy = any(not s.lossless for s in keep)
+
+    lm = None
+
+    def model() -> _LangModel:
+        nonlocal lm
+        if lm is None:
+            if lang_ref[0] is None:
+                lang_ref[0] = _detect_language(_apply_fixed(line, keep, fixed, blank_lossy=True))
+            lm = _model(_supported(lang_ref[0]))
+        return lm
+
+    # 3. strong evidence from lossless runs
+    lossless_runs = _runs_of([s for s in keep if s.lossless])
+    strong = []
+    weak = []
+    for run in lossless_runs:
+        orig = line[run[0].start:run[-1].end]
+        dec = "".join(fixed[s.start] for s in run)
+        if all(unicodedata.category(c).startswith("M") for c in dec):
+            weak.append(run)  # only combining marks: Mac Roman reads Czech mojibake this way
+        elif _lonely_script(dec, line[run[0].start - 1:run[0].start], line[run[-1].end:run[-1].end + 1]):
+            weak.append(run)  # one Cyrillic, Greek, ... letter among Latin text
+        elif _is_weak(line, run):
+            weak.append(run)
+        else:
+            strong.append(run)
+    evidence = bool(strong)
+    # a lead with some continuation characters but not enough is mojibake by itself when a
+    # continuation is no letter (â€) or two of them follow a 4-byte lead (ğŸ); not so "âş"
+    for s in keep:
+        if not s.lossless:
+            present = line[s.start + 1:s.end - s.space]
+            if len(present) >= 2 or any(not c.isalpha() for c in present):
+                evidence = True
+
+    # 4. weak runs: accepted with evidence, or when they make an unknown word known
+    accepted: list[_Slot] = [s for run in strong for s in run]
+    pending_weak = []
+    for run in weak:
+        if evidence:
+            accepted.extend(run)
+        else:
+            pending_weak.append(run)
+    lossless_keep = [s for s in keep if s.lossless]
+    for run in pending_weak:
+        # the whole word, with every lossless slot in it repaired (a word may hold several runs)
+        a, b = run[0].start, run[-1].end
+        while a > 0 and _is_wordish(line[a - 1]):
+            a -= 1
+        while b < len(line) and _is_wordish(line[b]):
+            b += 1
+        inside = [s for s in lossless_keep if a <= s.start and s.end <= b]
+        rep = _apply_fixed(line[a:b], [_shifted(s, -a) for s in inside], {k - a: v for k, v in fixed.items()})
+        if _becomes_word(line[a:b], rep, model()):
+            evidence = True
+            break
+    if evidence:
+        for run in pending_weak:
+            accepted.extend(run)
+
+    # 5. lossy slots, grouped by the words they touch
+    results: dict[int, tuple] = {}  # slot.start -> (choice str, candidates list, confident)
+    lossy_score = 0.0
+    lossy_slots = [s for s in keep if not s.lossless]
+    if lossy_slots:
+        m = model()
+        groups = _make_groups(line, keep)
+        word_ok = False
+        group_out = []
+        for g in groups:
+            lossy, res = _resolve_group(line, g, fixed, m)
+            if not lossy or not res:
+                continue
+            group_out.append((g, lossy, res))
+            best_score, best_choice = res[0]
+            lossy_score += best_score
+        # acceptance of lossy slots
+        if not evidence:
+            for g, lossy, res in group_out:
+                if _group_becomes_word(line, g, lossy, res, fixed, m):
+                    word_ok = True
+                    break
+        if evidence or word_ok:
+            for g, lossy, res in group_out:
+                best_score, best_choice = res[0]
+                for i, s in enumerate(lossy):
+                    alts = []
+                    second = None
+                    for sc, ch in res:
+                        if ch[i] not in alts:
+                            alts.append(ch[i])
+                            if len(alts) == 2:
+                                second = sc
+                        if len(alts) >= 5:
+                            break
+                    margin = math.inf if second is None else best_score - second
+                    results[s.start] = (best_choice[i], alts, margin >= MARGIN)
+                    accepted.append(s)
+        else:
+            lossy_score = 0.0
+    if not accepted:
+        return None
+    accepted.sort(key=lambda s: s.start)
+    runs: list[_RunOut] = []
+    for run in _runs_of(accepted):
+        if all(s.lossless for s in run):
+            rep = "".join(fixed[s.start] for s in run)
+            rounds = max((inner_rounds.get(s.start, 1) for s in run), default=1)
+            runs.append(_RunOut(run[0].start, run[-1].end, rep, True, True, (rep,), rounds))
+            continue
+        # candidates of the run: vary one lossy slot at a time around the best
+        best = [fixed[s.start] if s.lossless else results[s.start][0] for s in run]
+        rep = "".join(best)
+        confident = all(s.lossless or results[s.start][2] for s in run)
+        cands = [rep]
+        for k, s in enumerate(run):
+            if s.lossless:
+                continue
+            for alt in results[s.start][1][1:]:
+                c = "".join(best[:k] + [alt] + best[k + 1:])
+                if c not in cands:
+                    cands.append(c)
+        rounds = max((inner_rounds.get(s.start, 1) for s in run), default=1)
+        runs.append(_RunOut(run[0].start, run[-1].end, rep, False, confident, tuple(cands[:5]), rounds))
+    covered_lossless = sum(s.end - s.start for s in accepted if s.lossless)
+    covered_lossy = sum(s.end - s.start for s in accepted if not s.lossless)
+    key = (covered_lossless + covered_lossy, covered_lossless, lossy_score)
+    return _LineResult(cp, runs, key)
+
+
+def _make_groups(line: str, slots: list[_Slot]) -> list[_Group]:
+    """Windows around lossy slots (their words, plus the next word when a space may be eaten)."""
+    wins: list[tuple[int, int]] = []
+    starts = {s.start: s for s in slots}
+    ends = {s.end: s for s in slots}
+    for s in slots:
+        if s.lossless:
+            continue
+        a, b = s.start, s.end
+        while True:  # extend left over word characters and adjacent slots
+            if a > 0 and a in ends:
+                a = ends[a].start
+            elif a > 0 and _is_wordish(line[a - 1]):
+                a -= 1
+            else:
+                break
+        while True:
+            if b in starts:
+                b = starts[b].end
+            elif b < len(line) and _is_wordish(line[b]):
+                b += 1
+            else:
+                break
+        wins.append((a, b))
+    wins.sort()
+    merged: list[list[int]] = []
+    for a, b in wins:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    groups = []
+    for a, b in merged:
+        inside = [s for s in slots if a <= s.start and s.end <= b]
+        groups.append(_Group(a, b, inside))
+    return groups
+
+
+def _foreign_word(word: str) -> bool:
+    return any(_model(lang).zipf(word) > 0 for lang in _FOREIGN_CHECK)
+
+
+def _becomes_word(orig: str, rep: str, lm: _LangModel) -> bool:
+    """Every word of ``rep`` is known and no word of the damaged ``orig`` is (here or abroad)."""
+    toks = _WORD_RE.findall(rep)
+    otoks = _WORD_RE.findall(orig)
+    if not toks or len(toks) != len(otoks) or not all(lm.zipf(t) >= 1.5 for t in toks):
+        return False
+    return not any(lm.zipf(t) > 0 or _foreign_word(t) for t in otoks)
+
+
+def _group_becomes_word(line, g: _Group, lossy, res, fixed, lm) -> bool:
+    """The group's best repair turns unknown damaged words into known words, by the margin."""
+    best_score, best_choice = res[0]
+    if len(res) > 1 and best_score - res[1][0] < MARGIN:
+        return False
+    if not all(any(c.isalpha() for c in ch) for ch in best_choice):
+        return False
+    parts, mask = [], []
+    pos = g.start
+    it = iter(best_choice)
+    for s in g.slots:
+        seg = line[pos:s.start]
+        parts.append(seg)
+        mask += [False] * len(seg)
+        rep = fixed[s.start] if s.lossless else next(it)
+        parts.append(rep)
+        mask += [not s.lossless and c != " " for c in rep]
+        pos = s.end
+    seg = line[pos:g.end]
+    parts.append(seg)
+    mask += [False] * len(seg)
+    text = "".join(parts)
+    new = [m.group() for m in _WORD_RE.finditer(text) if any(mask[m.start():m.end()])]
+    if not new or not all(lm.zipf(t) >= 1.5 for t in new):
+        return False
+    orig = line[g.start:g.end]
+    spans = [(s.start - g.start, s.end - g.start) for s in lossy]
+    old = [m.group() for m in _WORD_RE.finditer(orig) if any(a < m.end() and m.start() < b for a, b in spans)]
+    return not any(lm.zipf(t) > 0 or _foreign_word(t) for t in old)
+
+
+def _analyze_line(line: str, lang_ref: list, encodings: Sequence[str]) -> _LineResult | None:
+    masked = _masked_spans(line)
+    results = []
+    for name in encodings:
+        res = _analyze_cp(line, _CODEPAGES[name], masked, lang_ref)
+        if res is not None:
+            results.append(res)
+    if not results:
+        return None
+    best = max(results, key=lambda r: r.key)  # max keeps the first of equal keys
+    # Another code page that explains as much of the line, nearly as well, but repairs a lossy
+    # run differently: the run is not confident, and that repair joins its candidates.
+    for other in results:
+        if other is best or other.key[:2] != best.key[:2] or best.key[2] - other.key[2] >= MARGIN:
+            continue
+        alt = {(r.start, r.end): r.replacement for r in other.runs}
+        for r in best.runs:
+            rep = alt.get((r.start, r.end))
+            if not r.lossless and rep is not None and rep != r.replacement:
+                r.confident = False
+                if rep not in r.candidates:
+                    r.candidates = (r.candidates[:1] + (rep,) + r.candidates[1:])[:5]
+    return best
+
+
+def _ftfy_check(original: str, replacement: str) -> str:
+    """Let ftfy repair a lossless run; keep its answer only where ours still looks damaged."""
+    if not quick_screen(replacement):
+        return replacement
+    try:
+        import ftfy
+    except ImportError:  # pragma: no cover - ftfy is a dependency
+        return replacement
+    fixed = ftfy.fix_text(original, ftfy_config())
+    if fixed != original and len(fixed) <= len(replacement) and _analyze_line(fixed, [None], ENCODINGS) is None:
+        return fixed
+    return replacement
+
+
+def find_mojibake(
+    text: str,
+    language: str | None = "cs",
+    *,
+    encodings: Sequence[str] | None = None,
+) -> list[Repair]:
+    """Non-overlapping damaged runs in ``text`` (one YAML string value or one body line), sorted.
+
+    ``language`` is a wordfreq language code for the lost-byte model (``None``: detect it from the
+    line). ``encodings`` restricts the code pages considered (default: all of ``ENCODINGS``), e.g.
+    to what the rest of the document showed.
+    """
+    if not quick_screen(text):
+        return []
+    encs = tuple(encodings) if encodings else ENCODINGS
+    out: list[Repair] = []
+    offset = 0
+    for line in text.split("\n"):
+        if quick_screen(line):
+            out.extend(_repairs_of_line(line, offset, language, encs))
+        offset += len(line) + 1
+    return out
+
+
+def _repairs_of_line(line: str, offset: int, language: str | None, encs) -> list[Repair]:
+    lang_ref = [language]
+    res = _analyze_line(line, lang_ref, encs)
+    if res is None:
+        return []
+    runs = res.runs
+    reps = [r.replacement for r in runs]
+    rounds = [r.rounds for r in runs]
+    cands = [r.candidates for r in runs]
+    # Further layers: analyse the line with the repairs applied; keep what falls inside a repair.
+    for _ in range(_MAX_ROUNDS - 1):
+        parts, spans, pos, npos = [], [], 0, 0
+        for r, rep in zip(runs, reps):
+            parts.append(line[pos:r.start])
+            npos += r.start - pos
+            spans.append((npos, npos + len(rep)))
+            parts.append(rep)
+            npos += len(rep)
+            pos = r.end
+        parts.append(line[pos:])
+        line1 = "".join(parts)
+        inner = _analyze_line(line1, lang_ref, encs) if quick_screen(line1) else None
+        if inner is None:
+            break
+        changed = False
+        for k, (a, b) in enumerate(spans):
+            inside = [x for x in inner.runs if a <= x.start and x.end <= b]
+            if not inside:
+                continue
+            new = reps[k]
+            for x in reversed(inside):
+                new = new[:x.start - a] + x.replacement + new[x.end - a:]
+            reps[k] = new
+            rounds[k] += 1
+            cands[k] = (new,) if runs[k].lossless and all(x.lossless for x in inside) else \
+                tuple(dict.fromkeys((new,) + tuple(c for c in cands[k] if c != runs[k].replacement)))[:5]
+            changed = True
+        if not changed:
+            break
+    out = []
+    for r, rep, n, c in zip(runs, reps, rounds, cands):
+        original = line[r.start:r.end]
+        end = r.end
+        if not r.lossless and original.endswith(" ") and rep.endswith(" "):
+            # the no-break-space reading lost: the space is not part of the damage after all
+            end -= 1
+            original, rep = original[:-1], rep[:-1]
+            c = tuple(x[:-1] for x in c if x.endswith(" "))
+        if r.lossless and n == 1:
+            rep = _ftfy_check(original, rep)
+            c = (rep,)
+        out.append(Repair(offset + r.start, offset + end, original, rep, res.cp.name,
+                          r.lossless, r.confident, c, n))
+    return out
+
+
+def apply_repairs(text: str, repairs: Iterable[Repair], *, confident_only: bool = False) -> str:
+    """Apply repairs (sorted, non-overlapping ones; overlapping later ones are skipped)."""
+    out: list[str] = []
+    pos = 0
+    for r in sorted(repairs, key=lambda r: r.start):
+        if r.start < pos or (confident_only and not r.confident):
+            continue
+        out.append(text[pos:r.start])
+        out.append(r.replacement)
+        pos = r.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def repair_text(text: str, language: str | None = "cs", *, confident_only: bool = False) -> str:
+    """``text`` with every run ``find_mojibake`` reports replaced by its best candidate."""
+    return apply_repairs(text, find_mojibake(text, language), confident_only=confident_only)
