@@ -14,11 +14,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
-# Lint the bundled examples, then show the diff --fix would make (nothing is written).
+# Lint the bundled examples (counts per rule, then every problem of one article), then show
+# the diff --fix would make on all of them (nothing is written).
+DEMO_ONE := examples/content/2025-12-06-openai-has-trained-its-llm-to-confess-to-bad-behav.md
 demo: $(STAMP)
-	@echo '$$ news-lint examples/content'
-	@$(BIN)/news-lint examples/content || true
+	@echo '$$ news-lint --statistics examples/content'
+	@$(BIN)/news-lint --statistics examples/content || true
 	@echo
+	@echo '$$ news-lint --output-format full $(DEMO_ONE)'
+	@$(BIN)/news-lint --output-format full $(DEMO_ONE) || true
 	@echo '$$ news-lint --diff examples/content'
 	@$(BIN)/news-lint --diff examples/content || true
 

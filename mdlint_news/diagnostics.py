@@ -46,14 +46,20 @@ class Fix:
     edits: tuple[Edit, ...]
     applicability: Applicability
     message: str
+    # Lower goes first: a pass applies only the fixes of the lowest priority present, so that
+    # text repairs (mojibake) land before rules that read that text (headings, footer) fix it.
+    priority: int = 1
 
     @classmethod
     def replace(cls, start: int, end: int, content: str, message: str,
-                applicability: Applicability = Applicability.SAFE) -> "Fix":
-        return cls((Edit(start, end, content),), applicability, message)
+                applicability: Applicability = Applicability.SAFE, priority: int = 1) -> "Fix":
+        return cls((Edit(start, end, content),), applicability, message, priority)
 
     @property
     def span(self) -> tuple[int, int]:
+        """Where the edits are; a file-level fix (no edits: re-encode, drop the BOM) is at 0."""
+        if not self.edits:
+            return 0, 0
         return min(e.start for e in self.edits), max(e.end for e in self.edits)
 
 

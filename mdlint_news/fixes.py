@@ -22,21 +22,32 @@ def allowed(applicability: Applicability, unsafe: bool) -> bool:
 
 def apply_fixes(text: str, diagnostics: list[Diagnostic], unsafe: bool = False,
                 newline: str = "\n") -> tuple[str, list[Diagnostic]]:
-    """Apply the allowed fixes of ``diagnostics``: sorted by start, any fix overlapping one already
-    applied is skipped (the next pass picks it up), everything between edits copied verbatim."""
-    candidates = sorted((d for d in diagnostics if d.fix and allowed(d.fix.applicability, unsafe)),
+    """Apply the allowed fixes of ``diagnostics``: only those of the lowest priority present
+    (text repairs before fixes that read the text), sorted by start; any fix overlapping one
+    already applied is skipped (the next pass picks it up); everything between edits is copied
+    verbatim."""
+    candidates = sorted((d for d in diagnostics if d.fix and d.fix.edits
+                         and allowed(d.fix.applicability, unsafe)),
                         key=lambda d: (d.fix.span, d.code))
+    if candidates:
+        first = min(d.fix.priority for d in candidates)
+        candidates = [d for d in candidates if d.fix.priority == first]
     chosen: list[Diagnostic] = []
     edits: list[Edit] = []
     last_end = -1
+    applied: set[tuple[Edit, ...]] = set()
     for d in candidates:
         fix_edits = sorted(d.fix.edits)
+        if tuple(fix_edits) in applied:  # the same edits as a fix already taken: fixed by it too
+            chosen.append(d)
+            continue
         if fix_edits[0].start < last_end or (fix_edits[0].start == last_end and edits and
                                              edits[-1].start == edits[-1].end == last_end):
             continue
         if any(a.end > b.start for a, b in zip(fix_edits, fix_edits[1:])):
             continue  # a fix whose own edits overlap is malformed
         chosen.append(d)
+        applied.add(tuple(fix_edits))
         edits.extend(fix_edits)
         last_end = fix_edits[-1].end
     if not edits:

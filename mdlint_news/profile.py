@@ -65,6 +65,9 @@ class Profile(_Model):
     category: CategorySettings = CategorySettings()
     importance: ImportanceSettings = ImportanceSettings()
     lists: dict[str, ListSettings] = {}
+    # language of each field's text, for the encoding repair's word model ("body": the Markdown
+    # body; a field not named here: detected per line)
+    languages: dict[str, str] = {}
     line_endings: str = Field("auto", alias="line-endings", pattern="^(lf|crlf|auto)$")
     # sections, footer and content rules of the body (used by the body rules)
     body: dict[str, Any] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
@@ -13,7 +13,8 @@ from . import document, suppressions
 from .config import Settings
 from .decoding import UTF8_BOM, Decoded, DecodeError, decode, encode
 from .diagnostics import Diagnostic, LineIndex, Severity
-from .fixes import FixResult, WriteError, fix_text, fingerprint, unified_diff, write_atomic
+from .fixes import (FixResult, WriteError, allowed, fix_text, fingerprint, unified_diff,
+                    write_atomic)
 from .rules import BY_NAME, RULES
 from .rules.base import Context
 
@@ -24,11 +25,12 @@ def _diag(rule_name: str, message: str, start: int = 0, end: int = 0, path: str 
 
 
 def lint_text(text: str, path: str = "", settings: Settings | None = None,
-              now: datetime | None = None) -> list[Diagnostic]:
-    """Lint one article's text. Pure: no I/O. Diagnostics are located (line/column) and sorted."""
+              now: datetime | None = None, decoded: Decoded | None = None) -> list[Diagnostic]:
+    """Lint one article's text. Pure: no I/O. Diagnostics are located (line/column) and sorted.
+    ``decoded`` says how the file's bytes were read (for the encoding rules)."""
     settings = settings or Settings()
     doc = document.parse(text, path)
-    ctx = Context(doc, settings.profile, path, now or datetime.now(timezone.utc))
+    ctx = Context(doc, settings.profile, path, now or datetime.now(timezone.utc), decoded)
     enabled = settings.enabled - settings.ignored_for(Path(path)) if path else settings.enabled
     out: list[Diagnostic] = []
     for r in RULES:
@@ -130,13 +132,13 @@ def process_file(path: Path, settings: Settings, display: str | None = None, *, 
             result.diagnostics = [problem]
             return result
         text = decoded.text
-        diagnostics = lint_text(text, display, settings, now)
+        diagnostics = lint_text(text, display, settings, now, decoded)
         if not (fix or diff):
             result.diagnostics = diagnostics
             return result
 
         def relint(t: str) -> list[Diagnostic]:
-            return lint_text(t, display, settings, now)
+            return lint_text(t, display, settings, now, decoded)
 
         fr: FixResult = fix_text(text, relint, unsafe, decoded.newline, diagnostics)
         result.diagnostics = fr.remaining
@@ -144,15 +146,24 @@ def process_file(path: Path, settings: Settings, display: str | None = None, *, 
             result.diagnostics = [*fr.remaining, _located_error(fr.error, display)]
             return result
         result.fixed = fr.fixed
-        if not fr.changed:
+        target, file_fixed = _file_level_fixes(decoded, fr.remaining, unsafe)
+        if file_fixed:
+            result.fixed = [*fr.fixed, *file_fixed]
+            result.diagnostics = [d for d in fr.remaining if d not in file_fixed]
+        new_bytes = encode(fr.text, target)
+        if new_bytes == raw:
             return result
         result.changed = True
         if diff:
             bom = "\ufeff" if decoded.bom else ""  # the first line as patch sees it on disk
-            result.diff = unified_diff(display, bom + text, bom + fr.text)
+            new_bom = "\ufeff" if target.bom else ""
+            result.diff = unified_diff(display, bom + text, new_bom + fr.text)
+            if target.encoding != decoded.encoding:
+                result.diff = (f"# {display}: would be rewritten from {decoded.encoding} to "
+                               f"UTF-8\n{result.diff}")
         if fix:
             try:
-                write_atomic(str(path), encode(fr.text, decoded), expected=raw,
+                write_atomic(str(path), new_bytes, expected=raw,
                              expected_stat=_stat_of(path, raw))
             except (WriteError, OSError) as exc:
                 result.changed = False
@@ -163,6 +174,19 @@ def process_file(path: Path, settings: Settings, display: str | None = None, *, 
         result.diagnostics = [_located_error(
             f"{type(exc).__name__}: {exc}; please report this with the file", display)]
         return result
+
+
+def _file_level_fixes(decoded: Decoded, remaining: list[Diagnostic], unsafe: bool):
+    """Fixes without text edits change how the file is stored: re-encode as UTF-8, drop the BOM."""
+    todo = [d for d in remaining if d.fix is not None and not d.fix.edits
+            and allowed(d.fix.applicability, unsafe)]
+    target = decoded
+    for d in todo:
+        if d.name == "not-utf8":
+            target = replace(target, encoding="utf-8", bom=False)
+        elif d.name == "bom":
+            target = replace(target, bom=False)
+    return target, todo
 
 
 def _stat_of(path: Path, raw: bytes):

@@ -355,14 +355,22 @@ def test_unreadable_files_are_reported_at_the_bad_byte(cli, tmp_path):
     (tmp_path / "bom.md").write_bytes(b"\xef\xbb\xbf---\xff\n")
     (tmp_path / "binary.md").write_bytes(b"\xef\xbb\xbf---\nab\x00c\n")
     (tmp_path / "empty.md").write_bytes(b"")
-    proc = cli(".")
+    proc = cli("--select", "NL0", ".")
     assert proc.returncode == 1
     got = {p["path"]: (int(p["line"]), int(p["col"]), p["name"], p["message"])
            for p in problems(proc.stdout)}
-    assert set(got) == {"latin1.md", "bom.md", "binary.md", "empty.md"}
+    assert set(got) == {"bom.md", "binary.md", "empty.md"}
     assert {v[2] for v in got.values()} == {"unreadable-file"}
-    # the bad byte: line 2, after "title: caf" (10 characters)
-    assert got["latin1.md"][:2] == (2, 11) and "0xE9" in got["latin1.md"][3]
+    # not UTF-8 but readable: decoded with a guessed single-byte encoding, reported as such
+    proc = cli("--select", "not-utf8", "--output-format", "json", "latin1.md")
+    (item,) = json.loads(proc.stdout)
+    assert item["name"] == "not-utf8" and (item["line"], item["column"]) == (1, 1)
+    assert "guessed" in item["message"] and item["fix"]["applicability"] == "safe"
+    # with guessing off, the bad byte: line 2, after "title: caf" (10 characters)
+    from mdlint_news.decoding import DecodeError, decode
+    with pytest.raises(DecodeError, match="0xE9") as err:
+        decode((tmp_path / "latin1.md").read_bytes(), guess=False)
+    assert err.value.offset == len(b"---\ntitle: caf")
     # the BOM is no character of the line; the offset in the message is the file's
     assert got["bom.md"][:2] == (1, 4) and "byte offset 6" in got["bom.md"][3]
     assert got["binary.md"][:2] == (2, 3)

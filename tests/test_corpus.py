@@ -74,13 +74,21 @@ def test_merge_conflict_markers_in_front_matter(report):
 
 
 def test_c1_control_characters_in_original_title(report):
+    """UTF-8 read as Latin-1, kept as C1 escapes: reported as mojibake (which wins over
+    control-character), with the code page named, and the slug and file name it spoiled."""
     path = one("2026-02-05-chinaâs-catl-*.md")
     text = path.read_text(encoding="utf-8")
-    hits = found(report, path, "control-character")
+    assert not found(report, path, "control-character")
+    hits = found(report, path, "mojibake")
     assert [h["line"] for h in hits] == [key_line(text, "original_title")]
     # written as the characters themselves or as YAML escapes in a double-quoted string
     assert re.search(r"[\x80-\x9f]|\\x[89][0-9a-fA-F]", text.splitlines()[hits[0]["line"] - 1])
-    assert hits[0]["severity"] == "error"
+    assert hits[0]["severity"] == "error" and "latin-1" in hits[0]["message"]
+    assert "’" in hits[0]["message"] and hits[0]["fix"]["applicability"] == "safe"
+    assert "China’s CATL" in hits[0]["fix"]["edits"][0]["content"]
+    slug = found(report, path, "slug-mismatch")
+    assert slug and "'chinas-catl-5c-battery-breakthrough-the-final-nail'" in slug[0]["message"]
+    assert found(report, path, "filename-mismatch")
 
 
 @pytest.mark.parametrize("pattern", ["2025-12-22-A-10-largest-*.md",

@@ -31,7 +31,9 @@ from mdlint_news.rules import BY_NAME, RULES
 from mdlint_news.runner import lint_text
 
 CASES_DIR = Path(__file__).parent / "cases"
-NOT_FROM_TEXT = {"unreadable-file", "internal-error"}  # reported by the runner, not from a text
+# reported by the runner or from how the file's bytes were decoded, not from a text
+# (tested in test_cli.py, test_fixes.py and test_encoding_files.py)
+NOT_FROM_TEXT = {"unreadable-file", "internal-error", "not-utf8", "bom"}
 CASE_KEYS = {"name", "pass", "fail", "violations", "fix", "unsafe_fix", "path", "now", "settings", "crlf"}
 
 

@@ -48,8 +48,9 @@ class GithubReporter(Reporter):
 
 
 def fingerprint(d: Diagnostic) -> str:
-    """Stable across unrelated edits: path, rule and the offending source line, not its number."""
-    basis = f"{d.path}\0{d.code}\0{d.data.get('source', '')}\0{d.message}"
+    """Stable across unrelated edits: path, rule, the offending source line (not its number) and
+    the column within it (two identical problems can share a line)."""
+    basis = f"{d.path}\0{d.code}\0{d.data.get('source', '')}\0{d.column}\0{d.message}"
     return hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 from ..diagnostics import Applicability, Fix, LineIndex, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..decoding import Decoded
     from ..document import Document
     from ..profile import Profile
     from ..schema import SchemaError
@@ -63,6 +64,7 @@ class Context:
     profile: "Profile"
     path: str = ""  # as given by the user; used by filename rules
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    decoded: "Decoded | None" = None  # how the file's bytes were read (None: text given directly)
 
     @property
     def text(self) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import unicodedata
 
 from ..diagnostics import Edit, Fix
-from .base import ERROR, SAFE, UNSAFE, WARNING, Context, Problem, rule
+from .base import DISPLAY_ONLY, ERROR, SAFE, UNSAFE, WARNING, Context, Problem, rule
 
 _FFFD = re.compile("\ufffd+")
 
@@ -236,3 +237,186 @@ def unicode_normalization(ctx: Context):
             yield Problem(pos + s, pos + e1, f"not NFC: '{line[s:e1]}' should be '{nfc[s:e2]}'",
                           Fix.replace(pos + s, pos + e1, nfc[s:e2], "normalise to NFC"))
         pos += len(line)
+
+
+# --------------------------------------------------------------------------- file encoding
+
+
+@rule("NL707", "not-utf8", ERROR, fix=SAFE)
+def not_utf8(ctx: Context):
+    """The file is not stored as UTF-8.
+
+    **What it does.** A file that is not valid UTF-8 is decoded as UTF-16/32 when it has that
+    byte-order mark, otherwise with charset-normalizer's best guess among the encodings a Czech
+    or English pipeline plausibly writes (Windows-1250, ISO-8859-2, Windows-1252, Latin-1, Mac
+    Roman, Windows-1254). The diagnostic names the encoding assumed. A file that is valid UTF-8
+    is never guessed at.
+
+    **Why.** The site and every tool after it read UTF-8; anything else turns into mojibake.
+
+    **Fix (safe).** Rewrites the file as UTF-8 (the text itself does not change; `--diff` notes
+    the re-encoding). Check the guess in the message first when it says "guessed".
+    """
+    decoded = ctx.decoded
+    if decoded is None or decoded.encoding == "utf-8":
+        return
+    how = "guessed by charset-normalizer" if decoded.guessed else "from its byte-order mark"
+    yield Problem(0, 0, f"file is not UTF-8: read as {decoded.encoding} ({how}); save it as UTF-8",
+                  Fix((), SAFE, f"rewrite the file as UTF-8 (was {decoded.encoding})"))
+
+
+@rule("NL708", "bom", WARNING, fix=SAFE)
+def bom(ctx: Context):
+    """The file starts with a UTF-8 byte-order mark (BOM).
+
+    **What it does.** Reports the bytes EF BB BF at the start of a UTF-8 file.
+
+    **Why.** The front matter must start with `---` on the very first line; many static-site
+    generators and YAML tools do not skip a BOM, and the article loses its metadata.
+
+    **Fix (safe).** Removes the BOM; nothing else changes.
+    """
+    if ctx.decoded is not None and ctx.decoded.bom and ctx.decoded.encoding == "utf-8":
+        yield Problem(0, 0, "UTF-8 byte-order mark at the start of the file",
+                      Fix((), SAFE, "remove the byte-order mark"))
+
+
+# --------------------------------------------------------------------------- mojibake
+
+
+@rule("NL701", "mojibake", ERROR, fix=SAFE)
+def mojibake(ctx: Context):
+    """Mojibake: UTF-8 text that was decoded with the wrong code page (`mezinÃ¡rodnÃ vztahy`).
+
+    **What it does.** Checks every front-matter string (after YAML has decoded its escapes) and
+    every body line; reports each damaged run at its exact span (or, for a value written with
+    escapes, at the value), with the repaired text in the message and the code page that
+    caused it (Windows-1252, -1250, -1254, Latin-1, Mac Roman; also two rounds of damage). Clean
+    text costs one regular-expression scan; text inside Markdown code spans is never touched.
+
+    **Why.** Mojibake makes the article unreadable, and it spreads: into slugs, file names,
+    search indexes.
+
+    **Example.** `category: mezinÃ¡rodnÃ vztahy` → `mezinárodní vztahy`; `## KlÃÄovÃ© body` →
+    `## Klíčové body`; `Chinaâ\\x80\\x99s` → `China’s`.
+
+    **Fix.** Safe when the repair is lossless (the bytes are all there: an exact re-decoding),
+    and safe for bytes the damage dropped when the word model's best reconstruction wins by a
+    clear margin (see `mdlint_news/mojibake.py`: word frequencies of the field's language from
+    wordfreq, a casing prior, quote context). Otherwise display-only: the message lists the
+    candidates. A front-matter value is rewritten whole, as the articles' dumper writes it.
+
+    **Options.** `languages` (profile): the language of each field and of the body.
+    """
+    from .. import mojibake as mb
+
+    text = ctx.text
+    languages = ctx.profile.languages
+    # front matter: every string scalar, repaired whole and written back as the dumper would
+    for path, entry in ctx.doc.entries.items():
+        node = entry.node
+        value = getattr(node, "value", None)
+        if not isinstance(value, str) or node.tag != STR_TAG or not mb.quick_screen(value):
+            continue
+        lang = languages.get(str(path[0])) if path else None
+        repairs = mb.find_mojibake(value, lang)
+        if not repairs:
+            continue
+        yield from _value_problems(ctx, path, entry, value, repairs, mb)
+    # body: line by line, each damaged run an exact edit
+    body_lang = languages.get("body")
+    pos = ctx.doc.body_start
+    if not mb.quick_screen(text[pos:]):
+        return
+    for line in text[pos:].split("\n"):
+        if mb.quick_screen(line):
+            for r in mb.find_mojibake(line.rstrip("\r"), body_lang):
+                yield _run_problem(pos + r.start, pos + r.end, r)
+        pos += len(line) + 1
+
+
+STR_TAG = "tag:yaml.org,2002:str"
+TEXT_FIRST = 0  # mojibake repairs go before fixes of rules that read the repaired text
+
+
+def _visible(s: str) -> str:
+    """Control characters written as escapes, so that a message shows what is there."""
+    return "".join(f"\\x{ord(c):02x}" if unicodedata.category(c) == "Cc" else c for c in s)
+
+
+def _describe(r) -> str:
+    how = "lossless" if r.lossless else "bytes lost"
+    rounds = ", two rounds" if getattr(r, "rounds", 1) > 1 else ""
+    return (f"'{_visible(r.original)}' should be '{r.replacement}' (UTF-8 read as "
+            f"{r.encoding}{rounds}; {how})")
+
+
+def _run_problem(start: int, end: int, r) -> Problem:
+    if r.confident:
+        fix = Fix.replace(start, end, r.replacement, f"write '{r.replacement}'", SAFE, TEXT_FIRST)
+        return Problem(start, end, f"mojibake: {_describe(r)}", fix)
+    options = ", ".join(f"'{c}'" for c in r.candidates[:4]) or f"'{r.replacement}'"
+    fix = Fix.replace(start, end, r.replacement, f"perhaps '{r.replacement}'", DISPLAY_ONLY)
+    return Problem(start, end, f"mojibake: '{_visible(r.original)}' is damaged (UTF-8 read as {r.encoding}; "
+                   f"bytes lost); candidates: {options}", fix)
+
+
+def _value_problems(ctx: Context, path, entry, value: str, repairs, mb):
+    from ..yamlemit import replace_value
+
+    confident = [r for r in repairs if r.confident]
+    whole_fix = None
+    if confident:
+        repaired = mb.apply_repairs(value, confident)
+        if all(isinstance(p, str) for p in path):
+            whole_fix = replace_value(ctx.doc, path, repaired, f"write '{repaired}'")
+            if whole_fix is not None:
+                whole_fix = dataclasses.replace(whole_fix, priority=TEXT_FIRST)
+    offsets = _value_offsets(ctx.text, entry, value)
+    for r in repairs:
+        if offsets is not None:
+            start, end = offsets[r.start], offsets[r.end - 1] + 1
+        else:
+            start, end = entry.value.start, entry.value.end
+        if r.confident:
+            yield Problem(start, end, f"mojibake in '{'.'.join(map(str, path))}': {_describe(r)}",
+                          whole_fix)
+        else:
+            yield _run_problem(start, end, r)
+
+
+def _value_offsets(text: str, entry, value: str) -> list[int] | None:
+    """For a plain or single-quoted scalar, the file offset of each character of its value (line
+    folding and '' undone); None when the value cannot be mapped (escapes, block scalars)."""
+    src = text[entry.value.start:entry.value.end]
+    base = entry.value.start
+    style = getattr(entry.node, "style", None) or ""
+    if style == "'":
+        src, base = src[1:-1], base + 1
+    elif style:
+        return None
+    offsets: list[int] = []
+    chars: list[str] = []
+    lines = src.split("\n")
+    pos = 0
+    for i, line in enumerate(lines):
+        content = line.rstrip("\r")
+        lead = len(content) - len(content.lstrip(" \t")) if i else 0
+        body = content[lead:].rstrip(" \t") if i < len(lines) - 1 else content[lead:]
+        if i:
+            if not body:
+                continue
+            chars.append(" ")
+            offsets.append(base + pos - 1)
+        j = 0
+        while j < len(body):
+            if style == "'" and body[j] == "'" and body[j + 1:j + 2] == "'":
+                chars.append("'")
+                offsets.append(base + pos + lead + j)
+                j += 2
+                continue
+            chars.append(body[j])
+            offsets.append(base + pos + lead + j)
+            j += 1
+        pos += len(line) + 1
+    return offsets if "".join(chars) == value else None

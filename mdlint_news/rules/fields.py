@@ -143,14 +143,20 @@ def control_character(ctx: Context):
     **Why.** They are invisible and never belong in news copy; C1 characters (U+0080–U+009F)
     almost always mean UTF-8 text was decoded as Latin-1 (`Chinaâ\\x80\\x99s` for `China’s`).
 
-    **Fix.** None here; the encoding rules repair mojibake.
+    **Fix.** None here. Where the control characters are the leftovers of mojibake, rule
+    `mojibake` reports and repairs the value instead, and this rule stays silent.
     """
+    from ..mojibake import find_mojibake
+
     for path, entry in ctx.doc.entries.items():
         node = entry.node
         value = getattr(node, "value", None)
         if not isinstance(value, str) or not _CONTROL.search(value):
             continue
         found = set(_CONTROL.findall(value))
+        repaired = "".join(r.original for r in find_mojibake(value, None) if r.confident)
+        if found <= set(repaired):
+            continue  # a Latin-1 leftover: the mojibake repair wins
         chars = sorted(f"U+{ord(c):04X}" for c in found)
         hint = " (UTF-8 text decoded as Latin-1?)" if any(c >= "\x80" for c in found) else ""
         yield Problem(entry.value.start, entry.value.end,

@@ -9,6 +9,21 @@ from ..yamlemit import replace_value
 from .base import ERROR, UNSAFE, WARNING, Context, Problem, rule
 
 
+def source_title(ctx: Context):
+    """``original_title`` as the generator saw it: with any confident mojibake repair applied."""
+    title = ctx.data.get("original_title") if isinstance(ctx.data, dict) else None
+    if not isinstance(title, str):
+        return None
+    from .. import mojibake
+
+    if mojibake.quick_screen(title):
+        repairs = [r for r in mojibake.find_mojibake(title, ctx.profile.languages.get("original_title"))
+                   if r.confident]
+        if repairs:
+            return mojibake.apply_repairs(title, repairs)
+    return title
+
+
 @rule("NL501", "slug-format", ERROR)
 def slug_format(ctx: Context):
     """`slug` is not a valid slug.
@@ -40,11 +55,14 @@ def slug_mismatch(ctx: Context):
 
     **Example.** `original_title: Apple ships M5` with `slug: apple-ships-m4`.
 
+    When `original_title` carries mojibake, the slug is compared with the slug of the repaired
+    title: the damage that leaked into the slug is reported here too.
+
     **Fix (unsafe).** Sets the generator's slug. Unsafe: changing a slug moves a published URL.
     """
     if not ctx.modern:
         return
-    slug, title = ctx.data.get("slug"), ctx.data.get("original_title")
+    slug, title = ctx.data.get("slug"), source_title(ctx)
     if not isinstance(slug, str) or not isinstance(title, str) or not title:
         return
     expected = slugify(title, ctx.profile)
@@ -59,9 +77,9 @@ def slug_mismatch(ctx: Context):
 def filename_mismatch(ctx: Context):
     """The file name is not `{UTC date of publishedAt}-{slug}.md`.
 
-    **What it does.** Compares the file's name with the profile's `filename` template. When the
-    file has no `slug`, the generator's slug of `original_title` is used. Reported at the `slug`
-    value (or the first line).
+    **What it does.** Compares the file's name with the profile's `filename` template, filled
+    with the generator's slug of `original_title` (repaired first when it carries mojibake), or
+    with `slug` when there is no title. Reported at the `slug` value (or the first line).
 
     **Why.** The site and its redirects find articles by file name.
 
@@ -71,10 +89,8 @@ def filename_mismatch(ctx: Context):
         return
     published = ctx.data.get("publishedAt")
     dt = parse_published(published) if isinstance(published, str) else None
-    slug = ctx.data.get("slug")
-    if not isinstance(slug, str):
-        title = ctx.data.get("original_title")
-        slug = slugify(title, ctx.profile) if isinstance(title, str) else None
+    title = source_title(ctx)
+    slug = slugify(title, ctx.profile) if isinstance(title, str) else ctx.data.get("slug")
     if dt is None or slug is None:
         return
     from datetime import timezone
