@@ -15,7 +15,8 @@ from .diagnostics import Applicability, Severity
 from .discovery import discover
 from .reporters import FORMATS, get_reporter
 from .rules import RULES, lookup, matching
-from .runner import FileResult, fails, process_file
+from . import parallel
+from .runner import FileResult, fails
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 
@@ -63,6 +64,10 @@ def check_parser() -> argparse.ArgumentParser:
                    help="only these rules: codes, prefixes (NL3) or names, comma-separated")
     g.add_argument("--extend-select", type=_selectors, default=[], metavar="RULES")
     g.add_argument("--ignore", type=_selectors, default=[], metavar="RULES")
+    g.add_argument("--jobs", "-j", type=int, metavar="N", default=None,
+                   help="parallel processes (default: all cores)")
+    g.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
+    g.add_argument("--cache-dir", metavar="DIR", help="result cache folder (default .news-lint-cache)")
     g.add_argument("--config", type=Path, metavar="FILE",
                    help="use this .news-lint.toml or pyproject.toml instead of discovery")
     g = p.add_argument_group("output")
@@ -166,23 +171,28 @@ def _check(args: argparse.Namespace) -> int:
         print(f"news-lint: {m}", file=sys.stderr)
     if missing and not files:
         return EXIT_ERROR
+    items = [(path, str(path), resolver.for_path(path)) for path in files]
+    # --diff writes nothing, also when given with --fix (ruff's meaning)
+    opts = parallel.RunOptions(fix=args.fix and not args.diff, diff=args.diff,
+                               unsafe=args.unsafe_fixes, use_cache=not args.no_cache,
+                               cache_dir=args.cache_dir)
     results: list[FileResult] = []
     progress = _progress(len(files), args)
     task = None
-    if progress is not None:
-        progress.start()
-        task = progress.add_task("Linting", total=len(files))
     try:
-        for path in files:
-            settings = resolver.for_path(path)
-            # --diff writes nothing, also when given with --fix (ruff's meaning)
-            results.append(process_file(path, settings, str(path), fix=args.fix and not args.diff,
-                                        diff=args.diff, unsafe=args.unsafe_fixes))
+        stream = parallel.run(items, opts, args.jobs)
+        if progress is not None:  # started after the pool forked: its refresh thread is ours
+            progress.start()
+            task = progress.add_task("Linting", total=len(files))
+        for result in stream:
+            results.append(result)
             if progress is not None:
                 progress.advance(task)
     finally:
         if progress is not None:
             progress.stop()
+    parallel.cross_file(results, items, parallel.index_folders(items))
+    parallel.prune_caches()
 
     try:
         out = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout

@@ -43,6 +43,8 @@ class FileConfig(BaseModel):
     extend_exclude: list[str] = Field([], alias="extend-exclude")
     profile: str = "tech_news_article"
     max_file_size: int = Field(5_000_000, alias="max-file-size", gt=0)
+    cache_dir: Optional[str] = Field(None, alias="cache-dir")
+    duplicates_index: Optional[list[str]] = Field(None, alias="duplicates-index")
     # profile overrides (see profile.OVERRIDES)
     timezone: Optional[str] = None
     date_format: Optional[str] = Field(None, alias="date-format")

@@ -26,6 +26,9 @@ MAX_DEPTH = 32
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: .*)?\r?$", re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*\r?$")
+# an anchor (&a) or alias (*a) can only start a node: at a line start or after a blank or a flow
+# indicator; '&' inside URLs and words never matches
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\[\]{}]", re.MULTILINE)
 _DELIM = re.compile(r"---[ \t]*(?:\r?\n|$)")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 
@@ -196,7 +199,7 @@ def _compose(doc: Document) -> None:
             "git merge-conflict marker in front matter: resolve the conflict, keep one side",
             {"conflict": True}))
         return
-    if "&" in src or "*" in src:
+    if _MAYBE_ANCHOR.search(src):  # cheap screen; the event stream decides
         if _find_aliases(doc):
             return
     try:
@@ -292,6 +295,8 @@ class _Builder:
         return self.scalar(node, path)
 
     def scalar(self, node: yaml.ScalarNode, path: tuple) -> Any:
+        if node.tag == STR_TAG:
+            return node.value  # the common case: the composed value is the string itself
         try:
             value = self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:

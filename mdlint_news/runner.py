@@ -16,6 +16,7 @@ from .diagnostics import Diagnostic, LineIndex, Severity
 from .fixes import (FixResult, WriteError, allowed, fix_text, fingerprint, unified_diff,
                     write_atomic)
 from .rules import BY_NAME, RULES
+from .rules import crossfile
 from .rules.base import Context
 
 
@@ -25,12 +26,16 @@ def _diag(rule_name: str, message: str, start: int = 0, end: int = 0, path: str 
 
 
 def lint_text(text: str, path: str = "", settings: Settings | None = None,
-              now: datetime | None = None, decoded: Decoded | None = None) -> list[Diagnostic]:
+              now: datetime | None = None, decoded: Decoded | None = None,
+              summary: dict | None = None) -> list[Diagnostic]:
     """Lint one article's text. Pure: no I/O. Diagnostics are located (line/column) and sorted.
-    ``decoded`` says how the file's bytes were read (for the encoding rules)."""
+    ``decoded`` says how the file's bytes were read (for the encoding rules); a ``summary`` dict
+    is filled with what the cross-file rules compare."""
     settings = settings or Settings()
     doc = document.parse(text, path)
     ctx = Context(doc, settings.profile, path, now or datetime.now(timezone.utc), decoded)
+    if summary is not None:
+        summary.update(crossfile.summarize(ctx))
     enabled = settings.enabled - settings.ignored_for(Path(path)) if path else settings.enabled
     out: list[Diagnostic] = []
     for r in RULES:
@@ -85,6 +90,7 @@ class FileResult:
     fixed: list[Diagnostic] = field(default_factory=list)
     diff: str = ""
     changed: bool = False  # written (fix) or would be (diff)
+    summary: dict = field(default_factory=dict)  # for the cross-file rules (rules/crossfile.py)
 
 
 def read_text(path: Path, settings: Settings, display: str) -> tuple[Decoded | None, bytes, Diagnostic | None]:
@@ -132,7 +138,7 @@ def process_file(path: Path, settings: Settings, display: str | None = None, *, 
             result.diagnostics = [problem]
             return result
         text = decoded.text
-        diagnostics = lint_text(text, display, settings, now, decoded)
+        diagnostics = lint_text(text, display, settings, now, decoded, result.summary)
         if not (fix or diff):
             result.diagnostics = diagnostics
             return result

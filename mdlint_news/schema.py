@@ -38,6 +38,7 @@ def _profile(info: ValidationInfo) -> Profile:
 
 
 _URL = re.compile(r"^https?://[^\s/?#@]+(?::\d+)?(?:[/?#]\S*)?$", re.IGNORECASE)
+_SPACE = re.compile(r"\s")
 _ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);", re.IGNORECASE)
 
 
@@ -45,7 +46,7 @@ def url_problem(value: str) -> str | None:
     """Why ``value`` is not an absolute http(s) URL a reader can open, or None."""
     if value != value.strip():
         return "has leading or trailing whitespace"
-    if any(c.isspace() for c in value):
+    if _SPACE.search(value):
         return "contains whitespace"
     if not re.match(r"^[a-z][a-z0-9+.-]*:", value, re.IGNORECASE):
         return "is relative: it must be absolute, starting with https:// or http://"

@@ -136,6 +136,7 @@ def test_bad_explicit_config_exits_2(cli, tmp_path, article):
 
 def test_per_file_ignores(cli, tmp_path, article):
     write(tmp_path / ".news-lint.toml",
+          'ignore = ["NL86"]  # the same article three times: duplicates aside\n'
           '[per-file-ignores]\n"drafts/*.md" = ["NL3"]\n"legacy/**" = ["image-url", "date-mismatch"]\n')
     write(tmp_path / ARTICLE_NAME, article)
     write(tmp_path / "drafts" / ARTICLE_NAME, article)

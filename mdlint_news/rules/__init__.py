@@ -14,11 +14,12 @@ documentation (``news-lint rule NAME``) and the README's rule list is generated 
 | body: sections and headings | NL80x | ``headings.py`` |
 | body: footer | NL82x | ``footer.py`` |
 | body: content (fallback, untranslated, leaks) | NL84x | ``content.py`` |
+| across files (duplicates) | NL86x | ``crossfile.py`` |
 """
 
 from __future__ import annotations
 
-from . import contract, dates, encoding, fields, frontmatter, meta, slug, urls  # noqa: F401  (registration)
+from . import contract, crossfile, dates, encoding, fields, frontmatter, meta, slug, urls  # noqa: F401  (registration)
 from . import content, footer, headings  # noqa: F401  (registration: body rules)
 from .base import RULES, Rule
 

@@ -1,0 +1,180 @@
+"""Results of unchanged files, reused across runs.
+
+Key: a hash of news-lint's version, the effective settings (configuration, profile, selected
+rules), the file's path as displayed and its bytes. Stored in one SQLite database under the
+cache folder (default ``.news-lint-cache/`` next to the configuration, or in the working
+directory), which makes concurrent runs safe (WAL, busy timeout) and keeps it one file. Bounded:
+the least recently used entries go when it grows past ``MAX_ENTRIES``. Values are JSON, never
+pickle: a cache folder must not be a way to run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+from . import __version__
+from .config import Settings
+from .diagnostics import Applicability, Diagnostic, Edit, Fix, Position, Severity
+
+MAX_ENTRIES = 200_000
+DB_NAME = "results-v1.sqlite"
+
+
+def settings_fingerprint(settings: Settings) -> str:
+    parts = {
+        "version": __version__,
+        "file": settings.file.model_dump(mode="json"),
+        "profile": settings.profile.model_dump(mode="json"),
+        "enabled": sorted(settings.enabled),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def key_for(fingerprint: str, display: str, data: bytes) -> str:
+    h = hashlib.sha256()
+    h.update(fingerprint.encode())
+    h.update(b"\0" + display.encode("utf-8", "surrogateescape") + b"\0")
+    h.update(data)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- (de)serialising
+
+
+def _dump_diag(d: Diagnostic) -> dict:
+    out = {"code": d.code, "name": d.name, "severity": d.severity.value, "message": d.message,
+           "start": d.start, "end": d.end, "path": d.path, "line": d.line, "column": d.column,
+           "end_line": d.end_line, "end_column": d.end_column, "source": d.data.get("source")}
+    if d.fix is not None:
+        out["fix"] = {"edits": [[e.start, e.end, e.content] for e in d.fix.edits],
+                      "applicability": d.fix.applicability.value, "message": d.fix.message,
+                      "priority": d.fix.priority}
+        out["edit_pos"] = [[s.line, s.column, t.line, t.column] for s, t in d.data.get("edits", ())]
+    return out
+
+
+def _load_diag(o: dict) -> Diagnostic:
+    fix = None
+    if o.get("fix"):
+        f = o["fix"]
+        fix = Fix(tuple(Edit(*e) for e in f["edits"]), Applicability(f["applicability"]),
+                  f["message"], f["priority"])
+    d = Diagnostic(o["code"], o["name"], Severity(o["severity"]), o["message"], o["start"],
+                   o["end"], fix, o["path"], o["line"], o["column"], o["end_line"], o["end_column"])
+    if o.get("source") is not None:
+        d.data["source"] = o["source"]
+    if "edit_pos" in o:
+        d.data["edits"] = [(Position(a, b), Position(c, e)) for a, b, c, e in o["edit_pos"]]
+    return d
+
+
+def dump(diagnostics: list[Diagnostic], summary: dict) -> str:
+    return json.dumps({"d": [_dump_diag(d) for d in diagnostics], "s": summary},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def load(blob: str) -> tuple[list[Diagnostic], dict]:
+    o = json.loads(blob)
+    summary = {k: tuple(v) for k, v in o["s"].items()}
+    return [_load_diag(d) for d in o["d"]], summary
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class Cache:
+    """One connection per process; ``get`` reads, ``put`` queues, ``flush`` writes the queue in
+    one transaction."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self._conn: sqlite3.Connection | None = None
+        self._pending: list[tuple[str, str, float]] = []
+        self._hits: list[str] = []
+        self.broken = False
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._conn is not None or self.broken:
+            return self._conn
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by news-lint\n*\n", encoding="utf-8")
+            conn = sqlite3.connect(self.folder / DB_NAME, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("CREATE TABLE IF NOT EXISTS results "
+                         "(key TEXT PRIMARY KEY, value TEXT NOT NULL, used REAL NOT NULL)")
+            self._conn = conn
+        except (OSError, sqlite3.Error):
+            self.broken = True  # a cache that cannot be used is no reason to fail the run
+        return self._conn
+
+    def get(self, key: str) -> tuple[list[Diagnostic], dict] | None:
+        conn = self._connect()
+        if conn is None:
+            return None
+        try:
+            row = conn.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None:
+            return None
+        self._hits.append(key)
+        try:
+            return load(row[0])
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, diagnostics: list[Diagnostic], summary: dict) -> None:
+        self._pending.append((key, dump(diagnostics, summary), time.time()))
+
+    def flush(self) -> None:
+        conn = self._connect()
+        if conn is None or not (self._pending or self._hits):
+            self._pending, self._hits = [], []
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany("INSERT OR REPLACE INTO results (key, value, used) VALUES (?, ?, ?)",
+                             self._pending)
+            now = time.time()
+            conn.executemany("UPDATE results SET used = ? WHERE key = ?",
+                             [(now, k) for k in self._hits])
+            conn.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+        self._pending, self._hits = [], []
+
+    def prune(self, max_entries: int = MAX_ENTRIES) -> None:
+        conn = self._connect()
+        if conn is None:
+            return
+        try:
+            (count,) = conn.execute("SELECT COUNT(*) FROM results").fetchone()
+            if count > max_entries:
+                conn.execute("DELETE FROM results WHERE key IN (SELECT key FROM results "
+                             "ORDER BY used LIMIT ?)", (count - max_entries,))
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        self.flush()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+def default_folder(settings: Settings) -> Path:
+    configured = getattr(settings.file, "cache_dir", None)
+    base = settings.root if settings.source is not None else Path(os.getcwd())
+    return (base / configured) if configured else base / ".news-lint-cache"

@@ -1,0 +1,200 @@
+"""Running many files: a process pool with chunking, results in deterministic order, the cache,
+and the cross-file pass over the per-file summaries."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from . import document
+from .cache import Cache, default_folder, key_for, settings_fingerprint
+from .config import Settings
+from .diagnostics import Diagnostic
+from .fixes import allowed
+from .rules import BY_NAME
+from .rules.crossfile import find_duplicates
+from .runner import FileResult, process_file
+
+PARALLEL_MIN_FILES = 64  # below this a pool costs more than it saves (pre-commit's usual case)
+MAX_CHUNK = 64
+UNCACHEABLE = {"future-date", "internal-error", "unreadable-file"}  # depend on time or luck
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    fix: bool = False
+    diff: bool = False
+    unsafe: bool = False
+    use_cache: bool = True
+    cache_dir: str | None = None  # overrides the configured / default folder
+
+
+Item = tuple[Path, str, Settings]  # path, path as displayed, its settings
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run(items: list[Item], opts: RunOptions, jobs: int | None = None) -> Iterator[FileResult]:
+    """Lint (or fix) every item; results come back in the order of ``items``."""
+    jobs = jobs or default_jobs()
+    fingerprints: dict[int, str] = {}
+    work = []
+    for path, display, settings in items:
+        fp = fingerprints.get(id(settings))
+        if fp is None and opts.use_cache:
+            fp = fingerprints[id(settings)] = settings_fingerprint(settings)
+        work.append((str(path), display, settings, fp))
+    if jobs <= 1 or len(work) < PARALLEL_MIN_FILES:
+        yield from _work_chunk((opts, work))
+        return
+    size = max(1, min(MAX_CHUNK, len(work) // (jobs * 4)))
+    chunks = [(opts, work[i:i + size]) for i in range(0, len(work), size)]
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        for results in pool.map(_work_chunk, chunks):
+            yield from results
+
+
+_CACHES: dict[str, Cache] = {}
+
+
+def _cache_for(settings: Settings, opts: RunOptions) -> Cache | None:
+    if not opts.use_cache:
+        return None
+    folder = str(Path(opts.cache_dir) if opts.cache_dir else default_folder(settings))
+    cache = _CACHES.get(folder)
+    if cache is None or cache.folder != Path(folder):
+        cache = _CACHES[folder] = Cache(Path(folder))
+    return cache
+
+
+def _work_chunk(args) -> list[FileResult]:
+    opts, work = args
+    out = []
+    used: set[int] = set()
+    for path, display, settings, fp in work:
+        cache = _cache_for(settings, opts)
+        if cache is not None:
+            used.add(id(cache))
+        out.append(_check_file(Path(path), display, settings, fp, opts, cache))
+    for cache in _CACHES.values():
+        if id(cache) in used:
+            cache.flush()
+    return out
+
+
+def _check_file(path: Path, display: str, settings: Settings, fp: str | None, opts: RunOptions,
+                cache: Cache | None) -> FileResult:
+    key = None
+    if cache is not None and fp is not None:
+        try:
+            if path.is_file() and path.stat().st_size <= settings.file.max_file_size:
+                key = key_for(fp, display, path.read_bytes())
+        except OSError:
+            key = None
+        hit = cache.get(key) if key else None
+        if hit is not None:
+            diagnostics, summary = hit
+            fixing = opts.fix or opts.diff
+            if not fixing or not any(d.fix and allowed(d.fix.applicability, opts.unsafe)
+                                     for d in diagnostics):
+                return FileResult(display, diagnostics, summary=summary)
+    result = process_file(path, settings, display, fix=opts.fix, diff=opts.diff,
+                          unsafe=opts.unsafe)
+    if key and not result.changed and not any(d.name in UNCACHEABLE for d in result.diagnostics):
+        cache.put(key, result.diagnostics, result.summary)
+    return result
+
+
+def prune_caches() -> None:
+    for cache in _CACHES.values():
+        cache.prune()
+        cache.close()
+    _CACHES.clear()
+
+
+# --------------------------------------------------------------------------- across files
+
+
+def cross_file(results: list[FileResult], items: list[Item],
+               index_folders: Iterable[Path]) -> None:
+    """Append duplicate-slug/-url/-title diagnostics to the results they concern. Articles in
+    ``index_folders`` that were not linted are indexed from their front matter alone."""
+    codes = {BY_NAME[n].code for n in ("duplicate-slug", "duplicate-url", "duplicate-title")}
+    enabled = {display: settings.enabled & codes for _, display, settings in items}
+    if not any(enabled.values()):
+        return
+    summaries = {r.path: r.summary for r in results if r.summary}
+    linted_real = {os.path.realpath(p) for p, _, _ in items}
+    for folder in index_folders:
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            full = os.path.join(folder, name)
+            if not name.endswith(".md") or os.path.realpath(full) in linted_real:
+                continue
+            summary = _index_summary(Path(full))
+            if summary:
+                summaries[os.path.relpath(full)] = summary
+    by_path = {r.path: r for r in results}
+
+    def make(name: str, path: str, item, message: str) -> Diagnostic:
+        r = BY_NAME[name]
+        _, line, col, end_line, end_col = item
+        return Diagnostic(r.code, r.name, r.severity, message, 0, 0, None, path, line, col,
+                          end_line, end_col)
+
+    for d in find_duplicates(summaries, set(by_path), enabled, make):
+        by_path[d.path].diagnostics.append(d)
+    for r in results:
+        r.diagnostics.sort(key=lambda d: (d.line, d.column, d.code, d.message))
+
+
+def _index_summary(path: Path) -> dict:
+    """slug, url and title of an article that is not being linted: front matter only."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64 * 1024)
+        text = head.decode("utf-8", "replace")
+    except OSError:
+        return {}
+    end = text.find("\n---", 4)
+    if not text.startswith("---") or end == -1:
+        return {}
+    doc = document.parse(text[:end + 4] + "\n", str(path))
+    if not isinstance(doc.data, dict):
+        return {}
+    out = {}
+    for field in ("slug", "url", "title"):
+        value = doc.data.get(field)
+        if isinstance(value, str) and value.strip():
+            out[field] = (value, 1, 1, 1, 1)
+    return out
+
+
+def index_folders(items: list[Item]) -> list[Path]:
+    """The folders whose other articles the cross-file rules compare with: ``duplicates-index``
+    from the configuration (relative to it), else the folders of the linted files."""
+    folders: dict[str, Path] = {}
+    for path, _, settings in items:
+        configured = getattr(settings.file, "duplicates_index", None)
+        if configured is not None:
+            for f in configured:
+                p = (settings.root / f).resolve()
+                folders[str(p)] = p
+        else:
+            p = Path(os.path.abspath(path)).parent
+            folders[str(p)] = p
+    return list(folders.values())

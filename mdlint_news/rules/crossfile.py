@@ -1,0 +1,132 @@
+"""Across files: the same story, slug or title in two articles (NL86x).
+
+These rules need every article of the site, not one file: each file contributes a compact
+summary (its slug, url and title with their positions, from the front matter), and after all
+files are linted the runner compares the summaries (``find_duplicates``). When only some files
+are linted (pre-commit passes the staged ones), the rest of their folders is indexed from the
+front matter alone, so a new article is still compared with the published ones; the folders to
+index are configurable (``duplicates-index``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from urllib.parse import urlsplit, urlunsplit
+
+from ..diagnostics import Diagnostic, LineIndex
+from .base import ERROR, WARNING, Context, rule
+
+FIELDS = {"duplicate-slug": "slug", "duplicate-url": "url", "duplicate-title": "title"}
+
+
+def normalise(field: str, value: str) -> str:
+    """What counts as "the same": URLs without scheme, `www.`, fragment, trailing slash and
+    tracking parameters; titles without case and surrounding blanks; slugs as they are."""
+    if field == "url":
+        try:
+            parts = urlsplit(value.strip())
+        except ValueError:
+            return value.strip()
+        host = parts.netloc.lower().removeprefix("www.")
+        query = "&".join(q for q in parts.query.split("&") if q and not q.startswith("utm_"))
+        return urlunsplit(("", host, parts.path.rstrip("/"), query, ""))
+    if field == "title":
+        return " ".join(value.split()).casefold()
+    return value
+
+
+def summarize(ctx: Context) -> dict:
+    """The compact per-file summary the cross-file rules compare: for each field, the value and
+    where it is (line, column, end line, end column)."""
+    data = ctx.data
+    out: dict = {}
+    if not isinstance(data, dict):
+        return out
+    lines: LineIndex = ctx.lines
+    for field in FIELDS.values():
+        value = data.get(field)
+        entry = ctx.doc.entry(field)
+        if isinstance(value, str) and value.strip() and entry is not None:
+            s, e = lines.position(entry.value.start), lines.position(entry.value.end)
+            out[field] = (value, s.line, s.column, e.line, e.column)
+    return out
+
+
+def find_duplicates(summaries: dict[str, dict], linted: set[str], enabled: dict[str, frozenset],
+                    make) -> list[Diagnostic]:
+    """Diagnostics for every linted file that shares a slug, url or title with another file.
+    ``summaries`` maps path -> summary for linted and indexed files; ``enabled`` maps a linted
+    path to its enabled rule codes; ``make(name, path, summary_item, message)`` builds one."""
+    out: list[Diagnostic] = []
+    for name, field in FIELDS.items():
+        groups: dict[str, list[str]] = defaultdict(list)
+        for path, summary in summaries.items():
+            item = summary.get(field)
+            if item:
+                groups[normalise(field, item[0])].append(path)
+        for paths in groups.values():
+            if len(paths) < 2:
+                continue
+            for path in paths:
+                if path not in linted or _code(name) not in enabled.get(path, ()):
+                    continue
+                others = sorted(p for p in paths if p != path)
+                shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+                value = summaries[path][field][0]
+                out.append(make(name, path, summaries[path][field],
+                                f"{field} {value!r} is also in {shown}"))
+    return out
+
+
+def _code(name: str) -> str:
+    from . import BY_NAME
+
+    return BY_NAME[name].code
+
+
+@rule("NL861", "duplicate-slug", ERROR)
+def duplicate_slug(ctx: Context):
+    """Two articles have the same `slug`.
+
+    **What it does.** Compares the slugs of all linted articles (and of the indexed folders, see
+    `duplicates-index`) and reports every article involved, naming the others.
+
+    **Why.** The slug is the published URL: one article overwrites the other.
+
+    **Fix.** None: decide which article stays.
+
+    **Options.** `duplicates-index`: folders whose articles are compared too, default the
+    folders of the linted files (so a pre-commit run on one new file still sees the site).
+    """
+    return ()
+
+
+@rule("NL862", "duplicate-url", WARNING)
+def duplicate_url(ctx: Context):
+    """Two articles link the same original story (`url`).
+
+    **What it does.** Compares `url` across articles, ignoring scheme, `www.`, a trailing slash,
+    the fragment and `utm_*` tracking parameters; reports every article involved.
+
+    **Why.** The same NewsAPI story was generated twice (often under two titles).
+
+    **Fix.** None.
+
+    **Options.** `duplicates-index` (see `duplicate-slug`).
+    """
+    return ()
+
+
+@rule("NL863", "duplicate-title", WARNING)
+def duplicate_title(ctx: Context):
+    """Two articles have the same `title` (ignoring case and spacing).
+
+    **What it does.** Compares titles across articles; reports every article involved.
+
+    **Why.** Readers cannot tell them apart; usually the same story twice.
+
+    **Fix.** None.
+
+    **Options.** `duplicates-index` (see `duplicate-slug`).
+    """
+    return ()

@@ -1,0 +1,136 @@
+"""Across files: duplicates (also when pre-commit passes one file), the parallel runner's
+determinism, and the result cache."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED, article_text
+
+
+def cli(*args, cwd):
+    proc = subprocess.run([sys.executable, "-m", "mdlint_news", "--output-format", "json", *args],
+                          cwd=cwd, capture_output=True, text=True, encoding="utf-8")
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(proc.stdout)
+
+
+def variant(slug: str, title: str, url: str) -> str:
+    text = article_text(slug=slug, title=title, url=url, original_title=slug.replace("-", " "))
+    return text.replace("https://www.theverge.com/2025/12/1/apple-ships-new-thing", url)
+
+
+A = variant("apple-ships-new-thing", "Apple vydal novou věc",
+            "https://www.theverge.com/2025/12/1/apple-ships-new-thing")
+B = variant("apple-launches-new-thing", "Apple uvádí novou věc",
+            "http://theverge.com/2025/12/1/apple-ships-new-thing/?utm_source=rss")
+C = variant("something-else-entirely", "Apple vydal novou věc",
+            "https://example.com/another-story")
+
+
+def test_duplicates_reported_on_every_file_naming_the_others(tmp_path):
+    (tmp_path / "2025-12-01-apple-ships-new-thing.md").write_text(A, encoding="utf-8")
+    (tmp_path / "2025-12-01-apple-launches-new-thing.md").write_text(B, encoding="utf-8")
+    (tmp_path / "2025-12-01-something-else-entirely.md").write_text(C, encoding="utf-8")
+    found = cli("--select", "NL86", ".", cwd=tmp_path)
+    got = sorted((i["path"], i["name"], i["line"]) for i in found)
+    url_line = next(n for n, l in enumerate(A.splitlines(), 1) if l.startswith("url:"))
+    title_line = next(n for n, l in enumerate(A.splitlines(), 1) if l.startswith("title:"))
+    assert got == sorted([
+        ("2025-12-01-apple-launches-new-thing.md", "duplicate-url", url_line),
+        ("2025-12-01-apple-ships-new-thing.md", "duplicate-url", url_line),
+        ("2025-12-01-apple-ships-new-thing.md", "duplicate-title", title_line),
+        ("2025-12-01-something-else-entirely.md", "duplicate-title", title_line),
+    ])
+    msg = next(i["message"] for i in found if i["path"].endswith("launches-new-thing.md"))
+    assert "2025-12-01-apple-ships-new-thing.md" in msg
+
+
+def test_one_file_given_still_sees_its_folder(tmp_path):
+    """pre-commit passes only the staged file: the rest of its folder is indexed."""
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "2025-12-01-apple-ships-new-thing.md").write_text(A, encoding="utf-8")
+    new = tmp_path / "posts" / "2025-12-01-apple-launches-new-thing.md"
+    new.write_text(B, encoding="utf-8")
+    found = cli("--select", "NL86", "posts/2025-12-01-apple-launches-new-thing.md", cwd=tmp_path)
+    assert [(i["path"], i["name"]) for i in found] == \
+        [("posts/2025-12-01-apple-launches-new-thing.md", "duplicate-url")]
+    assert "posts/2025-12-01-apple-ships-new-thing.md" in found[0]["message"]
+
+
+def test_duplicates_index_configures_other_folders(tmp_path):
+    (tmp_path / "published").mkdir()
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "published" / "2025-12-01-apple-ships-new-thing.md").write_text(A, encoding="utf-8")
+    (tmp_path / "drafts" / "2025-12-01-apple-launches-new-thing.md").write_text(B, encoding="utf-8")
+    assert cli("--select", "NL86", "drafts", cwd=tmp_path) == []  # by default: its own folder
+    (tmp_path / ".news-lint.toml").write_text('duplicates-index = ["published", "drafts"]\n')
+    found = cli("--select", "NL86", "drafts", cwd=tmp_path)
+    assert [i["name"] for i in found] == ["duplicate-url"]
+
+
+@pytest.fixture
+def corpus_copy(tmp_path):
+    corpus = SHARED / "corpus" / "marigold"
+    if not corpus.is_dir():
+        pytest.skip("shared/ corpus not present")
+    dest = tmp_path / "corpus"
+    shutil.copytree(corpus, dest, ignore=shutil.ignore_patterns("*.tsv"))
+    for p in dest.iterdir():
+        p.chmod(0o644)
+    return dest
+
+
+def test_known_duplicate_stories_in_the_corpus(corpus_copy):
+    found = cli("--select", "NL86", "--no-cache", ".", cwd=corpus_copy)
+    pairs = {(i["path"], i["name"]) for i in found}
+    for a, b in (("2025-09-23-01-10-nejlepsich-MagSafe-penezenek-2025-otestovano-a-.md",
+                  "2025-09-23-01-10-nejlepších-MagSafe-peněženek-2025-otestováno-a-.md"),
+                 ("2025-09-23-04-Go-pridalo-podporu-pro-Valgrind.md",
+                  "2025-09-23-04-Go-přidalo-podporu-pro-Valgrind.md")):
+        assert (a, "duplicate-url") in pairs and (b, "duplicate-url") in pairs
+
+
+def test_parallel_output_is_deterministic_and_equals_serial(corpus_copy):
+    serial = cli("--jobs", "1", "--no-cache", ".", cwd=corpus_copy)
+    parallel = cli("--jobs", "2", "--no-cache", ".", cwd=corpus_copy)
+    assert parallel == serial and len(serial) > 100
+    assert [i["path"] for i in serial] == sorted(i["path"] for i in serial)
+
+
+def test_cache_reuses_results_and_notices_changes(tmp_path):
+    for i in range(80):  # enough files for the pool
+        text = variant(f"story-{i:03d}", f"Titulek {i}", f"https://example.com/{i}")
+        (tmp_path / f"2025-12-01-story-{i:03d}.md").write_text(
+            text.replace("'2025-12-01 17:27:21'", "'2025-12-01 18:27:21'") if i == 7 else text,
+            encoding="utf-8")
+    first = cli(".", cwd=tmp_path)
+    assert (tmp_path / ".news-lint-cache" / "results-v1.sqlite").exists()
+    assert (tmp_path / ".news-lint-cache" / ".gitignore").read_text().strip().endswith("*")
+    again = cli(".", cwd=tmp_path)
+    assert again == first and [i["name"] for i in first] == ["date-mismatch"]
+    # a changed file is linted again; the cache never hides a change
+    p = tmp_path / "2025-12-01-story-003.md"
+    p.write_text(p.read_text(encoding="utf-8").replace("'2025-12-01 17:27:21'",
+                                                       "'2025-12-01 19:27:21'"), encoding="utf-8")
+    changed = cli(".", cwd=tmp_path)
+    assert sorted(i["path"] for i in changed) == ["2025-12-01-story-003.md",
+                                                  "2025-12-01-story-007.md"]
+    # --fix after a cached lint still fixes; the next lint is clean
+    cli("--fix", ".", cwd=tmp_path)
+    assert cli(".", cwd=tmp_path) == []
+
+
+def test_no_cache_writes_nothing(tmp_path):
+    (tmp_path / "2025-12-01-apple-ships-new-thing.md").write_text(A, encoding="utf-8")
+    cli("--no-cache", ".", cwd=tmp_path)
+    assert not (tmp_path / ".news-lint-cache").exists()
+    cli("--cache-dir", "elsewhere", ".", cwd=tmp_path)
+    assert (tmp_path / "elsewhere" / "results-v1.sqlite").exists()
