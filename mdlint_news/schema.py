@@ -12,6 +12,7 @@ output, committed for editors.
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 import typing
@@ -68,10 +69,23 @@ def _url(rule: str):
     return AfterValidator(check)
 
 
+_DEFAULT_DATE = "%Y-%m-%d %H:%M:%S"
+_DEFAULT_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+
+
+def parse_date(value: str, fmt: str) -> datetime:
+    """``strptime``, with a fast path for the default format (strptime costs ~10 us a call)."""
+    if fmt == _DEFAULT_DATE:
+        if not _DEFAULT_DATE_RE.fullmatch(value):
+            raise ValueError(value)
+        return datetime.fromisoformat(value)
+    return datetime.strptime(value, fmt)
+
+
 def _date(value: str, info: ValidationInfo) -> str:
     fmt = _profile(info).date_format
     try:
-        datetime.strptime(value, fmt)
+        parse_date(value, fmt)
     except ValueError:
         example = datetime(2025, 12, 1, 17, 27, 21).strftime(fmt)
         raise PydanticCustomError("date-format", "'{value}' is not written as '{example}' ({fmt})",
@@ -121,9 +135,16 @@ def _category(value: str, info: ValidationInfo) -> str:
     return value
 
 
+_PLAIN_SLUG = re.compile(r"[a-z0-9_]+(?:-[a-z0-9_]+)*-?")
+
+
 def slug_problem(value: str, profile: Profile) -> str | None:
     if not value:
         return "is empty"
+    if len(value) <= profile.slug.max_length:  # fast path: a plain ASCII slug
+        rest = value[len(profile.slug.digit_prefix):] if value.startswith(profile.slug.digit_prefix) else value
+        if _PLAIN_SLUG.fullmatch(rest):
+            return None
     if len(value) > profile.slug.max_length:
         return f"is {len(value)} characters long, at most {profile.slug.max_length} allowed"
     rest = value[len(profile.slug.digit_prefix):] if value.startswith(profile.slug.digit_prefix) else value
@@ -336,6 +357,7 @@ def _wants_str(annotation) -> bool | None:
     return False if annotation in (int, float, bool) else None
 
 
+@functools.lru_cache(maxsize=4096)
 def expects_string(layout: str | None, path: tuple) -> bool:
     """Does the contract want a string at ``path`` (keys and list indexes)?"""
     model = MODELS.get(layout or "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ..schema import parse_published
+from ..schema import parse_date, parse_published
 from ..yamlemit import replace_value
 from .base import ERROR, SAFE, UNSAFE, WARNING, Context, Problem, rule
 
@@ -84,7 +84,7 @@ def date_mismatch(ctx: Context):
     if not isinstance(date, str) or expected is None or date == expected:
         return
     try:
-        datetime.strptime(date, ctx.profile.date_format)
+        parse_date(date, ctx.profile.date_format)
     except ValueError:
         return  # date-format reports it
     span = ctx.doc.value_span("date")

@@ -79,6 +79,8 @@ def merge_conflict(ctx: Context):
     **Fix.** None: choose one side by hand.
     """
     text = ctx.text
+    if "<<<<<<<" not in text and "=======" not in text and ">>>>>>>" not in text:
+        return
     for m in _CONFLICT.finditer(text, ctx.doc.body_start):
         yield Problem(m.start(), m.end() - (1 if m.group().endswith("\r") else 0),
                       f"merge-conflict marker '{m.group(1)}': resolve the conflict and keep one side")

@@ -1,0 +1,293 @@
+"""Speed and scale benchmark: prints numbers, asserts nothing (these machines are noisy).
+
+    python benchmarks/bench.py                 # 10,000 generated articles
+    python benchmarks/bench.py --n 100000      # the scaling check (about 500 MB of files)
+
+What it measures, each as a whole process, in the same run, median of --repeat runs:
+  floor           read + split + libyaml CSafeLoader + a Pydantic v2 model, one core
+  news-lint cold  every rule, no cache, all cores (--jobs default)
+  news-lint warm  the same again with the cache filled, nothing changed
+  check-jsonschema  front matter only, schema only (when installed), on extracted front matter
+  one file        `news-lint one.md` against `python -c "import pydantic, yaml"`
+plus peak RSS (largest single process) and the cost of each stage from one profiled run.
+
+The articles are shaped like ../shared/corpus/marigold (templates: examples/content and, when
+present, the corpus), each made unique (slug, title, url, dates), about 3 % with a defect of
+each kind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "corpus" / "marigold"
+sys.path.insert(0, str(ROOT))
+
+FLOOR_SCRIPT = r'''
+import sys, os, yaml
+from typing import Optional
+from pydantic import BaseModel, ConfigDict
+Loader = yaml.CSafeLoader
+class Source(BaseModel):
+    emoji: str
+    id: Optional[str] = None
+    name: str
+class Article(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    author: Optional[str] = None
+    category: str
+    companies: Optional[list[str]] = None
+    date: str
+    description: str
+    importance: int
+    layout: str
+    original_title: str
+    people: Optional[list[str]] = None
+    publishedAt: str
+    slug: Optional[str] = None
+    source: Source
+    title: str
+    url: str
+    urlToImage: Optional[str] = None
+    urlToImageBackup: Optional[str] = None
+ok = bad = 0
+for name in sorted(os.listdir(sys.argv[1])):
+    with open(os.path.join(sys.argv[1], name), "rb") as fh:
+        text = fh.read().decode("utf-8")
+    end = text.find("\n---\n", 4)
+    try:
+        Article.model_validate(yaml.load(text[4:end], Loader=Loader))
+        ok += 1
+    except Exception:
+        bad += 1
+print(ok, bad)
+'''
+
+DEFECTS = ("date-mismatch", "heading-level", "url-entity", "mojibake", "duplicate-key",
+           "missing-field", "implicit-type", "footer-link", "slug", "category")
+
+
+def templates() -> list[str]:
+    paths = list((ROOT / "examples" / "content").glob("*.md"))
+    if SHARED.is_dir():
+        paths += sorted(SHARED.glob("*.md"))
+    out = []
+    from mdlint_news.runner import lint_text
+
+    for p in paths:
+        text = p.read_text(encoding="utf-8", errors="replace")
+        if "layout: tech_news_article" not in text:
+            continue
+        if any(d.severity.value == "error" for d in lint_text(text)):
+            continue  # templates are clean; defects are planted on purpose
+        out.append(text)
+    return out
+
+
+def _damage_cp1254(s: str) -> str:
+    raw = s.encode("utf-8").decode("cp1254", errors="ignore")
+    return raw.replace("\u00ad", "")
+
+
+def make_article(tpl: str, i: int, rng: random.Random, defect: str | None) -> tuple[str, str]:
+    when = datetime(2025, 9, 1, tzinfo=timezone.utc) + timedelta(minutes=97 * i)
+    slug = f"story-{i:06d}-" + re.sub(r"[^a-z]+", "-", rng.choice(["apple", "nvidia", "openai",
+                                                                     "eu-ai-act", "tesla"]))
+    text = re.sub(r"(?m)^slug: .*$", f"slug: {slug}", tpl)
+    text = re.sub(r"(?m)^original_title: .*(\n  .*)*", f"original_title: {slug.replace('-', ' ')}",
+                  text)
+    text = re.sub(r"(?m)^date: .*$", f"date: '{when:%Y-%m-%d %H:%M:%S}'", text)
+    text = re.sub(r"(?m)^publishedAt: .*$", f"publishedAt: '{when:%Y-%m-%dT%H:%M:%S}+00:00'", text)
+    text = re.sub(r"(?m)^title: (.*)$", lambda m: f"title: {m.group(1)} ({i})", text, count=1)
+    url = f"https://news.example.com/{i}/{slug}"
+    old_url = re.search(r"(?m)^url: (.*)$", text).group(1)
+    text = text.replace(old_url, url)
+    if defect == "date-mismatch":
+        text = re.sub(r"(?m)^date: '(.*) (\d\d):", lambda m: f"date: '{m.group(1)} {(int(m.group(2)) + 1) % 24:02d}:", text)
+    elif defect == "heading-level":
+        text = text.replace("\n## ", "\n### ")
+    elif defect == "url-entity":
+        text = text.replace(f"url: {url}", f"url: {url}?a=1&amp;b=2")
+    elif defect == "mojibake":
+        lines = text.split("\n")
+        body = [n for n, l in enumerate(lines) if len(l) > 40 and not l.startswith(("url", "---"))]
+        n = body[len(body) // 2]
+        lines[n] = _damage_cp1254(lines[n])
+        text = "\n".join(lines)
+    elif defect == "duplicate-key":
+        text = text.replace("\ncategory: ", "\ncategory: ai\ncategory: ", 1)
+    elif defect == "missing-field":
+        text = re.sub(r"(?m)^description: .*(\n  .*)*\n", "", text, count=1)
+    elif defect == "implicit-type":
+        text = re.sub(r"(?m)^date: '(.*)'$", r"date: \1", text)
+    elif defect == "footer-link":
+        text = text.replace(f"]({url})", f"]({url}/old)")
+    elif defect == "slug":
+        text = text.replace(f"slug: {slug}", f"slug: {slug}-x")
+    elif defect == "category":
+        text = re.sub(r"(?m)^category: .*$", "category: Kybernetická Bezpečnost A Další", text)
+    name = f"{when:%Y-%m-%d}-{slug}.md"
+    return name, text
+
+
+def generate(folder: Path, n: int, seed: int = 7) -> dict:
+    rng = random.Random(seed)
+    tpls = templates()
+    counts = {d: 0 for d in DEFECTS}
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        defect = None
+        if rng.random() < 0.03:
+            defect = DEFECTS[rng.randrange(len(DEFECTS))]
+            counts[defect] += 1
+        name, text = make_article(tpls[i % len(tpls)], i, rng, defect)
+        (folder / name).write_text(text, encoding="utf-8")
+    return {"templates": len(tpls), "defects": counts}
+
+
+def timed(cmd: list[str], cwd: Path | None = None) -> dict:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "rss_mb": after.ru_maxrss / 1024, "rc": proc.returncode,
+            "out": proc.stdout[-2000:], "err": proc.stderr[-2000:]}
+
+
+def median_of(runs: list[dict]) -> dict:
+    out = dict(runs[0])
+    for k in ("wall", "cpu"):
+        out[k] = statistics.median(r[k] for r in runs)
+    out["rss_mb"] = max(r["rss_mb"] for r in runs)
+    return out
+
+
+def stage_costs(folder: Path, limit: int = 2000) -> dict[str, float]:
+    """Seconds per stage over ``limit`` files, from one cProfile run in this process."""
+    from mdlint_news.config import Settings
+    from mdlint_news.reporters import get_reporter
+    from mdlint_news.runner import process_file
+    import io
+
+    files = sorted(folder.iterdir())[:limit]
+    settings = Settings()
+    prof = cProfile.Profile()
+    prof.enable()
+    results = [process_file(p, settings, str(p)) for p in files]
+    get_reporter("concise")(io.StringIO()).report([d for r in results for d in r.diagnostics], {})
+    prof.disable()
+    st = pstats.Stats(prof).stats
+    stages = {
+        "decode": lambda f, n: f.endswith("decoding.py") and n == "decode",
+        "yaml + document": lambda f, n: f.endswith("document.py") and n == "parse",
+        "schema (pydantic)": lambda f, n: f.endswith("schema.py") and n == "validate",
+        "encoding rules": lambda f, n: f.endswith(os.path.join("rules", "encoding.py")) and n in
+        ("mojibake", "invisible_character", "replacement_character", "mixed_script_word",
+         "line_endings", "unicode_normalization", "not_utf8", "bom"),
+        "body rules": lambda f, n: any(f.endswith(os.path.join("rules", m)) for m in
+                                       ("headings.py", "footer.py", "content.py")) and not n.startswith("_"),
+        "reporting": lambda f, n: f.endswith(os.path.join("reporters", "text.py")) and n == "report",
+        "whole file": lambda f, n: f.endswith("runner.py") and n == "process_file",
+    }
+    out = {}
+    for name, pick in stages.items():
+        out[name] = sum(v[3] for (f, _, n), v in st.items() if pick(f, n)) / len(files)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="news-lint-bench-"))
+    folder = args.keep or tmp / "articles"
+    try:
+        t = time.perf_counter()
+        info = generate(folder, args.n)
+        print(f"generated {args.n:,} articles from {info['templates']} templates in "
+              f"{time.perf_counter() - t:.1f} s; defects: {info['defects']}")
+        py = sys.executable
+        floor_py = tmp / "floor.py"
+        floor_py.write_text(FLOOR_SCRIPT)
+        cmd = [py, "-m", "mdlint_news", "-q", "--statistics"]
+        cache = tmp / "cache"
+        rows = {}
+        rows["floor (1 core)"] = median_of([timed([py, str(floor_py), str(folder)])
+                                             for _ in range(args.repeat)])
+        rows["news-lint cold, all cores"] = median_of([timed(cmd + ["--no-cache", str(folder)])
+                                                        for _ in range(args.repeat)])
+        rows["news-lint cold, 1 core"] = median_of([timed(cmd + ["--no-cache", "--jobs", "1",
+                                                                 str(folder)])])
+        shutil.rmtree(cache, ignore_errors=True)
+        timed(cmd + ["--cache-dir", str(cache), str(folder)])  # fill the cache
+        rows["news-lint warm (cache)"] = median_of([timed(cmd + ["--cache-dir", str(cache), str(folder)])
+                                                     for _ in range(args.repeat)])
+        cj = shutil.which("check-jsonschema") or (
+            str(Path(py).parent / "check-jsonschema") if (Path(py).parent / "check-jsonschema").exists() else None)
+        if cj:
+            fm = tmp / "frontmatter"
+            fm.mkdir()
+            for p in sorted(folder.iterdir()):
+                text = p.read_text(encoding="utf-8")
+                (fm / (p.stem + ".yaml")).write_text(text[4:text.find("\n---\n", 4) + 1], encoding="utf-8")
+            files = [str(p) for p in sorted(fm.iterdir())]
+            rows["check-jsonschema (fm only)"] = median_of([timed(
+                [cj, "--schemafile", str(ROOT / "schemas" / "tech_news_article.schema.json"), *files])
+                for _ in range(1)])
+        one = sorted(folder.iterdir())[0]
+        rows["one file: news-lint"] = median_of([timed(cmd + ["--no-cache", str(one)])
+                                                  for _ in range(max(5, args.repeat))])
+        rows["one file: import pydantic, yaml"] = median_of([timed([py, "-c", "import pydantic, yaml"])
+                                                             for _ in range(max(5, args.repeat))])
+
+        floor = rows["floor (1 core)"]["wall"]
+        cold = rows["news-lint cold, all cores"]["wall"]
+        print(f"\n{'measurement':34} {'wall s':>8} {'cpu s':>8} {'ms/file':>8} {'peak RSS MB':>12} {'ratio':>8}")
+        for name, r in rows.items():
+            per = r["wall"] / (1 if name.startswith("one file") else args.n) * 1000
+            ratio = r["wall"] / (floor if not name.startswith("one file") else
+                                 rows["one file: import pydantic, yaml"]["wall"])
+            print(f"{name:34} {r['wall']:8.2f} {r['cpu']:8.2f} {per:8.3f} {r['rss_mb']:12.0f} {ratio:8.2f}")
+        print("\nratios: cold/floor = {:.2f} (target <= 1.0); warm/cold = {:.2f} (target <= 0.25); "
+              "one file / import = {:.2f} (target <= 1.3)".format(
+                  cold / floor, rows["news-lint warm (cache)"]["wall"] / cold,
+                  rows["one file: news-lint"]["wall"] / rows["one file: import pydantic, yaml"]["wall"]))
+        if "check-jsonschema (fm only)" in rows:
+            print("check-jsonschema / news-lint cold = {:.1f}x (target >= 15)".format(
+                rows["check-jsonschema (fm only)"]["wall"] / cold))
+        else:
+            print("check-jsonschema: not installed (pip install check-jsonschema to compare)")
+        print("\nper stage, one profiled run (in-process, one core, profiler overhead included):")
+        for name, sec in stage_costs(folder).items():
+            print(f"  {name:20} {sec * 1e6:8.0f} us/file")
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
