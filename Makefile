@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.news-lint-installed
 
-.PHONY: demo test install schemas readme clean
+.PHONY: demo test install schemas readme clean bench
 
 install: $(STAMP)
 
@@ -28,6 +28,13 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Speed and scale (prints a table; N=100000 for the scaling check) and the encoding benchmark.
+N ?= 10000
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check check-jsonschema
+	$(BIN)/python benchmarks/bench.py --n $(N)
+	$(BIN)/python benchmarks/encoding_bench.py
 
 # Regenerate the committed JSON Schemas and the README's rule list (tests fail when stale).
 schemas: $(STAMP)

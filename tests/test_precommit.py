@@ -81,3 +81,23 @@ def test_pre_commit_check_fails_fix_repairs_then_passes(tmp_path):
     final = _try_repo(repo, "news-lint", env)
     assert final.returncode == 0, final.stdout + final.stderr
     assert "Passed" in final.stdout
+
+
+def test_readme_local_snippet_works_as_pasted(tmp_path):
+    """The README's `repo: local` configuration, pasted into a repository, runs news-lint."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- precommit-local:begin -->", 1)[1].split("<!-- precommit-local:end -->")[0]
+    config = block.split("```yaml\n", 1)[1].split("```", 1)[0]
+    repo = tmp_path / "site"
+    repo.mkdir()
+    (repo / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    shutil.copyfile(FIXABLE, repo / FIXABLE.name)
+    env = _env(tmp_path)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # news-lint installed
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
+    subprocess.run(["git", "add", "."], cwd=repo, check=True, env=env)
+    proc = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color",
+                           "never"], cwd=repo, env=env, capture_output=True, text=True,
+                          encoding="utf-8", timeout=300)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"{FIXABLE.name}:4:7: NL302" in proc.stdout
