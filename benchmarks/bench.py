@@ -31,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,16 +103,19 @@ def _damage_cp1254(s: str) -> str:
     return raw.replace("\u00ad", "")
 
 
-def make_article(tpl: str, i: int, rng: random.Random, defect: str | None) -> tuple[str, str]:
-    when = datetime(2025, 9, 1, tzinfo=timezone.utc) + timedelta(minutes=97 * i)
-    slug = f"story-{i:06d}-" + re.sub(r"[^a-z]+", "-", rng.choice(["apple", "nvidia", "openai",
-                                                                     "eu-ai-act", "tesla"]))
+def make_article(tpl: str, i: int, rng: random.Random, defect: str | None,
+                 n: int = 10_000) -> tuple[str, str]:
+    """A unique article from a template: its own slug, original title, title and url; the
+    template's dates are kept (the author and body policies depend on them)."""
+    slug = f"story-{i:06d}-" + rng.choice(["apple", "nvidia", "openai", "eu-ai-act", "tesla"])
     text = re.sub(r"(?m)^slug: .*$", f"slug: {slug}", tpl)
+    if "\nslug: " not in text:
+        text = text.replace("\nsource:", f"\nslug: {slug}\nsource:", 1)
     text = re.sub(r"(?m)^original_title: .*(\n  .*)*", f"original_title: {slug.replace('-', ' ')}",
                   text)
-    text = re.sub(r"(?m)^date: .*$", f"date: '{when:%Y-%m-%d %H:%M:%S}'", text)
-    text = re.sub(r"(?m)^publishedAt: .*$", f"publishedAt: '{when:%Y-%m-%dT%H:%M:%S}+00:00'", text)
-    text = re.sub(r"(?m)^title: (.*)$", lambda m: f"title: {m.group(1)} ({i})", text, count=1)
+    # a number in front of the title keeps it unique and valid YAML, quoted or not
+    text = re.sub(r"(?m)^title: (['\"]?)", lambda m: f"title: {m.group(1)}{i} ", text, count=1)
+    published = re.search(r"(?m)^publishedAt: '(\d{4}-\d{2}-\d{2})", text).group(1)
     url = f"https://news.example.com/{i}/{slug}"
     old_url = re.search(r"(?m)^url: (.*)$", text).group(1)
     text = text.replace(old_url, url)
@@ -141,7 +143,7 @@ def make_article(tpl: str, i: int, rng: random.Random, defect: str | None) -> tu
         text = text.replace(f"slug: {slug}", f"slug: {slug}-x")
     elif defect == "category":
         text = re.sub(r"(?m)^category: .*$", "category: Kybernetická Bezpečnost A Další", text)
-    name = f"{when:%Y-%m-%d}-{slug}.md"
+    name = f"{published}-{slug}.md"
     return name, text
 
 
@@ -155,7 +157,7 @@ def generate(folder: Path, n: int, seed: int = 7) -> dict:
         if rng.random() < 0.03:
             defect = DEFECTS[rng.randrange(len(DEFECTS))]
             counts[defect] += 1
-        name, text = make_article(tpls[i % len(tpls)], i, rng, defect)
+        name, text = make_article(tpls[i % len(tpls)], i, rng, defect, n)
         (folder / name).write_text(text, encoding="utf-8")
     return {"templates": len(tpls), "defects": counts}
 

@@ -111,6 +111,8 @@ class Cache:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("CREATE TABLE IF NOT EXISTS results "
                          "(key TEXT PRIMARY KEY, value TEXT NOT NULL, used REAL NOT NULL)")
+            conn.execute("CREATE TABLE IF NOT EXISTS frontmatter_index (path TEXT PRIMARY KEY, "
+                         "size INTEGER NOT NULL, mtime INTEGER NOT NULL, value TEXT NOT NULL)")
             self._conn = conn
         except (OSError, sqlite3.Error):
             self.broken = True  # a cache that cannot be used is no reason to fail the run
@@ -154,6 +156,41 @@ class Cache:
             except sqlite3.Error:
                 pass
         self._pending, self._hits = [], []
+
+    # -- the cross-file index: slug/url/title of articles that are not linted in this run -----
+    def index_entries(self, folder: str) -> dict[str, tuple[int, int, dict]]:
+        conn = self._connect()
+        if conn is None:
+            return {}
+        prefix = folder.rstrip(os.sep) + os.sep
+        try:
+            rows = conn.execute("SELECT path, size, mtime, value FROM frontmatter_index "
+                                "WHERE substr(path, 1, ?) = ?", (len(prefix), prefix)).fetchall()
+        except sqlite3.Error:
+            return {}
+        out = {}
+        for path, size, mtime, value in rows:
+            try:
+                out[path] = (size, mtime, {k: tuple(v) for k, v in json.loads(value).items()})
+            except (ValueError, AttributeError):
+                continue
+        return out
+
+    def put_index(self, rows: list[tuple[str, int, int, dict]]) -> None:
+        conn = self._connect()
+        if conn is None or not rows:
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany("INSERT OR REPLACE INTO frontmatter_index (path, size, mtime, value) "
+                             "VALUES (?, ?, ?, ?)",
+                             [(p, s, m, json.dumps(v, ensure_ascii=False)) for p, s, m, v in rows])
+            conn.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     def prune(self, max_entries: int = MAX_ENTRIES) -> None:
         conn = self._connect()

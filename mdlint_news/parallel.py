@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
+
+import yaml
 
 from . import document
 from .cache import Cache, default_folder, key_for, settings_fingerprint
@@ -126,28 +129,20 @@ def prune_caches() -> None:
 # --------------------------------------------------------------------------- across files
 
 
-def cross_file(results: list[FileResult], items: list[Item],
-               index_folders: Iterable[Path]) -> None:
+def cross_file(results: list[FileResult], items: list[Item], index_folders: Iterable[Path],
+               opts: RunOptions | None = None) -> None:
     """Append duplicate-slug/-url/-title diagnostics to the results they concern. Articles in
     ``index_folders`` that were not linted are indexed from their front matter alone."""
     codes = {BY_NAME[n].code for n in ("duplicate-slug", "duplicate-url", "duplicate-title")}
     enabled = {display: settings.enabled & codes for _, display, settings in items}
     if not any(enabled.values()):
         return
+    cache = _cache_for(items[0][2], opts) if opts is not None and items else None
     summaries = {r.path: r.summary for r in results if r.summary}
     linted_real = {os.path.realpath(p) for p, _, _ in items}
     for folder in index_folders:
-        try:
-            names = sorted(os.listdir(folder))
-        except OSError:
-            continue
-        for name in names:
-            full = os.path.join(folder, name)
-            if not name.endswith(".md") or os.path.realpath(full) in linted_real:
-                continue
-            summary = _index_summary(Path(full))
-            if summary:
-                summaries[os.path.relpath(full)] = summary
+        for full, summary in _indexed(Path(folder), linted_real, cache):
+            summaries[os.path.relpath(full)] = summary
     by_path = {r.path: r for r in results}
 
     def make(name: str, path: str, item, message: str) -> Diagnostic:
@@ -162,25 +157,62 @@ def cross_file(results: list[FileResult], items: list[Item],
         r.diagnostics.sort(key=lambda d: (d.line, d.column, d.code, d.message))
 
 
+def _indexed(folder: Path, skip: set[str], cache: Cache | None):
+    """(path, summary) of the articles in ``folder`` not in ``skip``; summaries of unchanged
+    files (same size and mtime) come from the cache, so a pre-commit run stays fast."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    base = str(folder.resolve())
+    known = cache.index_entries(base) if cache is not None else {}
+    fresh = []
+    for entry in entries:
+        if not entry.name.endswith(".md") or entry.is_symlink():
+            continue
+        real = os.path.join(base, entry.name)
+        if real in skip:
+            continue
+        try:
+            st = entry.stat()
+        except OSError:
+            continue
+        hit = known.get(real)
+        if hit is not None and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+            summary = hit[2]
+        else:
+            summary = _index_summary(Path(entry.path))
+            fresh.append((real, st.st_size, st.st_mtime_ns, summary))
+        if summary:
+            yield entry.path, summary
+    if cache is not None and fresh:
+        cache.put_index(fresh)
+
+
+_INDEXED_KEYS = re.compile(r"^(slug|url|title):[ \t].*(?:\n[ \t]+\S.*)*", re.MULTILINE)
+
+
 def _index_summary(path: Path) -> dict:
-    """slug, url and title of an article that is not being linted: front matter only."""
+    """slug, url and title of an article that is not being linted, cheaply: the first few KB,
+    only those top-level entries (with their continuation lines), each read by libyaml."""
     try:
         with open(path, "rb") as fh:
-            head = fh.read(64 * 1024)
-        text = head.decode("utf-8", "replace")
+            head = fh.read(16 * 1024)
     except OSError:
         return {}
+    text = head.decode("utf-8", "replace")
     end = text.find("\n---", 4)
     if not text.startswith("---") or end == -1:
         return {}
-    doc = document.parse(text[:end + 4] + "\n", str(path))
-    if not isinstance(doc.data, dict):
-        return {}
     out = {}
-    for field in ("slug", "url", "title"):
-        value = doc.data.get(field)
+    for m in _INDEXED_KEYS.finditer(text, 0, end + 1):
+        try:
+            data = yaml.load(m.group(0), Loader=document.Loader)
+        except yaml.YAMLError:
+            continue
+        value = data.get(m.group(1)) if isinstance(data, dict) else None
         if isinstance(value, str) and value.strip():
-            out[field] = (value, 1, 1, 1, 1)
+            out[m.group(1)] = (value, 1, 1, 1, 1)
     return out
 
 
