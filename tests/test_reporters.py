@@ -120,3 +120,22 @@ def test_full_shows_the_line_and_a_caret_under_the_span():
 def test_every_format_is_registered():
     for fmt in FORMATS:
         assert get_reporter(fmt).name == fmt
+
+
+def test_github_annotations_on_the_seed_span_exactly_the_damaged_text():
+    """Every annotation on the damaged seed points at the characters it names."""
+    seed = EXAMPLES / "2025-11-25-india-kazakhstan-strengthen-strategic-ties-at-high.md"
+    lines = (ROOT / seed).read_text(encoding="utf-8").splitlines()
+    out = run("github", seed).splitlines()
+    mojibake = [GH.match(l) for l in out if "NL701" in l]
+    assert len(mojibake) > 100
+    body_checked = 0
+    for m in mojibake:
+        ln, col, eln, ecol = (int(m.group(i)) for i in (3, 4, 5, 6))
+        message = m.group(8).replace("%25", "%")
+        assert eln == ln and ecol > col
+        # the damaged run, as the message shows it ("mojibake in 'field': 'run' ..." in values)
+        quoted = message.split("'")[3 if message.startswith("mojibake in '") else 1]
+        assert lines[ln - 1][col - 1:ecol - 1] == quoted, (ln, col, ecol, message)
+        body_checked += 1
+    assert body_checked == len(mojibake)
