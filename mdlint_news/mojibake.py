@@ -23,13 +23,21 @@ Detection
    in clean text (``¡ ¤ ¯ ˇ › ‰`` ..., C1 controls) right after a lead. The mojibake of Latin
    text, punctuation, emoji, Cyrillic, Greek, Hebrew and Arabic always holds a rare lead; that
    of CJK, Hangul and Vietnamese (leads such as ``é ä í``) holds rare continuations in all but a
-   few characters. About 11 us for a clean 5 KB Czech article.
+   few characters; a text with CJK characters is also screened for a Latin-1 letter glued to one
+   (a lone damaged character left between repaired ones, ``をç· 結``). About 11 us for a clean
+   5 KB Czech article.
 2. For each code page a regex locates *slots*: a lead character with all its continuation
    characters (lossless: re-encode, decode as UTF-8), or with exactly one missing (lossy: see
-   below; only for 2-byte leads C2-C5, for E2 with one continuation, and for 4-byte leads with
-   two). Text inside Markdown code spans (`` `...` ``) is never looked at.
+   below; only for 2-byte leads C2-C5, for 3-byte leads with one continuation, and for 4-byte
+   leads with two). A 3-byte lead other than E2 with one continuation (``ã€``, ``ç·``: CJK) is
+   also an ordinary letter before punctuation in clean text (``café»``), so it is kept only with
+   a strong lossless run on the line or when it is glued to CJK text. Text inside Markdown code
+   spans (`` `...` ``) is never looked at.
 3. A decoded character must be plausible: no controls, unassigned or private-use characters, no
-   IPA letters, combining marks only after a letter. A run of damaged characters that also
+   IPA letters, combining marks only after a letter (neighbours read repaired). A lost-byte
+   option in a script other than Latin needs that script on the repaired line (Cyrillic ``у``
+   inside ``infrastrukтуру`` is fine, alone among Czech words it is not). A run of damaged
+   characters that also
    reads as ordinary text is *weak*: only letters (Romanian ``ĂŞ`` is ``ê`` in Windows-1250),
    a capital and a closing quote (``Ä“``), only combining marks, or a lone letter of another
    script (Greek, Cyrillic, CJK ...) among Latin text. A weak run is reported only with strong
@@ -37,15 +45,19 @@ Detection
    one.
 4. Lossy slots are reported only with evidence on the line (a strong lossless run; a slot whose
    present continuations include a non-letter, such as ``â€``, or two after a 4-byte lead, such
-   as ``ğŸ``; another word that becomes known), or when their own word becomes a known word
-   (Zipf >= 1.5) by the margin below while the damaged spelling is not a word of the language nor
-   of en/de/fr/pt/sv/tr/es (so ``Ärger``, ``SÃO`` and ``Âge`` stay untouched).
+   as ``ğŸ``; a slot glued to CJK text; a slot whose lead is a capital inside a lowercase word,
+   ``realistiÄtým``; another word that becomes known), or when their own word's best reading is a
+   known word (Zipf >= 1.5) while the damaged spelling is not a word of the language nor of
+   en/de/fr/pt/sv/tr/es (one-letter spellings excepted: ``Å`` is Swedish, but ``Å est`` is
+   ``Šest``), so ``Ärger``, ``SÃO`` and ``Âge`` stay untouched. Whether the reading is sure is the
+   margin's business (below): a doubtful slot is still *reported*, so that it is not lost from
+   view once the rest of its line has been repaired.
 5. The code page that explains most characters of the line wins (then most lossless characters,
    then the better language-model score, then the order of ``ENCODINGS``). Runs are maximal
    stretches of adjacent damaged slots. Further layers (UTF-8 -> code page -> UTF-8 -> code page)
    are found by analysing the repaired line again, keeping what falls inside a repaired run
    (``Repair.rounds`` = 2); a run whose first decoding holds C1 controls (``Ä\x8d``) is decoded
-   twice at once.
+   twice at once, and never a third time (``éšť`` is Czech, not the CJK character E9 9A 9D).
 
 Lossless repair
 ===============
@@ -68,40 +80,68 @@ answer is kept only if it is fully repaired. The ftfy options are all off except
 
 Lost-byte recovery and the confidence margin
 ============================================
-For a slot with one continuation byte missing we try every byte the code page can lose at every
-position of the sequence: its undefined bytes (Windows-1252: 81 8D 8F 90 9D; Windows-1254: 81 8D
-8E 8F 90 9D 9E; Windows-1250: 81 83 88 90 98), the soft hyphen AD (not for Mac Roman) and, when a
-space follows, the no-break space A0 turned into that space (the space then belongs to the run;
-when the no-break-space reading loses, the space is left out of the reported run again). Only
-valid, plausible UTF-8 survives: a lone ``Ã`` in Windows-1254 leaves ``Á Í Î Ï Ð Ý Þ í`` (and
-``à`` eating a following space). At most one byte per character is assumed lost.
+For a slot with one continuation byte missing we try every byte the line's pipeline can have
+lost at every position of the sequence: the undefined bytes (Windows-1252: 81 8D 8F 90 9D;
+Windows-1254: 81 8D 8E 8F 90 9D 9E; Windows-1250: 81 83 88 90 98) of every code page that reads
+the line's damaged characters as the same bytes (*compatible* code pages: for ``Ã©`` Windows-1252,
+-1254 and Latin-1; any of them may be the culprit, so a Latin-1 reading with a single option
+cannot be "sure" while Windows-1252 offers five), the soft hyphen AD (not for Mac Roman) and,
+when a space follows and the lead lacks only its last byte, the no-break space A0 turned into
+that space (the space then belongs to the run; when the no-break-space reading loses, the space
+is left out of the reported run again). The line itself shows what its pipeline kept, and that
+is not assumed lost: a C1 control inside a complete sequence (``Ã`` + U+0081) means undefined
+bytes were kept, a soft hyphen inside one that soft hyphens were, a no-break space inside one
+(``Â`` + U+00A0) that no-break spaces were (so on a line where ``í`` reads ``Ã`` + soft hyphen, a
+lone ``Ã`` is ``Í``, never ``í``). Only valid, plausible UTF-8 survives: a lone ``Ã`` leaves
+``Á Í Î Ï Ð Ý Þ í`` (and ``à`` eating a following space). At most one byte per character is
+assumed lost. ``Repair.encoding`` of a lossy run is the first compatible code page in which every
+byte it assumes lost is undefined (``„`` from a lost 9E: Windows-1254).
 
-The choice uses a model of the language: ``language``, or with ``language=None`` the wordfreq
+The choice uses a model of the language: ``language`` (unless the line is clearly English:
+at least three undamaged words that English knows better by 1.5 Zipf per word on average, as an
+untranslated title in a Czech field; ``_line_language``), or with ``language=None`` the wordfreq
 language that best knows the line's undamaged words and letters (see ``_detect_language``).
 Damaged words are scored together with their clean neighbours (the next word too when a space
 may be eaten), over every combination of the top 5 candidates of each lost byte:
 
-* a word wordfreq knows scores its Zipf frequency (``wordfreq.get_frequency_dict``);
-* an unknown word scores ``-1`` plus, for each recovered letter, log10 of that letter's frequency
-  among the language's letters (from its wordfreq list; a letter the language never uses: -6);
+* a word wordfreq knows scores its Zipf frequency (``wordfreq.get_frequency_dict``); a
+  one-letter word only when its Zipf is at least 5 (``à``, ``a``; not ``ł`` or ``ő``, which the
+  lists hold as abbreviations);
+* an unknown word scores ``-1`` plus, for each recovered letter, log10 of its probability
+  between the letters around it in the language's word forms (``gap_logp``: two letters on each
+  side, backed off to one, backed off to the letter's frequency; a letter of another script is
+  scored in a language of its script, Cyrillic in ru, Arabic in ar ...), so ``í`` in
+  ``slouče?ch`` beats ``ý``;
+* CJK text has no spaces: a token holding CJK characters is cut into known words of 1-4
+  characters of wordfreq's ja/ko/zh list (by the kana or hangul on the repaired line) the most
+  probable way, around the recovered characters (``_cjk_score``); a space between two CJK
+  characters costs 3;
 * casing prior: a recovered capital after or before a lowercase letter inside a word (``bývalÝ``,
-  ``ČÁst``), or a recovered lowercase letter inside an all-caps word, costs 6;
+  ``ČÁst``, ``sloučenÝch``), or a recovered lowercase letter inside an all-caps word, costs 8;
 * punctuation: a recovered quote scores +1.5 when it fits its context in the language's
   convention (Czech ``„`` opening before a word, ``“`` closing after one; English ``“`` and
-  ``”``), -1.5 when it does not; each recovered non-letter also gets a prior: common punctuation
+  ``”``), -1.5 when it does not; a recovered paired mark scores +2.5 when the nearest mark on its
+  side of the (repaired) line answers it (``‘`` before a later ``’``, ``”`` after an earlier
+  ``“``, ``【`` before ``】``) and -2 when that mark belongs to another pair: the author's own
+  convention on the line beats the language's; each recovered non-letter also gets a prior: common punctuation
   and NBSP -0.5, common symbols (``− × ± ≈ ≤ ≥ € ™ °``) -1.5, rarer punctuation -2.5 (others
   -3.5), a soft hyphen or invisible control -3 (-5 for a soft
   hyphen not between letters), an emoji its English wordfreq Zipf frequency - 2.5 (wordfreq
-  counts emoji; - 3 for the older symbols U+2600-27BF) or -4, anything else -4; a math sign
-  between spaces or digits gets +1.
+  counts emoji; - 3 for the older symbols U+2600-27BF) or -4, anything else -4, CJK punctuation
+  -1; a math sign between spaces or digits gets +1; a symbol glued to the end of a word, where a
+  closing quote would stand (``misuse❀``), -1.5.
 
 ``Repair.candidates`` lists the best few replacements of the run, best first. ``confident`` is
 True for lossless runs, and for lossy ones when the best combination beats the best combination
 that gives this lost byte a different value by at least ``MARGIN`` = 1.0 (one Zipf unit: the
 winning word is ten times as frequent, or the runner-up is not a word while the winner is), and
 no other code page explains the line as well, within ``MARGIN``, with a different repair of the
-run (``â‰ `` is ``≠`` eating a no-break space in Windows-1252, or ``≈ `` with byte 88 dropped in
-Windows-1250: both become candidates, and neither is confident).
+run (``â‰ `` is ``≠`` eating a no-break space, or ``≈ `` with byte 88 dropped in Windows-1250:
+both are candidates, and neither is confident). A lost byte of a CJK character (a 3-byte lead
+other than E2) is never confident: the word model of unsegmented text is too weak to vouch for a
+character, so it is shown with its candidates. A run is cut around each lossy slot that is not
+confident, so that the confident rest of it is still a safe repair (the fixer's next pass then
+sees the doubtful slot between repaired neighbours).
 """
 
 from __future__ import annotations
@@ -136,7 +176,7 @@ _PY_CODEC = {
 }
 #: Minimum score difference (Zipf units) for a lossy repair to be ``confident``.
 MARGIN = 1.0
-_TOP_K = 5          # candidates per lossy slot kept for the joint enumeration
+_TOP_K = 6          # candidates per lossy slot kept for the joint enumeration
 _MAX_COMBOS = 4096  # above this, slots of a group are chosen one at a time
 _MAX_ROUNDS = 2
 
@@ -204,6 +244,7 @@ class _CodePage:
                 undefined.append(b)
             self.byte_of[ch] = b
         self.lossy = name != "mac-roman"
+        self.undefined = frozenset(undefined) if self.lossy else frozenset()
         self.lost = tuple(undefined + [0xAD]) if self.lossy else ()
         self.nbsp_space = self.lossy  # A0 is the no-break space in all but Mac Roman
 
@@ -218,7 +259,7 @@ class _CodePage:
         # then what must follow it, chosen by a look-behind at the lead.
         full = f"(?<={l2}){cont}|(?<={l3}){cont}{{2}}|(?<={l4}){cont}{{3}}"
         if self.lossy:
-            part = f"(?<={_cls(self.lossy_leads)})|(?<={_cls(chars(0xE2, 0xE2))}){cont}|(?<={l4}){cont}{{2}}"
+            part = f"(?<={_cls(self.lossy_leads)})|(?<={l3}){cont}|(?<={l4}){cont}{{2}}"
             self.regex = re.compile(f"{_cls(self.leads)}(?:{full}|(?P<part>{part}))")
         else:
             self.regex = re.compile(f"{_cls(self.leads)}(?:{full})")
@@ -242,10 +283,15 @@ _FREQ_CONTS = frozenset(
     "áéíóúýàèìòùâêîôûäëïöüãõñçåæøÄÖÜÅÇÉÑßąęłśżźŁŚŻŹşŞµ"
 )
 _RARE_CONTS = _ALL_CONTS - _FREQ_CONTS
+# A lone damaged CJK character left between repaired ones ("をç· 結") has no rare character: the
+# screen also stops at a CJK character glued to a Latin-1 letter (in the same single scan).
+_CJK_RANGE = "\u3000-\u9fff\uac00-\ud7af\uff00-\uffef"
+_L1 = "\u00c0-\u00ff"
 _SCREEN_RE = re.compile(
-    f"{_cls(_RARE_LEADS | _RARE_CONTS)}"
+    f"[{_cls(_RARE_LEADS | _RARE_CONTS)[1:-1]}{_CJK_RANGE}]"
     f"(?:(?<={_cls(_LOSSY_LEADS)})|(?<={_cls(_RARE_LEADS)})(?={_cls(_ALL_CONTS)})"
-    f"|(?<={_cls(_ALL_LEADS)}{_cls(_RARE_CONTS)})|(?<={_cls(_ALL_LEADS)}{_cls(_ALL_CONTS)}{_cls(_RARE_CONTS)}))"
+    f"|(?<={_cls(_ALL_LEADS)}{_cls(_RARE_CONTS)})|(?<={_cls(_ALL_LEADS)}{_cls(_ALL_CONTS)}{_cls(_RARE_CONTS)})"
+    f"|(?<=[{_CJK_RANGE}])(?=[{_L1}])|(?<=[{_L1}][{_CJK_RANGE}])|(?<=[{_L1}][^\x00-\x7f][{_CJK_RANGE}]))"
 )
 
 
@@ -263,8 +309,8 @@ _COMMON_SCRIPTS = {"LATIN", "COMMON"}
 
 @lru_cache(maxsize=4096)
 def _script(c: str) -> str:
-    if not c.isalpha() and not (c.isdigit() and not c.isascii()):
-        return "COMMON"
+    if not c.isalpha() and not (unicodedata.decimal(c, None) is not None and not c.isascii()):
+        return "COMMON"  # superscript digits (³) and fractions are no script's own digits
     name = unicodedata.name(c, "")
     word = name.split(" ", 1)[0].split("-", 1)[0]
     if word in ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "IDEOGRAPHIC"):
@@ -323,14 +369,16 @@ def _lonely_script(s: str, before: str, after: str) -> bool:
 
 
 class _Slot:
-    __slots__ = ("start", "end", "options", "lossless", "space")
+    __slots__ = ("start", "end", "options", "lossless", "space", "lost_byte")
 
-    def __init__(self, start: int, end: int, options: list[str], lossless: bool, space: bool):
+    def __init__(self, start: int, end: int, options: list[str], lossless: bool, space: bool,
+                 lost_byte: dict[str, int] | None = None):
         self.start = start
         self.end = end          # includes the following space when ``space``
         self.options = options  # replacement texts for text[start:end], deduplicated
         self.lossless = lossless
         self.space = space
+        self.lost_byte = lost_byte or {}  # option -> the byte it assumes lost (A0: a space eaten)
 
 
 def _need(lead: int) -> int:
@@ -344,7 +392,13 @@ def _decode(bs: Sequence[int]) -> str | None:
         return None
 
 
-def _find_slots(line: str, cp: _CodePage, masked: list[tuple[int, int]]) -> list[_Slot]:
+def _find_slots(line: str, cp: _CodePage, masked: list[tuple[int, int]],
+                lost: Sequence[int] | None = None, nbsp: bool | None = None) -> list[_Slot]:
+    """Damaged characters of ``line`` in code page ``cp``; a lossy slot may have lost one of the
+    bytes ``lost`` (default: the code page's own), or a no-break space turned into the following
+    space (``nbsp``)."""
+    lost = cp.lost if lost is None else lost
+    nbsp = cp.nbsp_space if nbsp is None else nbsp
     slots: list[_Slot] = []
     n = len(line)
     for m in cp.regex.finditer(line):
@@ -358,22 +412,58 @@ def _find_slots(line: str, cp: _CodePage, masked: list[tuple[int, int]]) -> list
                 slots.append(_Slot(s, e, [dec], True, False))
             continue
         need = _need(bs[0])
-        opts: list[str] = []
+        opts: dict[str, int] = {}
         for pos in range(1, need + 1):
-            for lb in cp.lost:
+            for lb in lost:
                 dec = _decode(bs[:pos] + [lb] + bs[pos:])
                 if dec is not None and dec not in opts:
-                    opts.append(dec)
-        space = cp.nbsp_space and e < n and line[e] == " "
+                    opts[dec] = lb
+        space = nbsp and e < n and line[e] == " "
         if space:
-            opts = [o + " " for o in opts]
-            dec = _decode(bs + [0xA0])
-            if dec is not None and dec not in opts:
-                opts.append(dec)
+            opts = {o + " ": b for o, b in opts.items()}
+            if len(bs) == need:  # only the last byte is missing: it may be the no-break space
+                dec = _decode(bs + [0xA0])
+                if dec is not None and dec not in opts:
+                    opts[dec] = 0xA0
             e += 1
         if opts:
-            slots.append(_Slot(s, e, opts, False, space))
+            slots.append(_Slot(s, e, list(opts), False, space, opts))
     return slots
+
+
+def _line_lost_bytes(line: str, cp: _CodePage, slots: list[_Slot]) -> tuple[tuple[int, ...], bool, tuple[str, ...]]:
+    """Which bytes the line's damage can have lost, judged from the line itself.
+
+    The code pages *compatible* with the line are those that read every damaged character of it
+    as the same byte as ``cp`` does (for "Ã©" Windows-1252, -1254 and Latin-1 all do); the
+    pipeline may have used any of them, so a lossy slot may have lost an undefined byte of any.
+    But a line shows what its pipeline kept: a C1 control inside a complete sequence (``Ã\x81``)
+    means undefined bytes were kept, not dropped; a soft hyphen inside one (``Ã\xad``) means soft
+    hyphens were kept; a no-break space inside one (``Â\xa0``) means no-break spaces were not
+    turned into spaces. Returns (bytes that may be lost, whether a no-break space may have become
+    a space, names of the compatible code pages)."""
+    chars: set[str] = set()
+    keep_c1 = keep_shy = keep_nbsp = False
+    for s in slots:
+        text = line[s.start:s.end - 1] if s.space else line[s.start:s.end]
+        chars.update(text)
+        if s.lossless:
+            for c in text[1:]:
+                if "\x80" <= c <= "\x9f":
+                    keep_c1 = True
+                elif c == "\xad":
+                    keep_shy = True
+                elif c == "\xa0":
+                    keep_nbsp = True
+    compatible = tuple(name for name, other in _CODEPAGES.items()
+                       if other.lossy and all(other.byte_of.get(c) == cp.byte_of[c] for c in chars))
+    lost: set[int] = set()
+    if not keep_c1:
+        for name in compatible:
+            lost |= _CODEPAGES[name].undefined
+    if not keep_shy and cp.lossy:
+        lost.add(0xAD)
+    return tuple(sorted(lost)), cp.nbsp_space and not keep_nbsp, compatible
 
 
 _CODE_SPAN_RE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
@@ -408,6 +498,7 @@ class _LangModel:
                     counts[c] = counts.get(c, 0.0) + f
         total = sum(counts.values()) or 1.0
         self.char_logp = {c: max(-6.0, math.log10(v / total)) for c, v in counts.items()}
+        self._gap: tuple[dict, dict] | None = None
 
     def zipf(self, word: str) -> float:
         f = self.freq.get(word.lower())
@@ -417,6 +508,52 @@ class _LangModel:
 
     def letter_prior(self, c: str) -> float:
         return self.char_logp.get(c.lower(), -6.0)
+
+    def gap_logp(self, prev: str, c: str, nxt: str, prev2: str = "", nxt2: str = "") -> float:
+        """log10 P(letter ``c`` | the letters around it), from the word forms of the language.
+
+        Counted over the _GAP_WORDS most frequent word forms (each form once: this models how
+        words are spelled and inflected, not how often they are used), with ``^``/``$`` for the
+        word's edges: the letter given two letters on each side, interpolated (Witten-Bell) with
+        the letter given one letter on each side, interpolated with the letter's frequency
+        (``letter_prior``). So ``č`` in ``realisti?tým`` (``-ičtý``) and ``í`` in ``slouče?ch``
+        (``-ních``) score far better than ``ď`` or ``ý`` there, in word forms wordfreq does not list."""
+        if self._gap is None:
+            import wordfreq
+
+            wide: dict[tuple, dict[str, int]] = {}
+            narrow: dict[tuple, dict[str, int]] = {}
+            for w in wordfreq.top_n_list(self.lang, _GAP_WORDS, wordlist="best"):
+                if not w.isalpha():
+                    continue
+                w = "^^" + w + "$$"
+                for i in range(2, len(w) - 2):
+                    ch = w[i]
+                    d = wide.setdefault((w[i - 2], w[i - 1], w[i + 1], w[i + 2]), {})
+                    d[ch] = d.get(ch, 0) + 1
+                    d = narrow.setdefault((w[i - 1], w[i + 1]), {})
+                    d[ch] = d.get(ch, 0) + 1
+            self._gap = (wide, narrow)
+        wide, narrow = self._gap
+
+        p1 = prev.lower() if prev.isalpha() else "^"
+        q1 = nxt.lower() if nxt.isalpha() else "$"
+        p2 = prev2.lower() if (p1 != "^" and prev2.isalpha()) else "^"
+        q2 = nxt2.lower() if (q1 != "$" and nxt2.isalpha()) else "$"
+        c = c.lower()
+        p = 10.0 ** self.letter_prior(c)
+        for ctx, table in (((p1, q1), narrow), ((p2, p1, q1, q2), wide)):
+            d = table.get(ctx)
+            if d:
+                total, types = sum(d.values()), len(d)
+                p = (d.get(c, 0) + types * p) / (total + types)
+        return max(-6.0, math.log10(p))
+
+
+_GAP_WORDS = 50000
+_GAP_SMOOTH = 5.0
+# A letter of another script than the line's language is scored with a language of its script.
+_SCRIPT_LANG = {"CYRILLIC": "ru", "GREEK": "el", "ARABIC": "ar", "HEBREW": "he", "THAI": "th"}
 
 
 @lru_cache(maxsize=None)
@@ -431,6 +568,23 @@ def _supported(lang: str) -> str:
 
 
 _URL_RE = re.compile(r"\S+://\S+|\S+@\S+|`[^`]*`")
+_ENGLISH_MARGIN = 1.5  # mean Zipf per undamaged word by which English must know a line better
+
+
+def _line_language(line: str, lang: str) -> str:
+    """``lang``, unless the line is clearly English: news copy in a Czech field is sometimes an
+    untranslated English title or quote. English wins when the line has at least three undamaged
+    words of two letters or more and English knows them better by ``_ENGLISH_MARGIN`` Zipf per
+    word on average (a Czech line with English names stays Czech: its Czech words count against)."""
+    if lang == "en":
+        return lang
+    words = [w for w in _WORD_RE.findall(_URL_RE.sub(" ", line))
+             if len(w) > 1 and not w.isdigit() and not quick_screen(w)]
+    if len(words) < 3:
+        return lang
+    own, en = _model(_supported(lang)), _model("en")
+    diff = sum(en.zipf(w) - own.zipf(w) for w in words) / len(words)
+    return "en" if diff >= _ENGLISH_MARGIN else lang
 
 
 def _detect_language(line: str) -> str:
@@ -462,17 +616,34 @@ for _c in "−×±≈≤≥≠→←€™°":
     _PUNCT_PRIOR[_c] = -1.5
 for _c in "\u00ad\u200b\u200c\u200d\u2060\ufeff":
     _PUNCT_PRIOR[_c] = -3.0
+for _c in "、。「」『』【】・（）！？：〜":  # CJK punctuation
+    _PUNCT_PRIOR[_c] = -1.0
+
+# Paired marks: an opening mark and the closing marks that answer it. A recovered mark that
+# answers (or is answered by) the nearest mark on the line is the author's own convention.
+_PAIRS = {"„": "“”", "‚": "‘’", "“": "”", "‘": "’", "«": "»", "»": "«", "‹": "›", "›": "‹",
+          "「": "」", "『": "』", "【": "】", "〈": "〉", "《": "》", "（": "）", "〔": "〕"}
+_CJK_OPEN = set("「『【〈《（〔")
+_CJK_CLOSE = set("」』】〉》）〕")
+_MARKS = set(_PAIRS) | set("".join(_PAIRS.values()))
+_PAIR_MATCH, _PAIR_CLASH = 2.5, -2.0
 
 _OPEN = {"cs": "„‚»", "sk": "„‚»", "de": "„‚»", "pl": "„«", "en": "“‘", "fr": "«", "es": "«“", "pt": "“«", "it": "«“"}
 _CLOSE = {"cs": "“‘«", "sk": "“‘«", "de": "“‘«", "pl": "”»", "en": "”’", "fr": "»", "es": "»”", "pt": "”»", "it": "»”"}
 _QUOTES = set("„“”‚‘’«»‹›\"'")
 
 
+def _position(prev: str, nxt: str) -> tuple[bool, bool]:
+    """(a mark between ``prev`` and ``nxt`` opens, it closes)."""
+    opening = (not prev or prev.isspace() or prev in "([{-–—/") and bool(nxt) and (nxt.isalnum() or nxt in "…")
+    closing = bool(prev) and (prev.isalnum() or prev in ".,!?…)") and (not nxt or nxt.isspace() or nxt in ".,:;!?)…-–—")
+    return opening, closing
+
+
 def _quote_score(c: str, prev: str, nxt: str, lang: str) -> float:
     if c not in _QUOTES:
         return 0.0
-    opening = (not prev or prev.isspace() or prev in "([{-–—/") and bool(nxt) and (nxt.isalnum() or nxt in "…")
-    closing = bool(prev) and (prev.isalnum() or prev in ".,!?…)") and (not nxt or nxt.isspace() or nxt in ".,:;!?)…-–—")
+    opening, closing = _position(prev, nxt)
     if c == "’" and prev.isalpha() and nxt.isalpha():
         return 1.5 if lang in ("en", "fr", "it", "de") else 0.0
     opens = _OPEN.get(lang, "“‘„«")
@@ -481,6 +652,37 @@ def _quote_score(c: str, prev: str, nxt: str, lang: str) -> float:
         return 1.5 if c in opens else -1.5
     if closing:
         return 1.5 if c in closes else -1.5
+    return 0.0
+
+
+def _is_apostrophe(text: str, i: int) -> bool:
+    return text[i] in "’'" and 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
+
+
+def _pair_score(c: str, opening: bool, closing: bool, left: str, right: str) -> float:
+    """``_PAIR_MATCH`` when recovered mark ``c`` pairs with the nearest mark on its side of the
+    line (an opening one with the next mark to its right, a closing one with the previous mark
+    to its left), ``_PAIR_CLASH`` when that nearest mark is of another pair, else 0."""
+    if c in _CJK_OPEN:
+        opening, closing = True, False
+    elif c in _CJK_CLOSE:
+        opening, closing = False, True
+    if opening and c in _PAIRS:
+        for i in range(len(right)):
+            d = right[i]
+            if d in _MARKS and not _is_apostrophe(right, i):
+                if d in _PAIRS[c]:
+                    return _PAIR_MATCH
+                return _PAIR_CLASH if d not in _PAIRS or d in _CJK_OPEN or c in _CJK_OPEN else 0.0
+        return 0.0
+    if closing:
+        for i in range(len(left) - 1, -1, -1):
+            d = left[i]
+            if d in _MARKS and not _is_apostrophe(left, i):
+                if c in _PAIRS.get(d, ""):
+                    return _PAIR_MATCH
+                return _PAIR_CLASH if d in _PAIRS and d not in "“»›" else 0.0
+        return 0.0
     return 0.0
 
 
@@ -502,6 +704,8 @@ def _nonletter_prior(c: str, prev: str, nxt: str) -> float:
         p = -0.5
     if c == "\u00ad" and not (prev.isalpha() and nxt.isalpha()):
         p -= 2.0
+    if unicodedata.category(c) == "So" and prev.isalnum() and not nxt.isalnum():
+        p -= 1.5  # a symbol glued to the end of a word, where a closing quote would stand
     return p
 
 
@@ -525,7 +729,10 @@ def _is_wordish(c: str) -> bool:
     return c.isalnum() or unicodedata.category(c).startswith("M") or c in "'’\u00ad"
 
 
-_CASE_PENALTY = 6.0  # log10 odds against a capital inside a lowercase word (or the reverse)
+_CASE_PENALTY = 8.0  # log10 odds against a capital inside a lowercase word (or the reverse)
+_SHORT_WORD_ZIPF = 5.0  # a one-letter word counts as known only when it is this frequent
+_CJK_UNKNOWN = -3.0  # a recovered CJK character that is part of no known word
+_CJK_SPACE = -3.0  # a space between two CJK characters
 
 
 def _casing_penalty(tok: str, replaced: list[bool]) -> float:
@@ -546,33 +753,105 @@ def _casing_penalty(tok: str, replaced: list[bool]) -> float:
     return pen
 
 
-def _score(text: str, replaced: list[bool], prev: str, nxt: str, lm: _LangModel) -> float:
+def _letter_score(tok: str, i: int, lm: _LangModel) -> float:
+    """A recovered letter of an unknown word: ``gap_logp`` in the line's language, or in a
+    language of the letter's script when that is not Latin (Cyrillic: ru, Greek: el, ...)."""
+    c = tok[i]
+    around = (tok[i - 1] if i else "", tok[i + 1] if i + 1 < len(tok) else "",
+              tok[i - 2] if i > 1 else "", tok[i + 2] if i + 2 < len(tok) else "")
+    sc = _script(c)
+    if sc not in _COMMON_SCRIPTS and sc in _SCRIPT_LANG:
+        lm = _model(_supported(_SCRIPT_LANG[sc]))
+    return lm.gap_logp(around[0], c, around[1], around[2], around[3])
+
+
+def _cjk_lang(tok: str) -> str:
+    if any("\u3040" <= c <= "\u30ff" for c in tok):
+        return "ja"
+    if any("\uac00" <= c <= "\ud7af" or "\u1100" <= c <= "\u11ff" for c in tok):
+        return "ko"
+    return "zh"
+
+
+def _cjk_score(tok: str, rep: list[bool], lang: str | None = None) -> float:
+    """CJK text has no spaces: the token is cut into known words of 1-4 characters (wordfreq's
+    ja, ko or zh list, by the kana or hangul of the repaired line) the most probable way (Viterbi; a word
+    costs its Zipf frequency - 9, i.e. its log10 probability; a character that is no known word
+    ``_CJK_UNKNOWN`` - 9; a stretch of other characters, such as Latin letters, nothing). So
+    ``規`` wins in ``億円?模`` because ``規模`` is a word, although ``要`` alone is more frequent.
+    Only the part around the recovered characters is scored (4 characters on each side)."""
+    m = _model(lang or _cjk_lang(tok))
+    idx = [i for i, r in enumerate(rep) if r]
+    if not idx:
+        return 0.0
+    a, b = max(0, idx[0] - 4), min(len(tok), idx[-1] + 5)
+    t = tok[a:b]
+    n = len(t)
+    best = [0.0] + [-math.inf] * n
+    for j in range(1, n + 1):
+        if _script(t[j - 1]) != "CJK":
+            k = j - 1
+            while k > 0 and _script(t[k - 1]) != "CJK":
+                k -= 1
+            best[j] = max(best[j], best[k])
+            continue
+        for k in range(max(0, j - 4), j):
+            sub = t[k:j]
+            if any(_script(c) != "CJK" for c in sub):
+                continue
+            z = m.zipf(sub)
+            cost = z - 9.0 if z > 0 else (_CJK_UNKNOWN - 9.0 if j - k == 1 else -math.inf)
+            if best[k] + cost > best[j]:
+                best[j] = best[k] + cost
+    return best[n]
+
+
+def _word_score(tok: str, rep: list[bool], lm: _LangModel, cjk: str | None = None) -> float:
+    if any(_script(c) == "CJK" for c in tok):
+        return _cjk_score(tok, rep, cjk)
+    z = lm.zipf(tok)
+    if len(tok) == 1 and z < _SHORT_WORD_ZIPF:
+        z = 0.0  # "ł", "ő": single letters that wordfreq lists as abbreviations, not words
+    if z > 0:
+        s = z
+    else:
+        s = -1.0 + sum(_letter_score(tok, i, lm) for i, r in enumerate(rep) if r and tok[i].isalpha())
+    if any(rep):
+        s += _casing_penalty(tok, rep)
+    return s
+
+
+def _score(text: str, replaced: list[bool], prev: str, nxt: str, lm: _LangModel,
+           left: str = "", right: str = "", cjk: str | None = None) -> float:
+    """Score of a rendering of a group: its words (``_word_score``) and its recovered marks
+    (``_nonletter_prior``, ``_quote_score``, ``_pair_score`` against ``left``/``right``, the
+    repaired text of the line around the group)."""
     score = 0.0
     for m in _WORD_RE.finditer(text):
-        tok = m.group()
-        rep = replaced[m.start():m.end()]
-        z = lm.zipf(tok)
-        if z > 0:
-            s = z
-        else:
-            s = -1.0 + sum(lm.letter_prior(c) for c, r in zip(tok, rep) if r and c.isalpha())
-        if any(rep):
-            s += _casing_penalty(tok, rep)
-        score += s
+        score += _word_score(m.group(), replaced[m.start():m.end()], lm, cjk)
+    for i in range(1, len(text) - 1):
+        if text[i] == " " and _script(text[i - 1]) == "CJK" and _script(text[i + 1]) == "CJK":
+            score += _CJK_SPACE  # CJK text has no spaces between its characters
     for i, c in enumerate(text):
         if replaced[i] and not c.isalnum():
             p = text[i - 1] if i else prev
             q = text[i + 1] if i + 1 < len(text) else nxt
             score += _nonletter_prior(c, p, q) + _quote_score(c, p, q, lm.lang)
+            if c in _MARKS:
+                opening, closing = _position(p, q)
+                score += _pair_score(c, opening, closing, left + text[:i], text[i + 1:] + right)
     return score
 
 
-def _slot_prior(slot: _Slot, opt: str, line: str, lm: _LangModel) -> float:
+def _slot_prior(slot: _Slot, opt: str, line: str, lm: _LangModel, cjk: str = "zh") -> float:
     prev = line[slot.start - 1] if slot.start else ""
     nxt = line[slot.end] if slot.end < len(line) else ""
     s = 0.0
     for i, c in enumerate(opt.rstrip(" ") if slot.space else opt):
-        if c.isalpha():
+        if _script(c) == "CJK":
+            z = _model(cjk).zipf(c)
+            s += z - 6.0 if z > 0 else _CJK_UNKNOWN - 6.0
+        elif c.isalpha():
             s += lm.letter_prior(c)
             if c.isupper() and prev.islower():
                 s -= _CASE_PENALTY
@@ -581,15 +860,65 @@ def _slot_prior(slot: _Slot, opt: str, line: str, lm: _LangModel) -> float:
     return s
 
 
-def _resolve_group(line: str, group: _Group, fixed: dict[int, str], lm: _LangModel):
-    """Score combinations of the group's lossy slots. Returns list of (score, choice tuple) best first."""
+def _repaired_map(line: str, slots: list[_Slot], fixed: dict[int, str]) -> tuple[str, list[int]]:
+    """``line`` with its lossless slots repaired, and the position in it of each index of ``line``."""
+    out: list[str] = []
+    where = [0] * (len(line) + 1)
+    pos = n = 0
+    for s in slots:
+        if not s.lossless or s.start not in fixed:
+            continue
+        for i in range(pos, s.start):
+            where[i] = n + i - pos
+        n += s.start - pos
+        out.append(line[pos:s.start])
+        for i in range(s.start, s.end):
+            where[i] = n
+        out.append(fixed[s.start])
+        n += len(fixed[s.start])
+        pos = s.end
+    for i in range(pos, len(line) + 1):
+        where[i] = n + i - pos
+    out.append(line[pos:])
+    return "".join(out), where
+
+
+def _resolve_group(line: str, group: _Group, fixed: dict[int, str], lm: _LangModel,
+                   context: tuple[str, list[int]] | None = None):
+    """Score combinations of the group's lossy slots. Returns list of (score, choice tuple) best first.
+    ``context``: the line with its lossless slots repaired and the index map (``_repaired_map``),
+    for the paired-mark evidence."""
     lossy = [s for s in group.slots if not s.lossless]
-    opts = []
-    for s in lossy:
-        ranked = sorted(s.options, key=lambda o: -_slot_prior(s, o, line, lm))
-        opts.append(ranked[:_TOP_K])
     prev = line[group.start - 1] if group.start else ""
     nxt = line[group.end] if group.end < len(line) else ""
+    if context is not None:
+        rep_line, where = context
+        left, right = rep_line[:where[group.start]], rep_line[where[group.end]:]
+    else:
+        left = right = ""
+    cjk = _cjk_lang(left + right)
+    opts = []
+    for s in lossy:
+        if any(_script(c) == "CJK" for o in s.options for c in o):
+            # CJK options are ranked in context (the slot alone repaired, its word segmentation):
+            # a character's own frequency says little (規 is rare alone, frequent in 規模)
+            a, b = max(group.start, s.start - 4), min(group.end, s.end + 4)
+            seg_l, seg_r = _apply_fixed(line[a:s.start], [_shifted(x, -a) for x in group.slots
+                                                          if x.lossless and a <= x.start and x.end <= s.start],
+                                        {k - a: v for k, v in fixed.items()}), \
+                _apply_fixed(line[s.end:b], [_shifted(x, -s.end) for x in group.slots
+                                             if x.lossless and s.end <= x.start and x.end <= b],
+                             {k - s.end: v for k, v in fixed.items()})
+
+            def local(o: str) -> float:
+                t = seg_l + o + seg_r
+                mask = [False] * len(seg_l) + [c != " " for c in o] + [False] * len(seg_r)
+                return _score(t, mask, "", "", lm, "", "", cjk)
+
+            ranked = sorted(s.options, key=lambda o: -local(o))
+        else:
+            ranked = sorted(s.options, key=lambda o: -_slot_prior(s, o, line, lm, cjk))
+        opts.append(ranked[:_TOP_K])
 
     def render(choice: Sequence[str]) -> tuple[str, list[bool]]:
         parts: list[str] = []
@@ -621,12 +950,13 @@ def _resolve_group(line: str, group: _Group, fixed: dict[int, str], lm: _LangMod
     if total <= _MAX_COMBOS:
         for choice in product(*opts):
             text, mask = render(choice)
-            results.append((_score(text, mask, prev, nxt, lm), choice))
+            results.append((_score(text, mask, prev, nxt, lm, left, right, cjk), choice))
     else:  # coordinate ascent, then the single-slot alternatives around the optimum
         choice = [o[0] for o in opts]
         for _ in range(2):
             for i, o in enumerate(opts):
-                best = max(o, key=lambda x: _score(*render(choice[:i] + [x] + choice[i + 1:]), prev, nxt, lm))
+                best = max(o, key=lambda x: _score(*render(choice[:i] + [x] + choice[i + 1:]), prev, nxt, lm,
+                                                   left, right, cjk))
                 choice[i] = best
         seen = set()
         for i, o in enumerate(opts):
@@ -635,7 +965,7 @@ def _resolve_group(line: str, group: _Group, fixed: dict[int, str], lm: _LangMod
                 if c not in seen:
                     seen.add(c)
                     text, mask = render(c)
-                    results.append((_score(text, mask, prev, nxt, lm), c))
+                    results.append((_score(text, mask, prev, nxt, lm, left, right, cjk), c))
     results.sort(key=lambda r: -r[0])
     return lossy, results
 
@@ -646,11 +976,12 @@ def _resolve_group(line: str, group: _Group, fixed: dict[int, str], lm: _LangMod
 
 
 class _RunOut:
-    __slots__ = ("start", "end", "replacement", "lossless", "confident", "candidates", "rounds")
+    __slots__ = ("start", "end", "replacement", "lossless", "confident", "candidates", "rounds", "encoding")
 
-    def __init__(self, start, end, replacement, lossless, confident, candidates, rounds=1):
+    def __init__(self, start, end, replacement, lossless, confident, candidates, rounds=1, encoding=None):
         self.start, self.end = start, end
         self.rounds = rounds
+        self.encoding = encoding
         self.replacement, self.lossless = replacement, lossless
         self.confident, self.candidates = confident, candidates
 
@@ -714,6 +1045,12 @@ def _apply_fixed(line: str, slots: list[_Slot], fixed: dict[int, str], blank_los
     return "".join(out)
 
 
+def _cjk_lead(cp: _CodePage, c: str) -> bool:
+    """A lead of a 3-byte sequence other than E2 (punctuation and symbols start with E2)."""
+    b = cp.byte_of.get(c, 0)
+    return 0xE0 <= b <= 0xEF and b != 0xE2
+
+
 def _redecode(s: str) -> str | None:
     for cp in _CODEPAGES.values():
         try:
@@ -730,6 +1067,11 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult
     slots = _find_slots(line, cp, masked)
     if not slots:
         return None
+    lost, nbsp, compatible = _line_lost_bytes(line, cp, slots)
+    if any(not s.lossless for s in slots) and (set(lost) != set(cp.lost) or nbsp != cp.nbsp_space):
+        slots = _find_slots(line, cp, masked, lost, nbsp)
+        if not slots:
+            return None
     # 1. lossless runs: plausibility
     fixed: dict[int, str] = {}
     inner_rounds: dict[int, int] = {}
@@ -752,15 +1094,29 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult
             fixed[run[0].start] = dec2
             inner_rounds[run[0].start] = 2
             keep.extend(run)
-    # 2. lossy slots: plausible options only
+    # 2. lossy slots: plausible options only. Neighbours are read repaired (a lossless slot next
+    # to the lossy one counts as what it decodes to), and a letter of another script than Latin
+    # needs that script on the line, repaired (Cyrillic "у" inside "infrastrukтуру" is fine,
+    # alone among Czech words it is not)
+    fixed_end = {s.end: fixed[s.start] for s in keep if fixed.get(s.start)}
+    fixed_start = {s.start: fixed[s.start] for s in keep if fixed.get(s.start)}
+    scripts = None
     for s in slots:
         if s.lossless:
             continue
-        before = line[s.start - 1:s.start]
-        after = line[s.end:s.end + 1]
-        opts = [o for o in s.options
-                if _plausible_text(o.rstrip(" ") if s.space else o, before, after)
-                and not _lonely_script(o.rstrip(" ") if s.space else o, before, after)]
+        before = fixed_end.get(s.start, line[s.start - 1:s.start])[-1:]
+        after = fixed_start.get(s.end, line[s.end:s.end + 1])[:1]
+        opts = []
+        for o in s.options:
+            o2 = o.rstrip(" ") if s.space else o
+            if not _plausible_text(o2, before, after):
+                continue
+            if _lonely_script(o2, before, after):
+                if scripts is None:
+                    scripts = {_script(c) for c in _apply_fixed(line, keep, fixed, blank_lossy=True)}
+                if not all(_script(c) in _COMMON_SCRIPTS or _script(c) in scripts for c in o2):
+                    continue
+            opts.append(o)
         if s.space:
             opts = [o for o in opts if o.strip(" ")]
         if opts:
@@ -769,15 +1125,18 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult
     if not keep:
         return None
     keep.sort(key=lambda s: s.start)
-    has_lossy = any(not s.lossless for s in keep)
 
     lm = None
 
     def model() -> _LangModel:
         nonlocal lm
         if lm is None:
+            clean = _apply_fixed(line, keep, fixed, blank_lossy=True)
             if lang_ref[0] is None:
-                lang_ref[0] = _detect_language(_apply_fixed(line, keep, fixed, blank_lossy=True))
+                lang_ref[0] = _detect_language(clean)
+            elif not lang_ref[1]:
+                lang_ref[0] = _line_language(clean, lang_ref[0])
+            lang_ref[1] = True
             lm = _model(_supported(lang_ref[0]))
         return lm
 
@@ -797,13 +1156,33 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult
         else:
             strong.append(run)
     evidence = bool(strong)
-    # a lead with some continuation characters but not enough is mojibake by itself when a
-    # continuation is no letter (â€) or two of them follow a 4-byte lead (ğŸ); not so "âş"
+    # A 3-byte lead other than E2 with one continuation ("ã€", "ç·") is also an ordinary letter
+    # before punctuation in clean text ("café»"): it is kept only with a strong lossless run on
+    # the line (the rest of a damaged CJK line always provides one).
+    def beside_cjk(s: _Slot) -> bool:
+        b = fixed_end.get(s.start, line[s.start - 1:s.start])[-1:]
+        a = fixed_start.get(s.end, line[s.end:s.end + 1])[:1]
+        return (bool(b) and _script(b) == "CJK") or (bool(a) and _script(a) == "CJK")
+
+    if not strong:
+        keep = [s for s in keep if s.lossless or not _cjk_lead(cp, line[s.start]) or beside_cjk(s)]
+        if not keep:
+            return None
+    # A lossy slot is mojibake by itself when a present continuation is no letter (â€) or two
+    # of them follow a 4-byte lead (ğŸ), not so "âş"; when it is glued to CJK text ("ãƒ" between
+    # kana); or when its lead is a capital inside a lowercase word ("realistiÄtým").
     for s in keep:
-        if not s.lossless:
-            present = line[s.start + 1:s.end - s.space]
-            if len(present) >= 2 or any(not c.isalpha() for c in present):
-                evidence = True
+        if s.lossless:
+            continue
+        lead = line[s.start]
+        present = line[s.start + 1:s.end - s.space]
+        if not _cjk_lead(cp, lead) and (len(present) >= 2 or any(not c.isalpha() for c in present)):
+            evidence = True
+        elif beside_cjk(s):
+            evidence = True
+        elif (lead.isupper() and s.start > 0 and line[s.start - 1].islower() and not s.space
+              and s.end < len(line) and line[s.end].islower()):
+            evidence = True
 
     # 4. weak runs: accepted with evidence, or when they make an unknown word known
     accepted: list[_Slot] = [s for run in strong for s in run]
@@ -837,10 +1216,11 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult
     if lossy_slots:
         m = model()
         groups = _make_groups(line, keep)
+        context = _repaired_map(line, keep, fixed)
         word_ok = False
         group_out = []
         for g in groups:
-            lossy, res = _resolve_group(line, g, fixed, m)
+            lossy, res = _resolve_group(line, g, fixed, m, context)
             if not lossy or not res:
                 continue
             group_out.append((g, lossy, res))
@@ -866,7 +1246,9 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult
                         if len(alts) >= 5:
                             break
                     margin = math.inf if second is None else best_score - second
-                    results[s.start] = (best_choice[i], alts, margin >= MARGIN)
+                    # lost bytes of CJK characters are shown, never repaired safely: the word
+                    # model of unsegmented CJK text is too weak to vouch for a character
+                    results[s.start] = (best_choice[i], alts, margin >= MARGIN and not _cjk_lead(cp, line[s.start]))
                     accepted.append(s)
         else:
             lossy_score = 0.0
@@ -874,7 +1256,23 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult
         return None
     accepted.sort(key=lambda s: s.start)
     runs: list[_RunOut] = []
+    # A run is cut around each lossy slot that is not confident, so that the confident rest of it
+    # (in CJK text, often a whole title) is still a safe repair; the next pass of the fixer then
+    # sees the doubtful slot between repaired neighbours.
+    pieces: list[list[_Slot]] = []
     for run in _runs_of(accepted):
+        cur: list[_Slot] = []
+        for s in run:
+            if not s.lossless and not results[s.start][2]:
+                if cur:
+                    pieces.append(cur)
+                pieces.append([s])
+                cur = []
+            else:
+                cur.append(s)
+        if cur:
+            pieces.append(cur)
+    for run in pieces:
         if all(s.lossless for s in run):
             rep = "".join(fixed[s.start] for s in run)
             rounds = max((inner_rounds.get(s.start, 1) for s in run), default=1)
@@ -893,7 +1291,10 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult
                 if c not in cands:
                     cands.append(c)
         rounds = max((inner_rounds.get(s.start, 1) for s in run), default=1)
-        runs.append(_RunOut(run[0].start, run[-1].end, rep, False, confident, tuple(cands[:5]), rounds))
+        # the code page: the first compatible one in which every byte assumed lost can be lost
+        assumed = {s.lost_byte.get(results[s.start][0]) for s in run if not s.lossless} - {None, 0xA0, 0xAD}
+        enc = next((name for name in compatible if assumed <= _CODEPAGES[name].undefined), cp.name)
+        runs.append(_RunOut(run[0].start, run[-1].end, rep, False, confident, tuple(cands[:5]), rounds, enc))
     covered_lossless = sum(s.end - s.start for s in accepted if s.lossless)
     covered_lossy = sum(s.end - s.start for s in accepted if not s.lossless)
     key = (covered_lossless + covered_lossy, covered_lossless, lossy_score)
@@ -952,10 +1353,9 @@ def _becomes_word(orig: str, rep: str, lm: _LangModel) -> bool:
 
 
 def _group_becomes_word(line, g: _Group, lossy, res, fixed, lm) -> bool:
-    """The group's best repair turns unknown damaged words into known words, by the margin."""
+    """The group's best repair turns unknown damaged words into known words (how sure the choice
+    among the readings is, is the margin's business: this only decides whether to report)."""
     best_score, best_choice = res[0]
-    if len(res) > 1 and best_score - res[1][0] < MARGIN:
-        return False
     if not all(any(c.isalpha() for c in ch) for ch in best_choice):
         return False
     parts, mask = [], []
@@ -979,7 +1379,7 @@ def _group_becomes_word(line, g: _Group, lossy, res, fixed, lm) -> bool:
     orig = line[g.start:g.end]
     spans = [(s.start - g.start, s.end - g.start) for s in lossy]
     old = [m.group() for m in _WORD_RE.finditer(orig) if any(a < m.end() and m.start() < b for a, b in spans)]
-    return not any(lm.zipf(t) > 0 or _foreign_word(t) for t in old)
+    return not any(lm.zipf(t) > 0 or (len(t) > 1 and _foreign_word(t)) for t in old)
 
 
 def _analyze_line(line: str, lang_ref: list, encodings: Sequence[str]) -> _LineResult | None:
@@ -1016,7 +1416,7 @@ def _ftfy_check(original: str, replacement: str) -> str:
     except ImportError:  # pragma: no cover - ftfy is a dependency
         return replacement
     fixed = ftfy.fix_text(original, ftfy_config())
-    if fixed != original and len(fixed) <= len(replacement) and _analyze_line(fixed, [None], ENCODINGS) is None:
+    if fixed != original and len(fixed) <= len(replacement) and _analyze_line(fixed, [None, False], ENCODINGS) is None:
         return fixed
     return replacement
 
@@ -1046,7 +1446,7 @@ def find_mojibake(
 
 
 def _repairs_of_line(line: str, offset: int, language: str | None, encs) -> list[Repair]:
-    lang_ref = [language]
+    lang_ref = [language, False]
     res = _analyze_line(line, lang_ref, encs)
     if res is None:
         return []
@@ -1071,6 +1471,8 @@ def _repairs_of_line(line: str, offset: int, language: str | None, encs) -> list
             break
         changed = False
         for k, (a, b) in enumerate(spans):
+            if rounds[k] >= _MAX_ROUNDS:
+                continue  # already decoded twice (a C1 control inside): no third layer
             inside = [x for x in inner.runs if a <= x.start and x.end <= b]
             if not inside:
                 continue
@@ -1092,11 +1494,12 @@ def _repairs_of_line(line: str, offset: int, language: str | None, encs) -> list
             # the no-break-space reading lost: the space is not part of the damage after all
             end -= 1
             original, rep = original[:-1], rep[:-1]
-            c = tuple(x[:-1] for x in c if x.endswith(" "))
+            # (a candidate that ate the space is still shown, as the character it reads as)
+            c = tuple(dict.fromkeys(x[:-1] if x.endswith(" ") else x for x in c))
         if r.lossless and n == 1:
             rep = _ftfy_check(original, rep)
             c = (rep,)
-        out.append(Repair(offset + r.start, offset + end, original, rep, res.cp.name,
+        out.append(Repair(offset + r.start, offset + end, original, rep, r.encoding or res.cp.name,
                           r.lossless, r.confident, c, n))
     return out
 

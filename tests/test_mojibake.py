@@ -392,3 +392,79 @@ def test_quick_screen_clean_samples():
             damaged = fn(text)
             if damaged != text:
                 assert quick_screen(damaged) is True
+
+
+# ---------------------------------------------------------------------------------------------
+# Failures found by the file-level benchmark (benchmarks/encoding_bench.py), one test each
+# ---------------------------------------------------------------------------------------------
+
+
+def test_two_rounds_with_a_superscript_on_the_way():
+    # ó is C3 B3; twice through Windows-1252 the first layer reads "Ã³": the superscript three is
+    # no script's own digit, so the run is ordinary damage, not a lone letter of another script
+    assert fix(damage(damage("Kód a datasety", "cp1252"), "cp1252")) == "Kód a datasety"
+
+
+def test_no_third_layer_after_a_double_decoding():
+    # "déšť" through Windows-1250 then Windows-1252 decodes in two layers at once; "éšť" must not
+    # then be read once more (as the CJK character E9 9A 9D)
+    sentence = "Kalifornská dálnice patrola uvádí rychlost a silný déšť jako přispívající faktory."
+    assert fix(damage(damage(sentence, "cp1250"), "cp1252")) == sentence
+
+
+def test_code_pages_that_read_the_line_alike_share_their_lost_bytes():
+    # "Ã" alone: Latin-1 can only have lost a soft hyphen (í), Windows-1252 also Á Í Ï Ð Ý. The
+    # line reads the same in both, so Latin-1's single option must not make "í" confident
+    line = "cíle v Iráku, Ãránu, Turecku a Maroku"
+    (r,) = find_mojibake(line)
+    assert not r.confident and {"í", "Í"} <= set(r.candidates)
+
+
+def test_a_line_shows_which_bytes_its_pipeline_kept():
+    # soft hyphens survive on this line ("cÃ\xadle"): the lone "Ã" cannot be í, so it is Í
+    sentence = "Analýza naznačuje cíle v Iráku, Íránu, Turecku a Maroku."
+    damaged = damage(sentence, "cp1252", drop=True)
+    assert "Ã\xad" in damaged
+    repairs = find_mojibake(damaged)
+    assert apply_repairs(damaged, repairs) == sentence
+    assert all(r.confident for r in repairs)
+
+
+def test_a_one_letter_abbreviation_is_no_word():
+    # Š is C5 A0: the no-break space became a space. "Ł" + "est" must not beat "Šest" because
+    # wordfreq lists "ł" (an abbreviation) as a Czech word
+    sentence = "Šest aplikací bylo dostupných v Google Play."
+    assert fix(damage(sentence, "cp1252", nbsp=True)) == sentence
+
+
+def test_unknown_inflection_beats_a_known_word_with_a_capital_inside():
+    # "sloučeních" is not in wordfreq, "sloučených" is; "sloučenÝch" has a capital inside a word
+    for sentence in ("Telefónica potvrzuje více jednání o sloučeních a akvizicích.",
+                     "Očekávané dokončení závisí na regulačních schváleních."):
+        assert fix(seed_path(sentence)) == sentence
+
+
+def test_paired_quotes_decide_a_lost_quote():
+    # ‘ is E2 80 98; Windows-1250 leaves 98 undefined, so "â€" is left. The closing ’ on the line
+    # answers ‘, not „ (even with the Czech model, as the profile gives for titles)
+    title = "OpenAI says the brand-new GPT-5.1 is ‘warmer’ and has more ‘personality’ options"
+    assert fix(damage(title, "cp1250", drop=True), "cs") == title
+    # ” is E2 80 9D; Windows-1252 drops 9D: the opening “ on the line is answered by ”
+    line = "The maker said the suicide was down to his “misuse” of its system and was “not caused” by it."
+    assert fix(damage(line, "cp1252", drop=True), "cs") == line
+
+
+def test_a_capital_inside_a_lowercase_word_is_reported_alone():
+    # after the rest of the line was repaired, a lone doubtful "Ä" must still be reported
+    (r,) = find_mojibake("Fotky byly realistiÄtým způsobem upraveny.")
+    assert r.original == "Ä" and r.candidates[0] == "č"
+
+
+def test_lost_bytes_in_cjk_are_shown_not_repaired_safely():
+    # に参加しました: 参 is E5 8F 82, Windows-1252 drops 8F
+    damaged = damage("に参加しました", "cp1252", drop=True)
+    repairs = find_mojibake(damaged, None)
+    assert repairs
+    assert all(r.confident == r.lossless for r in repairs)
+    # a lone damaged character between repaired CJK text still passes the screen
+    assert quick_screen("パートナーシップをç· 結しAI")
