@@ -51,7 +51,12 @@ def lint_text(article: Article, path: str | None = None, config: Config = None,
               now: datetime | None = None) -> list[Diagnostic]:
     """Lint one article (text or ``frontmatter.Post``); ``path`` enables the file-name rule.
     ``config`` is a :class:`Settings`, a path to a config file, or None for the defaults."""
-    return runner.lint_text(article_text(article), path or "", _settings(config), now)
+    text = article_text(article)
+    settings = _settings(config)  # a bad configuration raises ConfigError: the caller's to fix
+    try:
+        return runner.lint_text(text, path or "", settings, now)
+    except Exception as exc:  # never a traceback for one bad article
+        return [_internal_error(exc, path or "")]
 
 
 def fix_text(article: Article, path: str | None = None, config: Config = None,
@@ -64,7 +69,17 @@ def fix_text(article: Article, path: str | None = None, config: Config = None,
     def lint(t: str) -> list[Diagnostic]:
         return runner.lint_text(t, path or "", settings, now)
 
-    return _fix_loop(text, lint, unsafe, detect_newline(text))
+    try:
+        return _fix_loop(text, lint, unsafe, detect_newline(text))
+    except Exception as exc:  # never a traceback for one bad article
+        d = _internal_error(exc, path or "")
+        return FixResult(text, text, [], [d], d.message)
+
+
+def _internal_error(exc: Exception, path: str) -> Diagnostic:
+    d = runner._located_error(f"{type(exc).__name__}: {exc}; please report this with the "
+                              "article", path)
+    return d
 
 
 def lint_paths(paths: Iterable[str | Path], config: Config = None) -> list[Diagnostic]:

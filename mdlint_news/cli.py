@@ -59,6 +59,9 @@ def check_parser() -> argparse.ArgumentParser:
     g.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     g.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     g.add_argument("--diff", action="store_true", help="print the diff --fix would make; write nothing")
+    g.add_argument("--follow-symlinks", action="store_true", default=None,
+                   help="follow symlinked articles and folders inside the given folders (skipped "
+                        "by default) and let --fix write their targets")
     g = p.add_argument_group("rules")
     g.add_argument("--select", type=_selectors, metavar="RULES",
                    help="only these rules: codes, prefixes (NL3) or names, comma-separated")
@@ -163,7 +166,8 @@ def _stderr_console():
 def _check(args: argparse.Namespace) -> int:
     if args.output_format is None:
         args.output_format = default_format(sys.stdout if args.output_file is None else None)
-    cli = {"select": args.select, "ignore": args.ignore, "extend_select": args.extend_select}
+    cli = {"select": args.select, "ignore": args.ignore, "extend_select": args.extend_select,
+           "follow_symlinks": args.follow_symlinks}
     resolver = ConfigResolver(args.config, cli)
     missing: list[str] = []
     files = list(discover(args.paths or ["."], resolver, lambda p, why: missing.append(f"{p}: {why}")))
@@ -191,7 +195,7 @@ def _check(args: argparse.Namespace) -> int:
     finally:
         if progress is not None:
             progress.stop()
-    parallel.cross_file(results, items, parallel.index_folders(items))
+    parallel.cross_file(results, items, parallel.index_folders(items), opts)
     parallel.prune_caches()
 
     try:

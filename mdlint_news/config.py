@@ -43,6 +43,9 @@ class FileConfig(BaseModel):
     extend_exclude: list[str] = Field([], alias="extend-exclude")
     profile: str = "tech_news_article"
     max_file_size: int = Field(5_000_000, alias="max-file-size", gt=0)
+    # symlinked articles and folders met while walking are skipped unless this is true; then
+    # they are followed when their target lies inside the paths given, and --fix writes the target
+    follow_symlinks: bool = Field(False, alias="follow-symlinks")
     cache_dir: Optional[str] = Field(None, alias="cache-dir")
     duplicates_index: Optional[list[str]] = Field(None, alias="duplicates-index")
     # profile overrides (see profile.OVERRIDES)
@@ -82,6 +85,12 @@ class Settings:
     cli_select: Optional[list[str]] = None
     cli_ignore: list[str] = field(default_factory=list)
     cli_extend_select: list[str] = field(default_factory=list)
+    cli_follow_symlinks: Optional[bool] = None  # --follow-symlinks
+
+    @property
+    def follow_symlinks(self) -> bool:
+        return self.cli_follow_symlinks if self.cli_follow_symlinks is not None \
+            else self.file.follow_symlinks
 
     @cached_property
     def profile(self) -> Profile:
@@ -130,8 +139,9 @@ class Settings:
                 return True
         return False
 
-    def with_cli(self, select=None, ignore=(), extend_select=()) -> "Settings":
-        return Settings(self.file, self.root, self.source, select, list(ignore), list(extend_select))
+    def with_cli(self, select=None, ignore=(), extend_select=(), follow_symlinks=None) -> "Settings":
+        return Settings(self.file, self.root, self.source, select, list(ignore), list(extend_select),
+                        follow_symlinks)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -199,7 +209,7 @@ class ConfigResolver:
 
     def _apply(self, s: Settings) -> Settings:
         return s.with_cli(self.cli.get("select"), self.cli.get("ignore", ()),
-                          self.cli.get("extend_select", ()))
+                          self.cli.get("extend_select", ()), self.cli.get("follow_symlinks"))
 
     def for_path(self, path: Path) -> Settings:
         if self.explicit is not None:

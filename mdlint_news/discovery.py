@@ -13,9 +13,15 @@ def discover(paths: list[str], resolver: ConfigResolver,
              on_error: Callable[[str, str], None] | None = None) -> Iterator[Path]:
     """Yield ``*.md`` files under ``paths`` (recursively, sorted, excludes applied). A path given
     explicitly is linted even if it does not end in ``.md`` (pre-commit passes files by name),
-    unless it is excluded. Symlinked folders met while walking are not followed (one given
-    explicitly is walked); a path that does not exist is passed to ``on_error``."""
+    unless it is excluded; so is a folder given explicitly through a symlink. A path that does
+    not exist is passed to ``on_error``.
+
+    Symlinks met while walking (to files or folders) are skipped, unless ``follow-symlinks`` is
+    on for them (``--follow-symlinks``); then they are followed only when their target lies
+    inside one of the folders given (never out of them), each target once (no loops, no
+    duplicates). Every file is yielded once, whatever the names it is reached by."""
     seen: set[str] = set()
+    roots = [os.path.realpath(raw) for raw in paths if os.path.isdir(raw)]
     for raw in paths:
         p = Path(raw)
         if not os.path.lexists(p):
@@ -23,15 +29,25 @@ def discover(paths: list[str], resolver: ConfigResolver,
                 on_error(raw, "no such file or directory")
             continue
         if p.is_dir() and not raw.endswith(".md"):  # a folder given by a symlink is walked too
-            yield from _walk(p, resolver, seen)
+            yield from _walk(p, resolver, seen, roots, {os.path.realpath(p)})
         elif not resolver.for_path(p).is_excluded(p):
-            key = os.path.abspath(p)
+            key = _key(p)
             if key not in seen:
                 seen.add(key)
                 yield p
 
 
-def _walk(root: Path, resolver: ConfigResolver, seen: set[str]) -> Iterator[Path]:
+def _key(path: Path) -> str:
+    """One key per file, whatever the names (``./a.md``, ``link.md``) it is reached by."""
+    return os.path.realpath(path)
+
+
+def _inside(real: str, roots: list[str]) -> bool:
+    return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+def _walk(root: Path, resolver: ConfigResolver, seen: set[str], roots: list[str],
+          walked: set[str]) -> Iterator[Path]:
     settings = resolver.for_path(root / "x")
     if settings.is_excluded(root) and root != Path("."):
         return
@@ -41,13 +57,34 @@ def _walk(root: Path, resolver: ConfigResolver, seen: set[str]) -> Iterator[Path
         return
     for entry in entries:
         path = Path(entry.path)
-        if entry.is_dir(follow_symlinks=False):
-            if not resolver.for_path(path / "x").is_excluded(path):
-                yield from _walk(path, resolver, seen)
-        elif entry.name.endswith(".md") and not entry.name.startswith("."):
+        try:
+            link = entry.is_symlink()
+        except OSError:
+            continue
+        if link:
+            if not resolver.for_path(path).follow_symlinks:
+                continue  # not followed: the target, if it is an article here, is linted by its name
+            real = os.path.realpath(path)
+            if not _inside(real, roots):
+                continue  # never out of the folders given
+            if os.path.isdir(real):
+                if real in walked or resolver.for_path(path / "x").is_excluded(path):
+                    continue
+                walked.add(real)
+                yield from _walk(path, resolver, seen, roots, walked)
+                continue
+            # a file, or a dangling or looping link (reported when read)
+        elif entry.is_dir(follow_symlinks=False):
+            real = os.path.realpath(path)
+            if real in walked or resolver.for_path(path / "x").is_excluded(path):
+                continue
+            walked.add(real)
+            yield from _walk(path, resolver, seen, roots, walked)
+            continue
+        if entry.name.endswith(".md") and not entry.name.startswith("."):
             if resolver.for_path(path).is_excluded(path):
                 continue
-            key = os.path.abspath(path)
+            key = _key(path)
             if key not in seen:
                 seen.add(key)
                 yield path

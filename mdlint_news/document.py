@@ -23,6 +23,8 @@ _CORE_TAGS = {
     for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "binary")
 }
 MAX_DEPTH = 32
+_TAG_KIND = {"tag:yaml.org,2002:map": "mapping", "tag:yaml.org,2002:seq": "sequence",
+             **{t: "scalar" for t in _CORE_TAGS if t.rsplit(":", 1)[-1] not in ("map", "seq")}}
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: .*)?\r?$", re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*\r?$")
@@ -191,7 +193,8 @@ def _split(doc: Document) -> None:
 def _compose(doc: Document) -> None:
     src = doc.yaml_text
     base = doc.yaml_start
-    conflict = _CONFLICT.search(src)
+    conflict = _CONFLICT.search(src) if ("<<<<<<<" in src or "=======" in src or
+                                         ">>>>>>>" in src) else None
     if conflict:
         s = base + conflict.start()
         doc.issues.append(ParseIssue(
@@ -263,6 +266,7 @@ class _Builder:
         self.doc = doc
         self.base = doc.yaml_start
         self.constructor = yaml.constructor.SafeConstructor()
+        self.seen: set[int] = set()  # ids of the nodes walked: an alias is a node met twice
 
     def span(self, node: yaml.Node) -> Span:
         s, e = node.start_mark.index, node.end_mark.index
@@ -277,12 +281,25 @@ class _Builder:
         self.doc.issues.append(ParseIssue(rule, sp.start, sp.end, message, data))
 
     def value(self, node: yaml.Node, path: tuple, depth: int) -> Any:
+        if id(node) in self.seen:  # an alias the anchor screen let through: walking shared
+            self.issue("yaml-alias", node,  # nodes again and again is how alias bombs explode
+                       "YAML alias: anchors and aliases are not allowed in front matter; "
+                       "write the value out")
+            raise _Abort
+        self.seen.add(id(node))
         if depth > MAX_DEPTH:
             self.issue("yaml-syntax", node, f"front matter is nested deeper than {MAX_DEPTH} levels")
             raise _Abort
         if node.tag not in _CORE_TAGS:
             self.issue("yaml-syntax", node,
                        f"unsupported YAML tag '{node.tag}': front matter holds plain values only")
+            raise _Abort
+        kind = "mapping" if isinstance(node, yaml.MappingNode) else \
+            "sequence" if isinstance(node, yaml.SequenceNode) else "scalar"
+        if _TAG_KIND.get(node.tag, kind) != kind:  # `!!map text`, `!!str {a: 1}`: PyYAML would
+            # quietly build an empty dict, or ignore the tag
+            self.issue("yaml-syntax", node, f"YAML tag '{node.tag.rsplit(':', 1)[-1]}' does not "
+                       f"fit a {kind}: remove the tag")
             raise _Abort
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path, depth)
@@ -299,8 +316,11 @@ class _Builder:
             return node.value  # the common case: the composed value is the string itself
         try:
             value = self.constructor.construct_object(node)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            self.issue("yaml-syntax", node, f"cannot read value: {exc}")
+        except Exception as exc:  # PyYAML's constructors raise KeyError, AttributeError ... on bad
+            # values of explicit tags (`!!bool maybe`, `!!timestamp x`)
+            why = exc if isinstance(exc, (yaml.YAMLError, ValueError, OverflowError)) else \
+                f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]}"
+            self.issue("yaml-syntax", node, f"cannot read value: {why}")
             raise _Abort from None
         if not node.style and node.tag != STR_TAG and node.value != "" and path:
             self.doc.issues.append(ParseIssue(

@@ -6,14 +6,22 @@ import collections
 import difflib
 import hashlib
 import os
+import re
 import stat
 import tempfile
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
 from .diagnostics import Applicability, Diagnostic, Edit
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX
+    fcntl = None
+
 MAX_PASSES = 10
+TEXT_REPAIR = 0  # fixes of this priority or lower repair damaged text (rules/encoding.TEXT_FIRST)
 
 
 def allowed(applicability: Applicability, unsafe: bool) -> bool:
@@ -57,12 +65,21 @@ def apply_fixes(text: str, diagnostics: list[Diagnostic], unsafe: bool = False,
     for e in edits:
         out.append(text[pos:e.start])
         content = e.content
-        if newline != "\n" and "\n" in content:
+        if newline != "\n" and "\n" in content and not _is_line_break_change(text, e):
             content = content.replace("\r\n", "\n").replace("\n", newline)
         out.append(content)
         pos = e.end
     out.append(text[pos:])
     return "".join(out), chosen
+
+
+_BREAKS = ("\n", "\r\n")
+
+
+def _is_line_break_change(text: str, e: Edit) -> bool:
+    """One line break replaced by one of the other style (the line-endings fix): its content is
+    meant literally, not converted to the file's newline style (which would undo it)."""
+    return e.content in _BREAKS and text[e.start:e.end] in _BREAKS and text[e.start:e.end] != e.content
 
 
 @dataclass
@@ -88,10 +105,15 @@ def fix_text(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool = 
     current = text
     seen = {hashlib.blake2b(text.encode("utf-8", "surrogatepass")).digest()}
     fixed: list[Diagnostic] = []
+    # Problems that text repairs (mojibake, fixes of priority 0) uncover were there before, only
+    # unreadable: they are measured against the text as repaired, not counted as regressions.
+    baseline = _counts(before)
+    repairing = True
     for _ in range(MAX_PASSES):
         new, applied = apply_fixes(current, diagnostics, unsafe, newline)
         if not applied or new == current:
             break
+        repairing = repairing and all(d.fix.priority <= TEXT_REPAIR for d in applied)
         digest = hashlib.blake2b(new.encode("utf-8", "surrogatepass")).digest()
         if digest in seen:
             names = ", ".join(sorted({d.name for d in applied}))
@@ -101,12 +123,14 @@ def fix_text(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool = 
         fixed.extend(applied)
         current = new
         diagnostics = lint(current)
+        if repairing:
+            baseline = _union(baseline, diagnostics)
     else:
         if any(d.fix and allowed(d.fix.applicability, unsafe) for d in diagnostics):
             return FixResult(text, text, [], before,
                              f"fixes did not settle after {MAX_PASSES} passes; nothing was written")
     if current != text:
-        problem = _regressions(before, diagnostics)
+        problem = _regressions(before, diagnostics, baseline)
         if problem:
             return FixResult(text, text, [], before,
                              f"refused to write the fixes: {problem}. This is a bug in news-lint: "
@@ -114,11 +138,29 @@ def fix_text(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool = 
     return FixResult(current, text, fixed, diagnostics)
 
 
-def _regressions(before: list[Diagnostic], after: list[Diagnostic]) -> str | None:
-    if any(d.name == "yaml-syntax" for d in after) and not any(d.name == "yaml-syntax" for d in before):
+# The rules that say there is no readable front matter exclude one another: a fix may turn "no
+# front matter" into "front matter that does not parse" (deleting an invisible character inside
+# the opening `---`), which is no new problem. They are counted as one.
+_NO_FRONT_MATTER = ("frontmatter-missing", "frontmatter-format", "yaml-syntax")
+
+
+def _counts(diagnostics: list[Diagnostic]) -> collections.Counter:
+    return collections.Counter("NL101/NL102/NL103" if d.name in _NO_FRONT_MATTER else d.code
+                               for d in diagnostics)
+
+
+def _union(a: collections.Counter, b: list[Diagnostic]) -> collections.Counter:
+    """Per rule, the larger of the two counts."""
+    return a | _counts(b)
+
+
+def _regressions(before: list[Diagnostic], after: list[Diagnostic],
+                 baseline: collections.Counter | None = None) -> str | None:
+    if any(d.name == "yaml-syntax" for d in after) and \
+            not any(d.name in _NO_FRONT_MATTER for d in before):
         return "the fixed front matter no longer parses"
-    b = collections.Counter(d.code for d in before)
-    a = collections.Counter(d.code for d in after)
+    b = _counts(before) if baseline is None else baseline
+    a = _counts(after)
     worse = sorted(code for code in a if a[code] > b[code])
     if worse:
         return f"the fixed file has new problems ({', '.join(worse)})"
@@ -153,44 +195,158 @@ class WriteError(Exception):
     pass
 
 
+TMP_PREFIX, TMP_SUFFIX = ".news-lint-", ".tmp"
+# exactly the names tempfile.mkstemp makes with our prefix and suffix (8 characters from
+# [a-z0-9_]); nothing else is ever removed
+_TMP_NAME = re.compile(r"\.news-lint-[a-z0-9_]{8}\.tmp\Z")
+STALE_TMP_SECONDS = 10.0  # a temporary file older than this was left by a run that was killed
+_CLEANED: set[str] = set()
+_CHANGED = "file changed on disk while it was being fixed; not written"
+
+
 def fingerprint(path: str) -> tuple[int, int]:
     st = os.stat(path)
     return st.st_size, st.st_mtime_ns
 
 
+def clean_stale_temporaries(folder: str, force: bool = False) -> list[str]:
+    """Remove the temporary files a killed ``--fix`` run left in ``folder``: only regular files
+    (not symlinks) named exactly like ours, owned by this user, last changed more than
+    STALE_TMP_SECONDS ago (a concurrent run's live temporary file is younger). Once per folder
+    and process unless ``force``; returns the names removed; never raises."""
+    key = os.path.realpath(folder)
+    if key in _CLEANED and not force:
+        return []
+    _CLEANED.add(key)
+    removed = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(key))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not _TMP_NAME.match(entry.name):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if (stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid()
+                    and now - st.st_mtime > STALE_TMP_SECONDS):
+                os.unlink(entry.path)
+                removed.append(entry.name)
+        except OSError:
+            continue
+    return removed
+
+
 def write_atomic(path: str, data: bytes, expected: bytes | None = None,
                  expected_stat: tuple[int, int] | None = None) -> None:
-    """Replace ``path`` by ``data`` through a temporary file in the same folder (flushed, fsynced,
-    mode kept, then ``os.replace``). When ``expected`` is given, the file must still hold exactly
-    those bytes (another process may have changed it since it was linted); otherwise nothing is
-    written and WriteError says why."""
+    """Replace ``path`` (its target, when it is a symlink) by ``data``, crash-safely: a
+    temporary file in the same folder, written, flushed and fsynced, mode (and owner, where
+    allowed) kept, then ``os.replace`` and an fsync of the folder. A killed run leaves either
+    the old file or the new one, never a mix (and at most a stale temporary file, which
+    :func:`clean_stale_temporaries` removes).
+
+    When ``expected`` is given, the file must still hold exactly those bytes: same size, same
+    hash (always compared: mtimes are too coarse to see every change, and a file touched but not
+    changed may be written; ``expected_stat`` is accepted for compatibility and not needed).
+    Otherwise another process changed it since it was linted, and nothing is written. The comparison and the rename happen under an exclusive
+    ``flock`` on the file, so two news-lint runs never both replace it. WriteError says why a
+    file was not written."""
     real = os.path.realpath(path)
     folder = os.path.dirname(real) or "."
     try:
         st = os.stat(real)
     except OSError as exc:
         raise WriteError(f"cannot write: {exc.strerror}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise WriteError("not a regular file; not fixed")
     # the mode bits too: root may write anything, but a file without write permission is one
     # its owner does not want changed (and the rename would replace it regardless)
     writable_bits = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
     if not os.access(real, os.W_OK) or not st.st_mode & writable_bits:
         raise WriteError("file is read-only; not fixed")
-    if expected is not None:
-        if expected_stat is None or (st.st_size, st.st_mtime_ns) != expected_stat:
-            with open(real, "rb") as fh:
-                if fh.read() != expected:
-                    raise WriteError("file changed on disk while it was being fixed; not written")
-    fd, tmp = tempfile.mkstemp(prefix=".news-lint-", suffix=".tmp", dir=folder)
+    if expected is not None and st.st_size != len(expected):
+        raise WriteError(_CHANGED)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX, dir=folder)
+    except OSError as exc:
+        raise WriteError(f"cannot write a temporary file in {folder}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
+            if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
+                try:
+                    os.fchown(fh.fileno(), st.st_uid, st.st_gid)
+                except OSError:
+                    pass  # not allowed: the file becomes ours, like any editor's save
+            os.fchmod(fh.fileno(), stat.S_IMODE(st.st_mode))
             os.fsync(fh.fileno())
-        os.chmod(tmp, stat.S_IMODE(st.st_mode))
-        os.replace(tmp, real)
+        with _locked(real) as current:
+            if expected is not None and (current is None or not _holds(current, expected)):
+                raise WriteError(_CHANGED)
+            os.replace(tmp, real)
+        _fsync_folder(folder)
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+
+
+class _locked:
+    """Open ``path`` for reading and hold an exclusive flock on it; yields the open file, or
+    None when the file at ``path`` was replaced or removed while the lock was awaited."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.fh = None
+
+    def __enter__(self):
+        try:
+            self.fh = open(self.path, "rb")
+        except FileNotFoundError:
+            return None
+        if fcntl is not None:
+            fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX)
+        try:
+            now = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        held = os.fstat(self.fh.fileno())
+        if (now.st_dev, now.st_ino) != (held.st_dev, held.st_ino):
+            return None  # replaced while we waited (another news-lint run fixed it)
+        return self.fh
+
+    def __exit__(self, *exc):
+        if self.fh is not None:
+            self.fh.close()  # releases the lock
+        return False
+
+
+def _holds(fh, expected: bytes) -> bool:
+    now = os.fstat(fh.fileno())
+    if now.st_size != len(expected):
+        return False
+    h = hashlib.blake2b()
+    while True:
+        chunk = fh.read(1 << 20)
+        if not chunk:
+            break
+        h.update(chunk)
+    return h.digest() == hashlib.blake2b(expected).digest()
+
+
+def _fsync_folder(folder: str) -> None:
+    """Make the rename itself durable; not every platform can open a folder."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

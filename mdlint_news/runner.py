@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import traceback
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -13,8 +14,8 @@ from . import document, suppressions
 from .config import Settings
 from .decoding import UTF8_BOM, Decoded, DecodeError, decode, encode
 from .diagnostics import Diagnostic, LineIndex, Severity
-from .fixes import (FixResult, WriteError, allowed, fix_text, fingerprint, unified_diff,
-                    write_atomic)
+from .fixes import (FixResult, WriteError, allowed, clean_stale_temporaries, fix_text,
+                    unified_diff, write_atomic)
 from .rules import BY_NAME, RULES
 from .rules import crossfile
 from .rules.base import Context
@@ -94,28 +95,54 @@ class FileResult:
 
 
 def read_text(path: Path, settings: Settings, display: str) -> tuple[Decoded | None, bytes, Diagnostic | None]:
-    """Read and decode a file; on failure a located unreadable-file diagnostic instead."""
+    """Read and decode a file; on failure a located unreadable-file diagnostic instead.
+
+    The file is opened first and checked through its descriptor (no race between checking and
+    reading): it must be a regular file (a folder, FIFO or device is reported, never read: a
+    FIFO would block), at most ``max-file-size`` bytes (a larger one is not read at all; one
+    that grows while read is cut off at the limit and reported)."""
     def unreadable(msg: str, line: int = 1, col: int = 1) -> tuple[None, bytes, Diagnostic]:
         d = _diag("unreadable-file", msg, path=display)
         d.line, d.column, d.end_line, d.end_column = line, col, line, col
         return None, b"", d
 
+    limit = settings.file.max_file_size
     try:
-        if path.is_dir():
-            return unreadable("is a directory, not an article file")
-        size = path.stat().st_size
-        limit = settings.file.max_file_size
-        if size > limit:
-            return unreadable(f"file is {size:,} bytes, over the {limit:,}-byte limit "
-                              "(max-file-size); not read")
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
+        if os.path.islink(path):
+            return unreadable(f"broken symbolic link (to {os.readlink(path)!r})")
         return unreadable("file disappeared before it could be read")
+    except IsADirectoryError:
+        return unreadable("is a directory, not an article file")
     except OSError as exc:
         return unreadable(f"cannot read: {exc.strerror or exc}")
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            return unreadable("is a directory, not an article file")
+        if not stat.S_ISREG(st.st_mode):
+            return unreadable("not a regular file (a FIFO, socket or device); not read")
+        if st.st_size > limit:
+            return unreadable(f"file is {st.st_size:,} bytes, over the {limit:,}-byte limit "
+                              "(max-file-size); not read")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        return unreadable(f"cannot read: {exc.strerror or exc}")
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        return unreadable(f"file grew past the {limit:,}-byte limit (max-file-size) while it was "
+                          "read; not read")
     if not data.strip():
-        return unreadable("file is empty")
+        return unreadable("file is empty" if not data else "file is empty (whitespace only)")
     try:
         return decode(data), data, None
     except DecodeError as exc:
@@ -128,8 +155,16 @@ def read_text(path: Path, settings: Settings, display: str) -> tuple[Decoded | N
         return unreadable(str(exc), line, col)
 
 
+MAX_FILE_ROUNDS = 4  # fix, write, read back: file-level fixes (BOM, encoding) may reveal more
+
+
 def process_file(path: Path, settings: Settings, display: str | None = None, *, fix: bool = False,
                  diff: bool = False, unsafe: bool = False, now: datetime | None = None) -> FileResult:
+    """Lint one file; with ``fix``/``diff``, fix it to a fixed point *as stored*: after the text
+    fixes and the file-level ones (re-encode as UTF-8, drop the BOM), the bytes that would be
+    written are read back and fixed again until nothing changes, so that ``--fix`` run twice
+    changes nothing the second time. Writing is crash-safe (fixes.write_atomic), refused for a
+    file that changed meanwhile, and for a symlink unless ``follow-symlinks`` is on."""
     display = display if display is not None else str(path)
     result = FileResult(display)
     try:
@@ -142,35 +177,66 @@ def process_file(path: Path, settings: Settings, display: str | None = None, *, 
         if not (fix or diff):
             result.diagnostics = diagnostics
             return result
+        if fix:
+            clean_stale_temporaries(os.path.dirname(os.path.realpath(path)) or ".")
 
-        def relint(t: str) -> list[Diagnostic]:
-            return lint_text(t, display, settings, now, decoded)
+        current, data, first = decoded, raw, diagnostics
+        fixed: list[Diagnostic] = []
+        remaining = diagnostics
+        new_bytes, target = raw, decoded
+        for _ in range(MAX_FILE_ROUNDS):
+            def relint(t: str, dec: Decoded = current) -> list[Diagnostic]:
+                return lint_text(t, display, settings, now, dec)
 
-        fr: FixResult = fix_text(text, relint, unsafe, decoded.newline, diagnostics)
-        result.diagnostics = fr.remaining
-        if fr.error:
-            result.diagnostics = [*fr.remaining, _located_error(fr.error, display)]
+            fr: FixResult = fix_text(current.text, relint, unsafe, current.newline, first)
+            if fr.error:
+                result.diagnostics = [*fr.remaining, _located_error(fr.error, display)]
+                return result
+            round_target, file_fixed = _file_level_fixes(current, fr.remaining, unsafe)
+            fixed_text = fr.text
+            if current.bom and not round_target.bom:
+                # the BOM goes, and so do the U+FEFF behind it, each of which would be read
+                # back as the next BOM (a file saved with a BOM twice)
+                fixed_text = fixed_text.lstrip("\ufeff")
+            round_bytes = encode(fixed_text, round_target)
+            fixed.extend([*fr.fixed, *file_fixed])
+            remaining = [d for d in fr.remaining if d not in file_fixed]
+            if round_bytes == data:
+                break
+            new_bytes, target = round_bytes, round_target
+            try:
+                back = decode(round_bytes)
+            except DecodeError as exc:
+                result.diagnostics = [*diagnostics, _located_error(
+                    f"refused to write the fixes: the fixed file would not be readable ({exc}). "
+                    "This is a bug in news-lint: please report it with the file", display)]
+                return result
+            if back == replace(current, text=fixed_text):
+                break  # read back as it was linted: the last pass's diagnostics stand
+            current, data, first = back, round_bytes, None
+        else:
+            result.diagnostics = [*diagnostics, _located_error(
+                f"fixes did not settle after {MAX_FILE_ROUNDS} rounds of writing and reading "
+                "back; nothing was written. This is a bug in news-lint: please report it", display)]
             return result
-        result.fixed = fr.fixed
-        target, file_fixed = _file_level_fixes(decoded, fr.remaining, unsafe)
-        if file_fixed:
-            result.fixed = [*fr.fixed, *file_fixed]
-            result.diagnostics = [d for d in fr.remaining if d not in file_fixed]
-        new_bytes = encode(fr.text, target)
+        result.fixed, result.diagnostics = fixed, remaining
         if new_bytes == raw:
             return result
         result.changed = True
+        final_text = decode(new_bytes).text
         if diff:
             bom = "\ufeff" if decoded.bom else ""  # the first line as patch sees it on disk
-            new_bom = "\ufeff" if target.bom else ""
-            result.diff = unified_diff(display, bom + text, new_bom + fr.text)
+            new_bom = "\ufeff" if new_bytes.startswith(UTF8_BOM) else ""
+            result.diff = unified_diff(display, bom + text, new_bom + final_text)
             if target.encoding != decoded.encoding:
                 result.diff = (f"# {display}: would be rewritten from {decoded.encoding} to "
                                f"UTF-8\n{result.diff}")
         if fix:
             try:
-                write_atomic(str(path), new_bytes, expected=raw,
-                             expected_stat=_stat_of(path, raw))
+                if os.path.islink(path) and not settings.follow_symlinks:
+                    raise WriteError("is a symbolic link; fixes not written (--follow-symlinks, or "
+                                     "follow-symlinks = true, fixes its target)")
+                write_atomic(str(path), new_bytes, expected=raw)
             except (WriteError, OSError) as exc:
                 result.changed = False
                 result.fixed = []
@@ -193,14 +259,6 @@ def _file_level_fixes(decoded: Decoded, remaining: list[Diagnostic], unsafe: boo
         elif d.name == "bom":
             target = replace(target, bom=False)
     return target, todo
-
-
-def _stat_of(path: Path, raw: bytes):
-    try:
-        fp = fingerprint(str(path))
-    except OSError:
-        return None
-    return fp if fp[0] == len(raw) else None
 
 
 def _located_error(message: str, display: str, rule: str = "internal-error") -> Diagnostic:

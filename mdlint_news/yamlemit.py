@@ -17,12 +17,16 @@ from .document import Document
 
 def emit(path: tuple, value: Any) -> str:
     """The text PyYAML's dumper writes for ``value`` at ``path`` (no trailing newline)."""
+    # Each key is dumped as a plain placeholder of its length: the value's folding depends only
+    # on the column it starts at, and a key the dumper would quote (`<<`, `1`, `a: b`) or write
+    # as a complex key (`? ...`, 128 characters or more) would not be found again.
+    keys = ["k" * min(max(len(str(key)), 1), 100) for key in path]
     nested: Any = value
-    for key in reversed(path):
+    for key in reversed(keys):
         nested = {key: nested}
     out = yaml.dump(nested, Dumper=yaml.SafeDumper, default_flow_style=False, allow_unicode=True,
                     sort_keys=True)
-    prefix = "  " * (len(path) - 1) + f"{path[-1]}:"
+    prefix = "  " * (len(path) - 1) + f"{keys[-1]}:"
     i = out.index(prefix) + len(prefix)
     text = out[i:].rstrip("\n")
     return text[1:] if text.startswith(" ") else text

@@ -78,8 +78,29 @@ def invisible_character(ctx: Context):
             if not (_latin_letter(before) and _latin_letter(after)):
                 continue
         names = ", ".join(sorted({(_INVISIBLE.get(c) or _JOINERS[c]) + f" U+{ord(c):04X}" for c in run}))
-        yield Problem(m.start(), m.end(), f"invisible character: {names}",
-                      Fix.replace(m.start(), m.end(), "", "remove the invisible character(s)"))
+        # a text repair, like mojibake: the rules that read the text see it repaired, and what
+        # they find then was hidden, not made (fixes.fix_text's regression check)
+        fix = Fix.replace(m.start(), m.end(), "", "remove the invisible character(s)",
+                          priority=TEXT_FIRST)
+        if _becomes_structural(text, m.start(), m.end()):
+            # removing it would make the line a front-matter delimiter, a heading or a conflict
+            # marker: the document's structure would change, which a safe fix never does
+            fix = Fix.replace(m.start(), m.end(), "", "remove the invisible character(s) (this "
+                              "changes what the line is: check by hand)", DISPLAY_ONLY)
+        yield Problem(m.start(), m.end(), f"invisible character: {names}", fix)
+
+
+_STRUCTURAL = re.compile(r"(?:---|\.\.\.|\+\+\+)[ \t]*\r?$|---|\+\+\+|\{| {0,3}#|<{7}|={7}|>{7}")
+
+
+def _becomes_structural(text: str, start: int, end: int) -> bool:
+    """Would the line holding text[start:end], without it, become a front-matter delimiter, a
+    heading or a conflict marker, when it was none before?"""
+    line_start = text.rfind("\n", 0, start) + 1
+    eol = text.find("\n", end)
+    eol = len(text) if eol == -1 else eol
+    without = text[line_start:start] + text[end:eol]
+    return bool(_STRUCTURAL.match(without)) and not _STRUCTURAL.match(text[line_start:eol])
 
 
 # Latin candidates for Cyrillic and Greek letters inside Latin words: the transliteration first
@@ -240,7 +261,8 @@ def unicode_normalization(ctx: Context):
                 e1 -= 1
                 e2 -= 1
             yield Problem(pos + s, pos + e1, f"not NFC: '{line[s:e1]}' should be '{nfc[s:e2]}'",
-                          Fix.replace(pos + s, pos + e1, nfc[s:e2], "normalise to NFC"))
+                          Fix.replace(pos + s, pos + e1, nfc[s:e2], "normalise to NFC",
+                                      priority=TEXT_FIRST))  # a text repair, like mojibake
         pos += len(line)
 
 
@@ -375,8 +397,10 @@ def _value_problems(ctx: Context, path, entry, value: str, repairs, mb):
         repaired = mb.apply_repairs(value, confident)
         if all(isinstance(p, str) for p in path):
             whole_fix = replace_value(ctx.doc, path, repaired, f"write '{repaired}'")
-            if whole_fix is not None:
-                whole_fix = dataclasses.replace(whole_fix, priority=TEXT_FIRST)
+        elif len(path) >= 2 and isinstance(path[-1], int) and all(isinstance(p, str) for p in path[:-1]):
+            whole_fix = _item_fix(entry, path, repaired)
+        if whole_fix is not None:
+            whole_fix = dataclasses.replace(whole_fix, priority=TEXT_FIRST)
     offsets = _value_offsets(ctx.text, entry, value)
     for r in repairs:
         if offsets is not None:
@@ -388,6 +412,18 @@ def _value_problems(ctx: Context, path, entry, value: str, repairs, mb):
                           whole_fix)
         else:
             yield _run_problem(start, end, r)
+
+
+def _item_fix(entry, path, repaired: str) -> Fix | None:
+    """A list item written back as the dumper writes an item of that list (``- item``)."""
+    from ..yamlemit import emit
+
+    text = emit(path[:-1], [repaired]).lstrip("\n")
+    lead = text[:len(text) - len(text.lstrip(" "))]
+    if not text.lstrip(" ").startswith("- "):
+        return None
+    item = text[len(lead) + 2:]
+    return Fix.replace(entry.value.start, entry.value.end, item, f"write '{repaired}'", SAFE)
 
 
 def _value_offsets(text: str, entry, value: str) -> list[int] | None:
