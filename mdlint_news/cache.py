@@ -142,19 +142,10 @@ class Cache:
         if conn is None or not (self._pending or self._hits):
             self._pending, self._hits = [], []
             return
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.executemany("INSERT OR REPLACE INTO results (key, value, used) VALUES (?, ?, ?)",
-                             self._pending)
-            now = time.time()
-            conn.executemany("UPDATE results SET used = ? WHERE key = ?",
-                             [(now, k) for k in self._hits])
-            conn.execute("COMMIT")
-        except sqlite3.Error:
-            try:
-                conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
+        now = time.time()
+        _write(conn, [("INSERT OR REPLACE INTO results (key, value, used) VALUES (?, ?, ?)",
+                       self._pending),
+                      ("UPDATE results SET used = ? WHERE key = ?", [(now, k) for k in self._hits])])
         self._pending, self._hits = [], []
 
     # -- the cross-file index: slug/url/title of articles that are not linted in this run -----
@@ -180,17 +171,9 @@ class Cache:
         conn = self._connect()
         if conn is None or not rows:
             return
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.executemany("INSERT OR REPLACE INTO frontmatter_index (path, size, mtime, value) "
-                             "VALUES (?, ?, ?, ?)",
-                             [(p, s, m, json.dumps(v, ensure_ascii=False)) for p, s, m, v in rows])
-            conn.execute("COMMIT")
-        except sqlite3.Error:
-            try:
-                conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
+        _write(conn, [("INSERT OR REPLACE INTO frontmatter_index (path, size, mtime, value) "
+                       "VALUES (?, ?, ?, ?)",
+                       [(p, s, m, json.dumps(v, ensure_ascii=False)) for p, s, m, v in rows])])
 
     def prune(self, max_entries: int = MAX_ENTRIES) -> None:
         conn = self._connect()
@@ -209,6 +192,21 @@ class Cache:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def _write(conn: sqlite3.Connection, statements: list[tuple[str, list]]) -> None:
+    """Run ``executemany`` statements in one transaction; a failed write is dropped (a cache
+    that cannot be written is no reason to fail the run)."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        for sql, rows in statements:
+            conn.executemany(sql, rows)
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
 
 def default_folder(settings: Settings) -> Path:
