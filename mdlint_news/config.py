@@ -100,7 +100,14 @@ class Settings:
             if value is not None:
                 overrides[key] = value
         try:
-            return load_profile(self.file.profile, overrides)
+            name = self.file.profile
+            if name.endswith((".yaml", ".yml")) and not os.path.isabs(name):
+                name = str(self.root / name)  # a profile file is relative to its configuration
+            profile = load_profile(name, overrides)
+            from .rules.headings import body_settings
+
+            body_settings(profile)  # the body rules' section: a bad one is a config error, now
+            return profile
         except (OSError, ValueError) as exc:
             where = f" in {self.source}" if self.source else ""
             raise ConfigError(f"cannot load profile {self.file.profile!r}{where}: {exc}") from None

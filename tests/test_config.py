@@ -198,3 +198,20 @@ def test_settings_apply_overrides_to_the_profile(tmp_path):
     assert s.profile.slug.max_length == 60
     assert s.profile.category.max_length == 30
     assert s.root == tmp_path.resolve()
+
+
+def test_own_profile_file_relative_to_the_config_and_validated_at_load(cli, tmp_path, valid_article):
+    """A site's own profile: found next to its configuration; a bad `body:` section stops the
+    run with exit 2 naming the problem, instead of failing on every file."""
+    site = tmp_path / "site"
+    profile = (Path(__file__).resolve().parents[1] / "schemas" / "tech_news_article.yaml").read_text(
+        encoding="utf-8")
+    write(site / "profiles" / "ours.yaml", profile.replace("timezone: UTC", "timezone: Europe/Prague"))
+    write(site / ".news-lint.toml", 'profile = "profiles/ours.yaml"\n')
+    write(site / ARTICLE_NAME, valid_article())
+    proc = cli("site")  # run from the parent folder: the path is the config's, not the cwd's
+    assert proc.returncode == 1 and "Europe/Prague" in proc.stdout
+    write(site / "profiles" / "ours.yaml", profile.replace("\nbody:\n", "\nbody:\n  nonsense: 1\n"))
+    proc = cli("site")
+    assert proc.returncode == 2
+    assert "body:" in proc.stderr and "nonsense" in proc.stderr and "Traceback" not in proc.stderr
