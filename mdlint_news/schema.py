@@ -302,10 +302,33 @@ def validate(ctx: "Context") -> list[SchemaError]:
     if model is None:
         return []
     try:
-        model.model_validate(doc.data, context={"profile": ctx.profile})
+        model.model_validate(_as_meant(ctx), context={"profile": ctx.profile})
     except ValidationError as exc:
         return _map(ctx, exc.errors(include_url=False))
     return []
+
+
+def _as_meant(ctx: "Context") -> dict:
+    """The data with each unquoted value that YAML turned into a bool, number or date (where the
+    contract wants text) put back as the text that was written: the contract then judges what
+    the author meant, so quoting it (yaml-implicit-type's fix) reveals nothing new."""
+    data = ctx.doc.data
+    for issue in ctx.doc.issues:
+        if issue.rule != "yaml-implicit-type" or issue.data.get("tag", "").endswith(":null"):
+            continue
+        path = issue.data.get("path")
+        if not path or not expects_string(ctx.layout, path):
+            continue
+        data = _replaced(data, path, issue.data["raw"])
+    return data
+
+
+def _replaced(container, path: tuple, value):
+    """A copy of ``container`` with the value at ``path`` replaced (copies only along the path)."""
+    head, rest = path[0], path[1:]
+    copy = dict(container) if isinstance(container, dict) else list(container)
+    copy[head] = value if not rest else _replaced(copy[head], rest, value)
+    return copy
 
 
 def _map(ctx: "Context", errors: list[dict]) -> list[SchemaError]:

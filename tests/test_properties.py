@@ -43,6 +43,12 @@ def bounded(n: int) -> settings:
 # regressions found by the fuzzer (each was an exception or an internal-error):
 @example(("x.md", "---\nauthor: !!timestamp garbage\n---\n"))  # AttributeError from PyYAML
 @example(("x.md", "---\ntitle: !!bool maybe\n---\n"))  # KeyError from PyYAML
+# quoting a sexagesimal int (`204:03:00`) revealed a date-format error the regression check
+# counted as new: the contract now judges unquoted values as the text that was written
+@example(("2025-12-06-x.md", "---\ncategory: ai\ndate: 204:03:00\ndescription: Popis.\n"
+          "importance: 2\nlayout: tech_news_article\noriginal_title: X\n"
+          "publishedAt: '2025-12-06T03:03:00+00:00'\nsource:\n  emoji: x\n  id: null\n"
+          "  name: Y\ntitle: Z\nurl: https://example.com/a\n---\n\nText.\n"))
 @example(("x.md", "---\n<<: mezinÃ¡rodnÃ vztahy\n---\n"))  # emit() could not find the key
 @example(("x.md", "---\r\n---\n"))  # line-endings fix undone by the newline conversion
 @example(("x.md", "-\ufeff--\nlayout: x\n<<<<<<< HEAD\n---\nbody\n"))  # BOM inside the opener
