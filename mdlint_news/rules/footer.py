@@ -27,6 +27,21 @@ def _expected(ctx: Context, template: str) -> str | None:
     return render(template, ctx.data) if isinstance(ctx.data, dict) else None
 
 
+def _mismatch(ctx: Context, which: str):
+    """For the footer's ``link`` or ``source`` line: ((start, end), its text, the expected
+    text rendered from the front matter) when they differ, else None."""
+    view = body_view(ctx)
+    footer = view.rules.settings.footer
+    found = getattr(view, which)
+    if not view.modern or footer is None or found is None:
+        return None
+    expected = _expected(ctx, getattr(footer, which))
+    line = found.text(ctx.text)
+    if expected is None or line.rstrip() == expected:
+        return None
+    return (found.start, found.end), line, expected
+
+
 @rule("NL821", "footer-missing", ERROR, fix=UNSAFE)
 def footer_missing(ctx: Context):
     """The footer (or one of its two lines) is missing.
@@ -106,15 +121,10 @@ def footer_link(ctx: Context):
 
     **Options.** `body.footer.link` (profile).
     """
-    view = body_view(ctx)
-    footer = view.rules.settings.footer
-    if not view.modern or footer is None or view.link is None:
+    found = _mismatch(ctx, "link")
+    if found is None:
         return
-    expected = _expected(ctx, footer.link)
-    line = view.link.text(ctx.text)
-    if expected is None or line.rstrip() == expected:
-        return
-    s, e = view.link.start, view.link.end
+    (s, e), line, expected = found
     target_start = line.find("](")
     if target_start != -1:
         rs = s + target_start + 2
@@ -142,15 +152,10 @@ def footer_source(ctx: Context):
 
     **Options.** `body.footer.source` (profile).
     """
-    view = body_view(ctx)
-    footer = view.rules.settings.footer
-    if not view.modern or footer is None or view.source is None:
+    found = _mismatch(ctx, "source")
+    if found is None:
         return
-    expected = _expected(ctx, footer.source)
-    line = view.source.text(ctx.text)
-    if expected is None or line.rstrip() == expected:
-        return
-    s, e = view.source.start, view.source.end
+    (s, e), line, expected = found
     yield Problem(s, e, f"footer source '{line}' does not match the front matter; expected "
                   f"'{expected}'", Fix.replace(s, e, expected, "rewrite the source line", SAFE,
                                                  DERIVED_LAST))
