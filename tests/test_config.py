@@ -27,6 +27,16 @@ def codes(stdout: str) -> set[str]:
     return {m.group(1) for m in CODE.finditer(stdout)}
 
 
+def codes_by_file(stdout: str) -> dict[str, set[str]]:
+    """Rule codes reported per file, from `path:line:col: CODE ...` lines."""
+    out: dict[str, set[str]] = {}
+    for line in stdout.splitlines():
+        m = re.match(r"^(.+?):\d+:\d+: (NL\d{3}) ", line)
+        if m:
+            out.setdefault(m.group(1), set()).add(m.group(2))
+    return out
+
+
 @pytest.fixture
 def article(valid_article):
     """An article with date-mismatch (NL302) and image-url (NL402) and no other problem."""
@@ -70,12 +80,7 @@ def test_nearest_configuration_wins(cli, tmp_path, article):
     write(tmp_path / ARTICLE_NAME, article)
     write(tmp_path / "inner" / ARTICLE_NAME, article)
     proc = cli(".")
-    by_file: dict[str, set[str]] = {}
-    for line in proc.stdout.splitlines():
-        m = re.match(r"^(.+?):\d+:\d+: (NL\d{3}) ", line)
-        if m:
-            by_file.setdefault(m.group(1), set()).add(m.group(2))
-    assert by_file == {ARTICLE_NAME: {"NL302"}, f"inner/{ARTICLE_NAME}": {"NL402"}}
+    assert codes_by_file(proc.stdout) == {ARTICLE_NAME: {"NL302"}, f"inner/{ARTICLE_NAME}": {"NL402"}}
 
 
 def test_explicit_config_replaces_discovery(cli, tmp_path, article):
@@ -142,12 +147,7 @@ def test_per_file_ignores(cli, tmp_path, article):
     write(tmp_path / "drafts" / ARTICLE_NAME, article)
     write(tmp_path / "legacy" / "2025" / ARTICLE_NAME, article)
     proc = cli(".")
-    found: dict[str, set[str]] = {}
-    for line in proc.stdout.splitlines():
-        m = re.match(r"^(.+?):\d+:\d+: (NL\d{3}) ", line)
-        if m:
-            found.setdefault(m.group(1), set()).add(m.group(2))
-    assert found == {ARTICLE_NAME: {"NL302", "NL402"}, f"drafts/{ARTICLE_NAME}": {"NL402"}}
+    assert codes_by_file(proc.stdout) == {ARTICLE_NAME: {"NL302", "NL402"}, f"drafts/{ARTICLE_NAME}": {"NL402"}}
     assert proc.returncode == 1
 
 
