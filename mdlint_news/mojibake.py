@@ -485,25 +485,21 @@ _DETECT_LANGS = ("cs", "en", "sk", "de", "fr", "es", "pt", "pl", "it", "hu", "ro
 
 
 class _LangModel:
+    """A language's word and letter statistics, read from the compiled word lists
+    (``lexicon.py``: wordfreq's lists, compiled once, read a word at a time)."""
+
     def __init__(self, lang: str):
-        import wordfreq
+        from . import lexicon
 
         self.lang = lang
-        self.freq = wordfreq.get_frequency_dict(lang, wordlist="best")
-        counts: dict[str, float] = {}
-        for w in wordfreq.top_n_list(lang, 30000, wordlist="best"):
-            f = self.freq.get(w, 0.0)
-            for c in w:
-                if c.isalpha():
-                    counts[c] = counts.get(c, 0.0) + f
-        total = sum(counts.values()) or 1.0
-        self.char_logp = {c: max(-6.0, math.log10(v / total)) for c, v in counts.items()}
-        self._gap: tuple[dict, dict] | None = None
+        self.lex = lexicon.get(lang)
+        self.char_logp = self.lex.char_logp
 
     def zipf(self, word: str) -> float:
-        f = self.freq.get(word.lower())
-        if not f:
-            f = self.freq.get(word.lower().replace("’", "'"))
+        low = word.lower()
+        f = self.lex.freq(low)
+        if not f and "’" in low:
+            f = self.lex.freq(low.replace("’", "'"))
         return math.log10(f) + 9.0 if f else 0.0
 
     def letter_prior(self, c: str) -> float:
@@ -512,46 +508,27 @@ class _LangModel:
     def gap_logp(self, prev: str, c: str, nxt: str, prev2: str = "", nxt2: str = "") -> float:
         """log10 P(letter ``c`` | the letters around it), from the word forms of the language.
 
-        Counted over the _GAP_WORDS most frequent word forms (each form once: this models how
-        words are spelled and inflected, not how often they are used), with ``^``/``$`` for the
-        word's edges: the letter given two letters on each side, interpolated (Witten-Bell) with
-        the letter given one letter on each side, interpolated with the letter's frequency
-        (``letter_prior``). So ``č`` in ``realisti?tým`` (``-ičtý``) and ``í`` in ``slouče?ch``
-        (``-ních``) score far better than ``ď`` or ``ý`` there, in word forms wordfreq does not list."""
-        if self._gap is None:
-            import wordfreq
-
-            wide: dict[tuple, dict[str, int]] = {}
-            narrow: dict[tuple, dict[str, int]] = {}
-            for w in wordfreq.top_n_list(self.lang, _GAP_WORDS, wordlist="best"):
-                if not w.isalpha():
-                    continue
-                w = "^^" + w + "$$"
-                for i in range(2, len(w) - 2):
-                    ch = w[i]
-                    d = wide.setdefault((w[i - 2], w[i - 1], w[i + 1], w[i + 2]), {})
-                    d[ch] = d.get(ch, 0) + 1
-                    d = narrow.setdefault((w[i - 1], w[i + 1]), {})
-                    d[ch] = d.get(ch, 0) + 1
-            self._gap = (wide, narrow)
-        wide, narrow = self._gap
-
+        Counted over the most frequent word forms (``lexicon.GAP_WORDS``; each form once: this
+        models how words are spelled and inflected, not how often they are used), with
+        ``^``/``$`` for the word's edges: the letter given two letters on each side, interpolated
+        (Witten-Bell) with the letter given one letter on each side, interpolated with the
+        letter's frequency (``letter_prior``). So ``č`` in ``realisti?tým`` (``-ičtý``) and ``í``
+        in ``slouče?ch`` (``-ních``) score far better than ``ď`` or ``ý`` there, in word forms
+        wordfreq does not list."""
         p1 = prev.lower() if prev.isalpha() else "^"
         q1 = nxt.lower() if nxt.isalpha() else "$"
         p2 = prev2.lower() if (p1 != "^" and prev2.isalpha()) else "^"
         q2 = nxt2.lower() if (q1 != "$" and nxt2.isalpha()) else "$"
         c = c.lower()
         p = 10.0 ** self.letter_prior(c)
-        for ctx, table in (((p1, q1), narrow), ((p2, p1, q1, q2), wide)):
-            d = table.get(ctx)
+        for ctx, size in ((p1 + q1, 2), (p2 + p1 + q1 + q2, 4)):
+            d = self.lex.gap(ctx) if len(ctx) == size else None  # ('İ'.lower() is 2 characters)
             if d:
                 total, types = sum(d.values()), len(d)
                 p = (d.get(c, 0) + types * p) / (total + types)
         return max(-6.0, math.log10(p))
 
 
-_GAP_WORDS = 50000
-_GAP_SMOOTH = 5.0
 # A letter of another script than the line's language is scored with a language of its script.
 _SCRIPT_LANG = {"CYRILLIC": "ru", "GREEK": "el", "ARABIC": "ar", "HEBREW": "he", "THAI": "th"}
 
@@ -562,9 +539,9 @@ def _model(lang: str) -> _LangModel:
 
 
 def _supported(lang: str) -> str:
-    import wordfreq
+    from . import lexicon
 
-    return lang if lang in wordfreq.available_languages(wordlist="best") else "en"
+    return lang if lang in lexicon.available_languages() else "en"
 
 
 _URL_RE = re.compile(r"\S+://\S+|\S+@\S+|`[^`]*`")

@@ -71,7 +71,7 @@ def _own_letter(language: str) -> re.Pattern:
 
 
 def _language_votes(words: list[str], native: str, foreign: str) -> tuple[int, int]:
-    from wordfreq import zipf_frequency  # lazy: ~0.5 s to load, only for texts without diacritics
+    from ..lexicon import zipf_frequency  # word lists compiled once, read a word at a time
 
     mine = theirs = 0
     for w in words:

@@ -144,7 +144,7 @@ def _latinised(word: str) -> list[tuple[int, str]]:
 
 
 def _known(word: str, languages: tuple[str, ...]) -> float:
-    from wordfreq import zipf_frequency  # lazy: loaded only when a mixed-script word exists
+    from ..lexicon import zipf_frequency  # word lists compiled once, read a word at a time
 
     return max(zipf_frequency(word, lang) for lang in languages)
 

@@ -58,7 +58,7 @@ def category_format(ctx: Context):
 
 
 def _is_word(word: str, language: str) -> bool:
-    from wordfreq import zipf_frequency  # lazy: a 0.5 s load, needed only for length-limit values
+    from ..lexicon import zipf_frequency  # word lists compiled once, read a word at a time
 
     return zipf_frequency(word, language) > 0
 

@@ -1,0 +1,92 @@
+"""The compiled word lists (mdlint_news/lexicon.py) answer exactly what wordfreq answers."""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+import random
+
+import pytest
+import wordfreq
+
+from mdlint_news import lexicon
+
+LANGS = ("cs", "en", "sk", "de")
+
+
+def _sample(lang: str, n: int = 3000) -> list[str]:
+    rng = random.Random(lang)
+    top = wordfreq.top_n_list(lang, 200_000, wordlist="best")
+    words = top[:500] + rng.sample(top, min(n, len(top)))
+    # capitalised, upper-case, unknown and composed/decomposed forms
+    words += [w.capitalize() for w in words[:800]] + [w.upper() for w in words[:300]]
+    words += ["xq" + w + "zv" for w in words[:200]] + ["Straße", "ŁÓDŹ", "c\u030cesky", "İstanbul",
+                                                          "ǅemal", "ﬁle", "e\u0301", "ß"]
+    return words
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_zipf_frequency_equals_wordfreq(lang):
+    words = _sample(lang)
+    diffs = [(w, lexicon.zipf_frequency(w, lang), wordfreq.zipf_frequency(w, lang))
+             for w in words]
+    wrong = [d for d in diffs if d[1] != d[2]]
+    assert not wrong, wrong[:10]
+    assert sum(1 for d in diffs if d[2] > 0) > len(words) // 2  # the sample does hit the list
+
+
+def test_raw_frequency_and_letters_match_wordfreq():
+    freq = wordfreq.get_frequency_dict("cs", wordlist="best")
+    lex = lexicon.get("cs")
+    rng = random.Random(1)
+    for w in rng.sample(sorted(freq), 2000):
+        assert lex.freq(w) == freq[w], w
+    assert lex.freq("slovokterenení") == 0.0
+    # letters: frequent Czech letters score well, letters Czech never writes badly
+    assert lex.char_logp["e"] > -1.5 and lex.char_logp["ř"] > -3.0
+    assert "ő" not in lex.char_logp or lex.char_logp["ő"] < -4.0
+    # letters in context: after "ni" and before "tí" Czech writes č, s, t ... counted from forms
+    d = lex.gap("^p$")  # contexts are 2 or 4 letters: nothing else is stored
+    assert d is None
+    d = lex.gap("ič")  # i?č : counted over word forms
+    assert d and all(isinstance(v, int) and v > 0 for v in d.values())
+
+
+def test_other_languages_and_tokenizers_go_to_wordfreq():
+    for word, lang in (("koşmak", "tr"), ("România", "ro"), ("co-op", "en"), ("2024", "cs"),
+                       ("hello world", "en"), ("Ελλάδα", "el")):
+        assert lexicon.zipf_frequency(word, lang) == wordfreq.zipf_frequency(word, lang)
+    assert lexicon.available_languages() == frozenset(wordfreq.available_languages(wordlist="best"))
+
+
+def test_unwritable_location_falls_back_to_memory(tmp_path):
+    """A read-only home: the lists are compiled into memory, the answers are the same."""
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    os.chmod(ro, 0o500)
+    code = ("from mdlint_news import lexicon; import wordfreq;"
+            "print(lexicon.zipf_frequency('Praha', 'sk') == wordfreq.zipf_frequency('Praha', 'sk'),"
+            " lexicon._STORE.path)")
+    env = dict(os.environ, NEWS_LINT_LEXICON=str(ro / "sub" / "lexicon.sqlite3"))
+    if os.geteuid() == 0:  # root writes anywhere: point at a path under a regular file instead
+        (tmp_path / "file").write_text("x")
+        env["NEWS_LINT_LEXICON"] = str(tmp_path / "file" / "lexicon.sqlite3")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["True", "None"]
+
+
+def test_compiled_once_and_shared(tmp_path):
+    """A second process reads what the first compiled (no wordfreq import at all)."""
+    env = dict(os.environ, NEWS_LINT_LEXICON=str(tmp_path / "lx.sqlite3"))
+    first = ("from mdlint_news import lexicon; print(lexicon.zipf_frequency('slovo', 'sk'))")
+    second = ("import sys; from mdlint_news import lexicon; z = lexicon.zipf_frequency('slovo', 'sk');"
+              "print(z, 'wordfreq' in sys.modules)")
+    a = subprocess.run([sys.executable, "-c", first], env=env, capture_output=True, text=True,
+                       check=True).stdout.split()
+    b = subprocess.run([sys.executable, "-c", second], env=env, capture_output=True, text=True,
+                       check=True).stdout.split()
+    assert b == [a[0], "False"] and float(a[0]) == wordfreq.zipf_frequency("slovo", "sk") > 0
+    assert not math.isnan(float(a[0]))
