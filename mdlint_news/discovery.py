@@ -55,6 +55,7 @@ def _walk(root: Path, resolver: ConfigResolver, seen: set[str], roots: list[str]
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError:
         return
+    real_root = os.path.realpath(root)
     for entry in entries:
         path = Path(entry.path)
         try:
@@ -82,9 +83,10 @@ def _walk(root: Path, resolver: ConfigResolver, seen: set[str], roots: list[str]
             yield from _walk(path, resolver, seen, roots, walked)
             continue
         if entry.name.endswith(".md") and not entry.name.startswith("."):
-            if resolver.for_path(path).is_excluded(path):
+            if settings.is_excluded(path):  # the folder's settings are the file's
                 continue
-            key = _key(path)
+            # not a symlink: its real path is its folder's real path and its name
+            key = _key(path) if link else os.path.join(real_root, entry.name)
             if key not in seen:
                 seen.add(key)
                 yield path

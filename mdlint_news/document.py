@@ -9,13 +9,47 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from frontmatter import default_handlers
 
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-LIBYAML = Loader is not yaml.SafeLoader
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LIBYAML = _BaseLoader is not yaml.SafeLoader
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """libyaml's safe loader, resolving tags with less Python per node (~30 calls per file).
+
+    The safe loader has no path resolvers, so descending and ascending resolve nothing, a quoted
+    scalar is a string, and a plain scalar gets the tag of the first of its implicit resolvers
+    (by its first character, then the wildcard ones) whose expression matches: what
+    ``BaseResolver.resolve`` does, with the candidate list built once per first character."""
+
+    _candidates: dict = {}
+
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                first = value[:1]
+                found = self._candidates.get(first)
+                if found is None:
+                    table = self.yaml_implicit_resolvers
+                    found = self._candidates[first] = tuple(table.get(first, [])) + tuple(table.get(None, []))
+                for tag, regexp in found:
+                    if regexp.match(value):
+                        return tag
+            return self.DEFAULT_SCALAR_TAG
+        return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
+
+
+Loader = _Loader if not _BaseLoader.yaml_path_resolvers else _BaseLoader
 
 STR_TAG = "tag:yaml.org,2002:str"
 _CORE_TAGS = {
@@ -57,14 +91,12 @@ class ParseIssue:
     data: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):  # tuples: tens of them per file, made in C
     start: int
     end: int
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """A mapping entry or sequence item in the front matter: where its key and value are."""
 
     key: Span | None  # None for sequence items
@@ -72,8 +104,7 @@ class Entry:
     node: yaml.Node
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     level: int
     text: str
     start: int  # start of the line
@@ -255,6 +286,9 @@ def _find_aliases(doc: Document) -> bool:
     return found
 
 
+_SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+
+
 class _Abort(Exception):
     pass
 
@@ -270,7 +304,7 @@ class _Builder:
 
     def span(self, node: yaml.Node) -> Span:
         s, e = node.start_mark.index, node.end_mark.index
-        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        if type(node) is _SCALAR and node.style in ("|", ">"):
             # block scalars end after their trailing line break; point at the content
             raw = self.doc.yaml_text[s:e]
             e = s + len(raw.rstrip("\r\n"))
@@ -287,26 +321,29 @@ class _Builder:
                        "write the value out")
             raise _Abort
         self.seen.add(id(node))
+        cls, tag = type(node), node.tag
+        if cls is _SCALAR and tag == STR_TAG and depth <= MAX_DEPTH:
+            return node.value  # the common case: the composed value is the string itself
         if depth > MAX_DEPTH:
             self.issue("yaml-syntax", node, f"front matter is nested deeper than {MAX_DEPTH} levels")
             raise _Abort
-        if node.tag not in _CORE_TAGS:
+        if tag not in _CORE_TAGS:
             self.issue("yaml-syntax", node,
-                       f"unsupported YAML tag '{node.tag}': front matter holds plain values only")
+                       f"unsupported YAML tag '{tag}': front matter holds plain values only")
             raise _Abort
-        kind = "mapping" if isinstance(node, yaml.MappingNode) else \
-            "sequence" if isinstance(node, yaml.SequenceNode) else "scalar"
-        if _TAG_KIND.get(node.tag, kind) != kind:  # `!!map text`, `!!str {a: 1}`: PyYAML would
+        kind = "mapping" if cls is _MAPPING else "sequence" if cls is _SEQUENCE else "scalar"
+        if _TAG_KIND.get(tag, kind) != kind:  # `!!map text`, `!!str {a: 1}`: PyYAML would
             # quietly build an empty dict, or ignore the tag
-            self.issue("yaml-syntax", node, f"YAML tag '{node.tag.rsplit(':', 1)[-1]}' does not "
+            self.issue("yaml-syntax", node, f"YAML tag '{tag.rsplit(':', 1)[-1]}' does not "
                        f"fit a {kind}: remove the tag")
             raise _Abort
-        if isinstance(node, yaml.MappingNode):
+        if cls is _MAPPING:
             return self.mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
+        if cls is _SEQUENCE:
             out = []
+            entries, span = self.doc.entries, self.span
             for i, item in enumerate(node.value):
-                self.doc.entries[path + (i,)] = Entry(None, self.span(item), item)
+                entries[path + (i,)] = Entry(None, span(item), item)
                 out.append(self.value(item, path + (i,), depth + 1))
             return out
         return self.scalar(node, path)
@@ -334,19 +371,20 @@ class _Builder:
 
     def mapping(self, node: yaml.MappingNode, path: tuple, depth: int) -> dict:
         out: dict = {}
+        entries, span = self.doc.entries, self.span
         for knode, vnode in node.value:
-            if not isinstance(knode, yaml.ScalarNode):
+            if type(knode) is not _SCALAR:
                 self.issue("yaml-syntax", knode, "mapping keys must be plain strings")
                 raise _Abort
             key = knode.value
             kpath = path + (key,)
             if key in out:
-                first = self.doc.entries[kpath]
+                first = entries[kpath]
                 self.issue("duplicate-key", knode,
                            f"duplicate key '{'.'.join(map(str, kpath))}' (first defined on the line "
                            f"of offset {first.key.start}); YAML keeps only the last value",
                            path=kpath, first=first.key)
-            self.doc.entries[kpath] = Entry(self.span(knode), self.span(vnode), vnode)
+            entries[kpath] = Entry(span(knode), span(vnode), vnode)
             out[key] = self.value(vnode, kpath, depth + 1)
         return out
 

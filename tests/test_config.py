@@ -215,3 +215,37 @@ def test_own_profile_file_relative_to_the_config_and_validated_at_load(cli, tmp_
     proc = cli("site")
     assert proc.returncode == 2
     assert "body:" in proc.stderr and "nonsense" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_compiled_exclude_matcher_equals_the_glob_definition():
+    """config._Excluder (two compiled expressions) decides exactly what matching each pattern
+    with fnmatch (whole path, folder/*, pathlib's match) and on each part decides."""
+    import fnmatch
+    import random
+    from pathlib import PurePosixPath
+
+    from mdlint_news.config import DEFAULT_EXCLUDE, _Excluder
+
+    def reference(rel, patterns):
+        parts = PurePosixPath(rel).parts
+        for pattern in patterns:
+            p = pattern.rstrip("/")
+            if (fnmatch.fnmatchcase(rel, p) or fnmatch.fnmatchcase(rel, p + "/*")
+                    or PurePosixPath(rel).match(p)
+                    or any(fnmatch.fnmatchcase(part, pattern) for part in parts)):
+                return True
+        return False
+
+    rng = random.Random(3)
+    names = ["a.md", "drafts", "x", ".git", "b", "2024", "notes.md", "build", "c.txt", ".", "", "/"]
+    pool = ["drafts", "drafts/", "*.txt", "drafts/*.md", "a/b", "**/x", "2024/*", ".*", "b*",
+            "x/a.md", "/abs/x", "*", "/x", "x/", "[ab]*.md", "?"] + list(DEFAULT_EXCLUDE)
+    decided = {True: 0, False: 0}
+    for _ in range(6000):
+        rel = "/".join(rng.choice(names) for _ in range(rng.randint(1, 4)))
+        rel = "/" + rel if rng.random() < 0.1 else rel
+        patterns = tuple(rng.sample(pool, rng.randint(0, 4)))
+        want = reference(rel, patterns)
+        assert _Excluder(patterns).excluded(rel) == want, (rel, patterns)
+        decided[want] += 1
+    assert min(decided.values()) > 600  # both answers were exercised

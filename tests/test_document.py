@@ -255,3 +255,38 @@ def test_headings_of_the_valid_article(valid_article):
     assert [h.text for h in doc.headings] == ["Souhrn", "Klíčové body", "Podrobnosti",
                                               "Proč je to důležité"]
     assert {h.level for h in doc.headings} == {2}
+
+
+def _tags(node, out):
+    import yaml
+
+    out.append((type(node).__name__, node.tag,
+                node.value if isinstance(node, yaml.ScalarNode) else None))
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            _tags(k, out)
+            _tags(v, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            _tags(v, out)
+    return out
+
+
+@pytest.mark.parametrize("src", [
+    "a: ", "a: ''", "a:\n  - ''\n  -\n", "- a\n- 2\n- - 3\n", "? [a, b]\n: c\n",
+    "a: 1\nb: 1.5\nc: true\nd: ~\ne: 2024-01-01\nf: 0x1F\ng: .inf\nh: <<\ni: '1'\nj: !!str 1\n"
+    "k: [1, x, {y: null}]\nl: =\nm: 1:20\nn: yes\no: Off\np: -.5e3\nq: 0o17\nr: \"2\"\ns: |\n  1\n",
+    "date: 2025-11-25 10:00:00\npublishedAt: 2025-11-25T09:00:00Z\nimportance: 4\nx: +12\ny: NULL\n",
+])
+def test_fast_resolver_gives_the_stock_loaders_tags(src, valid_article):
+    """document.Loader resolves tags with less Python per node; the tags are PyYAML's own."""
+    import yaml
+
+    from mdlint_news.document import Loader
+
+    article = valid_article()
+    for text in (src, article[4:article.find("\n---", 4)]):
+        stock = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        ours = yaml.compose(text, Loader=Loader)
+        assert _tags(ours, []) == _tags(stock, [])
+        assert len(_tags(ours, [])) > 1
