@@ -175,7 +175,7 @@ def _check(args: argparse.Namespace) -> int:
         print(f"news-lint: {m}", file=sys.stderr)
     if missing and not files:
         return EXIT_ERROR
-    items = [(path, str(path), resolver.for_path(path)) for path in files]
+    items = [(path, str(path), resolver.for_file(path)) for path in files]
     # --diff writes nothing, also when given with --fix (ruff's meaning)
     opts = parallel.RunOptions(fix=args.fix and not args.diff, diff=args.diff,
                                unsafe=args.unsafe_fixes, use_cache=not args.no_cache,

@@ -254,6 +254,7 @@ class ConfigResolver:
         self.cli = cli or {}
         self.explicit = self._apply(read_config(explicit)) if explicit else None
         self._by_dir: dict[Path, Settings] = {}
+        self._by_head: dict[str, Settings] = {}
         self._default = self._apply(Settings())
 
     def _apply(self, s: Settings) -> Settings:
@@ -265,6 +266,16 @@ class ConfigResolver:
             return self.explicit
         folder = Path(os.path.abspath(path if path.is_dir() else path.parent))
         return self._for_dir(folder)
+
+    def for_file(self, path: Path | str) -> Settings:
+        """``for_path`` of a path known to be a file (no stat), cached by its folder's name."""
+        if self.explicit is not None:
+            return self.explicit
+        head = os.path.dirname(os.fspath(path))
+        hit = self._by_head.get(head)
+        if hit is None:
+            hit = self._by_head[head] = self._for_dir(Path(os.path.abspath(head or ".")))
+        return hit
 
     def _for_dir(self, folder: Path) -> Settings:
         hit = self._by_dir.get(folder)

@@ -245,19 +245,35 @@ def available_languages() -> frozenset[str]:
 
 def zipf_frequency(word: str, lang: str) -> float:
     """``wordfreq.zipf_frequency(word, lang)``, read from the compiled lists: the same value
-    (tests/test_lexicon.py compares them), without loading a list. Words that wordfreq would
-    cut into several tokens, and languages with their own tokenizers, go to wordfreq itself."""
-    if lang not in _SIMPLE_TOKENIZE or not word.isalpha():
-        from wordfreq import zipf_frequency as wf_zipf
+    (tests/test_lexicon.py compares them), without loading a list. An alphabetic word in a
+    language whose tokenizer only normalises and case-folds is looked up directly; other text
+    is cut into tokens by wordfreq's own tokenizer and combined as wordfreq combines them;
+    languages with dictionary tokenizers (Chinese, Japanese, Korean) go to wordfreq itself."""
+    if lang in _SIMPLE_TOKENIZE and word.isalpha():
+        token = unicodedata.normalize("NFC", word).casefold()
+        if token.isalpha():
+            return _zipf(get(lang).freq(token))
+    import wordfreq
 
-        return wf_zipf(word, lang)
-    token = unicodedata.normalize("NFC", word).casefold()
-    if not token.isalpha():
-        from wordfreq import zipf_frequency as wf_zipf
-
-        return wf_zipf(word, lang)
-    f = get(lang).freq(token)
-    if f == 0.0:
+    if wordfreq.get_language_info(lang)["tokenizer"] != "regex":
+        return wordfreq.zipf_frequency(word, lang)
+    tokens = wordfreq.lossy_tokenize(word, lang)
+    if not tokens:
         return 0.0
+    lex, one_over = get(lang), 0.0
+    for token in tokens:  # 1/f = 1/f1 + 1/f2 + ...; digits are counted as zeroes
+        smashed = wordfreq.smash_numbers(token)
+        f = lex.freq(smashed)
+        if not f:
+            return 0.0
+        if smashed != token:
+            f *= wordfreq.digit_freq(token)
+        one_over += 1.0 / f
+    return _zipf(1.0 / one_over)
+
+
+def _zipf(f: float) -> float:
+    if f < 1e-9:  # wordfreq's minimum, Zipf 0
+        return 0.0 if f == 0.0 else round(math.log(1e-9, 10) + 9, 2)
     f = round(f, math.floor(-math.log(f, 10)) + 3)  # wordfreq keeps 3 significant digits
     return round(math.log(f, 10) + 9, 2)

@@ -19,7 +19,7 @@ from .config import Settings
 from .diagnostics import Diagnostic
 from .fixes import allowed
 from .rules import BY_NAME
-from .rules.crossfile import find_duplicates
+from .rules.crossfile import find_duplicates, normalise
 from .runner import FileResult, process_file
 
 PARALLEL_MIN_FILES = 64  # below this a pool costs more than it saves (pre-commit's usual case)
@@ -139,7 +139,7 @@ def cross_file(results: list[FileResult], items: list[Item], index_folders: Iter
         return
     cache = _cache_for(items[0][2], opts) if opts is not None and items else None
     summaries = {r.path: r.summary for r in results if r.summary}
-    linted_real = {os.path.realpath(p) for p, _, _ in items}
+    linted_real = _real_paths(p for p, _, _ in items)
     for folder in index_folders:
         for full, summary in _indexed(Path(folder), linted_real, cache):
             summaries[os.path.relpath(full)] = summary
@@ -147,7 +147,7 @@ def cross_file(results: list[FileResult], items: list[Item], index_folders: Iter
 
     def make(name: str, path: str, item, message: str) -> Diagnostic:
         r = BY_NAME[name]
-        _, line, col, end_line, end_col = item
+        line, col, end_line, end_col = item[1:5]
         return Diagnostic(r.code, r.name, r.severity, message, 0, 0, None, path, line, col,
                           end_line, end_col)
 
@@ -155,6 +155,24 @@ def cross_file(results: list[FileResult], items: list[Item], index_folders: Iter
         by_path[d.path].diagnostics.append(d)
     for r in results:
         r.diagnostics.sort(key=lambda d: (d.line, d.column, d.code, d.message))
+
+
+def _real_paths(paths: Iterable) -> set[str]:
+    """``os.path.realpath`` of each path; resolved once per folder (a file that is not a
+    symbolic link is its folder's real path plus its name)."""
+    folders: dict[str, str] = {}
+    out = set()
+    for p in paths:
+        p = os.fspath(p)
+        if os.path.islink(p):
+            out.add(os.path.realpath(p))
+            continue
+        head, name = os.path.split(p)
+        real = folders.get(head)
+        if real is None:
+            real = folders[head] = os.path.realpath(head or ".")
+        out.add(os.path.join(real, name))
+    return out
 
 
 def _indexed(folder: Path, skip: set[str], cache: Cache | None):
@@ -212,7 +230,7 @@ def _index_summary(path: Path) -> dict:
             continue
         value = data.get(m.group(1)) if isinstance(data, dict) else None
         if isinstance(value, str) and value.strip():
-            out[m.group(1)] = (value, 1, 1, 1, 1)
+            out[m.group(1)] = (value, 1, 1, 1, 1, normalise(m.group(1), value))
     return out
 
 
@@ -220,13 +238,20 @@ def index_folders(items: list[Item]) -> list[Path]:
     """The folders whose other articles the cross-file rules compare with: ``duplicates-index``
     from the configuration (relative to it), else the folders of the linted files."""
     folders: dict[str, Path] = {}
+    heads: set = set()  # folder names and settings already seen
     for path, _, settings in items:
         configured = getattr(settings.file, "duplicates_index", None)
         if configured is not None:
+            if id(settings) in heads:
+                continue
+            heads.add(id(settings))
             for f in configured:
                 p = (settings.root / f).resolve()
                 folders[str(p)] = p
         else:
-            p = Path(os.path.abspath(path)).parent
-            folders[str(p)] = p
+            head = os.path.dirname(os.fspath(path))
+            if head not in heads:
+                heads.add(head)
+                p = Path(os.path.abspath(head or "."))
+                folders[str(p)] = p
     return list(folders.values())

@@ -90,3 +90,14 @@ def test_compiled_once_and_shared(tmp_path):
                        check=True).stdout.split()
     assert b == [a[0], "False"] and float(a[0]) == wordfreq.zipf_frequency("slovo", "sk") > 0
     assert not math.isnan(float(a[0]))
+
+
+@pytest.mark.parametrize("lang", ("cs", "en", "ro", "tr"))
+def test_text_wordfreq_would_cut_into_tokens(lang):
+    """Damaged and compound text (``ohroå¾enã``, ``co-op``, digits) is tokenized by wordfreq and
+    combined as wordfreq combines tokens: the same Zipf value."""
+    words = ["ohroå¾enã", "co-op", "2024", "ne-li", "Windows 11", "vláda's", "AI-powered",
+             "x86", "3D", "rock'n'roll", "Ã¡rodnÃ", "l'Europe", "İstanbul", "România", "ŞEHİR",
+             "e-mail", "covid-19", "ABC123def", "", "---"]
+    for w in words:
+        assert lexicon.zipf_frequency(w, lang) == wordfreq.zipf_frequency(w, lang), w

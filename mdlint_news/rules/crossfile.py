@@ -36,8 +36,9 @@ def normalise(field: str, value: str) -> str:
 
 
 def summarize(ctx: Context) -> dict:
-    """The compact per-file summary the cross-file rules compare: for each field, the value and
-    where it is (line, column, end line, end column)."""
+    """The compact per-file summary the cross-file rules compare: for each field, the value,
+    where it is (line, column, end line, end column) and its normalised form (computed here, in
+    the worker, not in the process that compares)."""
     data = ctx.data
     out: dict = {}
     if not isinstance(data, dict):
@@ -48,7 +49,7 @@ def summarize(ctx: Context) -> dict:
         entry = ctx.doc.entry(field)
         if isinstance(value, str) and value.strip() and entry is not None:
             s, e = lines.position(entry.value.start), lines.position(entry.value.end)
-            out[field] = (value, s.line, s.column, e.line, e.column)
+            out[field] = (value, s.line, s.column, e.line, e.column, normalise(field, value))
     return out
 
 
@@ -63,7 +64,7 @@ def find_duplicates(summaries: dict[str, dict], linted: set[str], enabled: dict[
         for path, summary in summaries.items():
             item = summary.get(field)
             if item:
-                groups[normalise(field, item[0])].append(path)
+                groups[item[5] if len(item) > 5 else normalise(field, item[0])].append(path)
         for paths in groups.values():
             if len(paths) < 2:
                 continue

@@ -118,6 +118,7 @@ _LOOKALIKE = {
     "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 }
 _WORD = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
 _FOREIGN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0600-\u06ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 MAX_CANDIDATES = 256
@@ -168,9 +169,9 @@ def mixed_script_word(ctx: Context):
     if not _FOREIGN.search(text):
         return
     languages = tuple(dict.fromkeys([ctx.profile.category.language, "en"]))
-    for m in _WORD.finditer(text):
+    for m in _words_with(_FOREIGN, text):
         word = m.group()
-        if not (_FOREIGN.search(word) and _LATIN.search(word)):
+        if not _LATIN.search(word):
             continue
         best = None
         for _, cand in _latinised(word):  # fewest look-alike substitutions first
@@ -183,6 +184,22 @@ def mixed_script_word(ctx: Context):
             fix = Fix.replace(m.start(), m.end(), best, f"write '{best}'", UNSAFE)
             message += f" (did you mean '{best}'?)"
         yield Problem(m.start(), m.end(), message, fix)
+
+
+def _words_with(letters: re.Pattern, text: str):
+    """The ``_WORD`` matches that hold a character of ``letters``, in order: found from those
+    characters (rare), not by looking at every word of the text."""
+    done = 0
+    for f in letters.finditer(text):
+        i = f.start()
+        if i < done or not _WORD_CHAR.match(text, i):
+            continue  # in a word already seen, or not a word character
+        start = i
+        while start > done and _WORD_CHAR.match(text, start - 1):
+            start -= 1
+        m = _WORD.match(text, start)
+        done = m.end()
+        yield m
 
 
 def _script_names(word: str) -> str:
@@ -339,8 +356,12 @@ def mojibake(ctx: Context):
 
     text = ctx.text
     languages = ctx.profile.languages
-    # front matter: every string scalar, repaired whole and written back as the dumper would
-    for path, entry in ctx.doc.entries.items():
+    # front matter: every string scalar, repaired whole and written back as the dumper would;
+    # skipped when the front matter's text passes the screen and has no escapes (a value is
+    # then its text, with at most line breaks folded into spaces: nothing the screen could see)
+    yaml_text = ctx.doc.yaml_text
+    entries = ctx.doc.entries.items() if ("\\" in yaml_text or mb.quick_screen(yaml_text)) else ()
+    for path, entry in entries:
         node = entry.node
         value = getattr(node, "value", None)
         if not isinstance(value, str) or node.tag != STR_TAG or not mb.quick_screen(value):

@@ -148,6 +148,9 @@ def control_character(ctx: Context):
     """
     from ..mojibake import find_mojibake
 
+    yaml_text = ctx.doc.yaml_text  # without escapes a value holds only characters of the text
+    if "\\" not in yaml_text and not _CONTROL.search(yaml_text):
+        return
     for path, entry in ctx.doc.entries.items():
         node = entry.node
         value = getattr(node, "value", None)

@@ -1,0 +1,50 @@
+"""Shortcuts taken for speed decide exactly what the straightforward definitions decide."""
+
+from __future__ import annotations
+
+import random
+
+import yaml
+from hypothesis import given, settings, strategies as st
+
+from mdlint_news.document import Loader
+from mdlint_news.mojibake import quick_screen
+from mdlint_news.rules.encoding import _FOREIGN, _WORD, _words_with
+from mdlint_news.rules.fields import _CONTROL
+
+
+def test_words_with_foreign_letters_found_from_the_letters():
+    rng = random.Random(5)
+    alphabet = "abcčřžxyz ,.;_-9\u0430\u0431\u03b1\u037e\u0627 \n"
+    hits = 0
+    for _ in range(5000):
+        t = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        every_word = [m.span() for m in _WORD.finditer(t) if _FOREIGN.search(m.group())]
+        assert [m.span() for m in _words_with(_FOREIGN, t)] == every_word, t
+        hits += bool(every_word)
+    assert hits > 1000
+
+
+# Characters that matter to the screens, plus YAML's own syntax and line breaks.
+_CHARS = st.sampled_from(list("aÃ©Â\u00a0â€™\x85\x80\x01\x0b ï¿½'\"\\\n:#-Å¾ÄŤ") + ["\r\n", "  "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_CHARS, max_size=30).map("".join), st.sampled_from(["plain", "single", "double", "block"]))
+def test_a_value_shows_nothing_its_yaml_text_hides(raw, style):
+    """The mojibake and control-character rules skip the front matter's values when its text
+    passes their screens and holds no backslash: no value can then fail the screen."""
+    body = raw.replace("\n", "\n  ")
+    src = {"plain": f"k: {body}\n", "single": f"k: '{body}'\n", "double": f'k: "{body}"\n',
+           "block": f"k: |\n  {body}\n"}[style]
+    try:
+        data = yaml.load(src, Loader=Loader)
+    except yaml.YAMLError:
+        return
+    value = data.get("k") if isinstance(data, dict) else None
+    if not isinstance(value, str) or "\\" in src:
+        return
+    if quick_screen(value):
+        assert quick_screen(src)
+    if _CONTROL.search(value):
+        assert _CONTROL.search(src)
