@@ -97,8 +97,15 @@ class Cache:
         self._pending: list[tuple[str, str, float]] = []
         self._hits: list[str] = []
         self.broken = False
+        self._pid = os.getpid()
+
+    def _own(self) -> None:
+        """In a forked worker, forget the parent's connection and queues (not ours to use)."""
+        if self._pid != os.getpid():
+            self._pid, self._conn, self._pending, self._hits = os.getpid(), None, [], []
 
     def _connect(self) -> sqlite3.Connection | None:
+        self._own()
         if self._conn is not None or self.broken:
             return self._conn
         try:
@@ -135,6 +142,7 @@ class Cache:
             return None
 
     def put(self, key: str, diagnostics: list[Diagnostic], summary: dict) -> None:
+        self._own()
         self._pending.append((key, dump(diagnostics, summary), time.time()))
 
     def flush(self) -> None:

@@ -390,10 +390,12 @@ class _Builder:
 
 
 def _scan_headings(text: str, start: int):
-    pos = start
+    """ATX headings outside fenced code blocks. Only lines that start (after at most three
+    spaces) with ``#``, a backtick or a tilde can open or close a fence or be a heading: they
+    are found with ``str.find`` and every other line is never looked at."""
     fence: str | None = None
     n = len(text)
-    while pos < n:
+    for pos in _candidate_lines(text, start):
         nl = text.find("\n", pos)
         end = n if nl == -1 else nl
         line = text[pos:end]
@@ -413,4 +415,21 @@ def _scan_headings(text: str, start: int):
                 else:
                     ts = te = content_end
                 yield Heading(len(hm.group(1)), hm.group(2) or "", pos, content_end, ts, te)
-        pos = end + 1
+
+
+def _candidate_lines(text: str, start: int) -> list[int]:
+    """Starts of the lines from ``start`` on whose first non-space character, after at most
+    three spaces, is ``#``, a backtick or a tilde; in order."""
+    found = set()
+    for ch in "#`~":
+        i = text.find(ch, start)
+        while i != -1:
+            line = text.rfind("\n", start, i) + 1 if i > start else start
+            line = max(line, start)
+            if i - line <= 3 and text[line:i] == " " * (i - line):
+                found.add(line)
+            nl = text.find("\n", i)
+            if nl == -1:
+                break
+            i = text.find(ch, nl + 1)
+    return sorted(found)

@@ -74,20 +74,22 @@ class _Store:
         self.path: Path | None = None
         self.lock = threading.Lock()
 
-    def connect(self) -> sqlite3.Connection:
-        if self.conn is not None and self.pid == os.getpid():
+    def connect(self, memory: bool = False) -> sqlite3.Connection:
+        if self.conn is not None and self.pid == os.getpid() and not memory:
             return self.conn
         self.pid = os.getpid()
         self.conn = None
         path = default_path()
         try:
+            if memory:
+                raise OSError("in memory")
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, timeout=300, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.executescript(_SCHEMA)
             self.path = path
-        except (OSError, sqlite3.Error):
+        except (OSError, sqlite3.Error):  # not writable, full, or not a database
             conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
             conn.executescript(_SCHEMA)
             self.path = None
@@ -172,7 +174,18 @@ class Lexicon:
 
     def __init__(self, lang: str):
         self.lang = lang
-        conn = _STORE.connect()
+        try:
+            self._load()
+        except sqlite3.Error:  # the file went bad (disk full ...): compile into memory instead
+            _STORE.connect(memory=True)
+            self._load()
+        self._freq: dict[str, float] = {}
+        self._gaps: dict[str, dict[str, int] | None] = {}
+
+    def _load(self) -> None:
+        lang = self.lang
+        conn = self._db = _STORE.connect()
+        self._pid = os.getpid()
         with _STORE.lock:
             row = conn.execute("SELECT value FROM meta WHERE key = ?", ("built:" + lang,)).fetchone()
             if row is None:
@@ -187,12 +200,11 @@ class Lexicon:
                     raise
             chars = conn.execute("SELECT value FROM meta WHERE key = ?", ("chars:" + lang,)).fetchone()
         self.char_logp: dict[str, float] = json.loads(chars[0]) if chars else {}
-        self._freq: dict[str, float] = {}
-        self._gaps: dict[str, dict[str, int] | None] = {}
-        self._pid = os.getpid()
 
     def _conn(self) -> sqlite3.Connection:
-        return _STORE.connect()
+        if self._pid != os.getpid():  # forked: a connection must not cross a fork
+            self._db, self._pid = _STORE.connect(), os.getpid()
+        return self._db
 
     def freq(self, word: str) -> float:
         """The frequency wordfreq lists for exactly this token (0.0: not listed)."""

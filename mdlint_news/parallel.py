@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import stat
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,26 @@ def run(items: list[Item], opts: RunOptions, jobs: int | None = None) -> Iterato
         if fp is None and opts.use_cache:
             fp = fingerprints[id(settings)] = settings_fingerprint(settings)
         work.append((str(path), display, settings, fp))
+    if opts.use_cache and not (opts.fix or opts.diff):
+        # cache hits are answered here (a read and a hash each); only the misses are linted
+        done: dict[int, FileResult] = {}
+        misses = []
+        for i, (path, display, settings, fp) in enumerate(work):
+            cache = _cache_for(settings, opts)
+            hit, key = _lookup(path, display, settings, fp, opts, cache)
+            if hit is not None:
+                done[i] = hit
+            else:
+                misses.append((i, (path, display, settings, fp, key)))
+        linted = _lint(opts, [m for _, m in misses], jobs)
+        order = iter(misses)
+        for i in range(len(work)):
+            yield done[i] if i in done else (next(order), next(linted))[1]
+        return
+    yield from _lint(opts, [(*w, None) for w in work], jobs)
+
+
+def _lint(opts: RunOptions, work: list, jobs: int) -> Iterator[FileResult]:
     if jobs <= 1 or len(work) < PARALLEL_MIN_FILES:
         yield from _work_chunk((opts, work))
         return
@@ -71,12 +92,20 @@ def run(items: list[Item], opts: RunOptions, jobs: int | None = None) -> Iterato
 _CACHES: dict[str, Cache] = {}
 
 
+_FOLDER_OF: dict[tuple, tuple] = {}  # (cache_dir option, id) -> (settings, cache folder)
+
+
 def _cache_for(settings: Settings, opts: RunOptions) -> Cache | None:
     if not opts.use_cache:
         return None
-    folder = str(Path(opts.cache_dir) if opts.cache_dir else default_folder(settings))
+    key = (opts.cache_dir, id(settings))
+    hit = _FOLDER_OF.get(key)
+    if hit is None or hit[0] is not settings:
+        hit = _FOLDER_OF[key] = (settings, str(Path(opts.cache_dir) if opts.cache_dir else
+                                               default_folder(settings)))
+    folder = hit[1]
     cache = _CACHES.get(folder)
-    if cache is None or cache.folder != Path(folder):
+    if cache is None:
         cache = _CACHES[folder] = Cache(Path(folder))
     return cache
 
@@ -85,36 +114,53 @@ def _work_chunk(args) -> list[FileResult]:
     opts, work = args
     out = []
     used: set[int] = set()
-    for path, display, settings, fp in work:
+    for path, display, settings, fp, key in work:
         cache = _cache_for(settings, opts)
         if cache is not None:
             used.add(id(cache))
-        out.append(_check_file(Path(path), display, settings, fp, opts, cache))
+        out.append(_check_file(path, display, settings, fp, opts, cache, key))
     for cache in _CACHES.values():
         if id(cache) in used:
             cache.flush()
     return out
 
 
-def _check_file(path: Path, display: str, settings: Settings, fp: str | None, opts: RunOptions,
-                cache: Cache | None) -> FileResult:
-    key = None
-    if cache is not None and fp is not None:
-        try:
-            if path.is_file() and path.stat().st_size <= settings.file.max_file_size:
-                key = key_for(fp, display, path.read_bytes())
-        except OSError:
-            key = None
-        hit = cache.get(key) if key else None
+def _lookup(path: str, display: str, settings: Settings, fp: str | None, opts: RunOptions,
+            cache: Cache | None) -> tuple[FileResult | None, str | None]:
+    """The cached result of a file whose bytes, settings and news-lint are unchanged (None
+    when there is none, or when fixing and the cached diagnostics have fixes to apply), and
+    the cache key of the file."""
+    if cache is None or fp is None:
+        return None, None
+    try:  # a regular file within the size limit (never open a FIFO: it would block)
+        st = os.stat(path)
+        if not (stat.S_ISREG(st.st_mode) and st.st_size <= settings.file.max_file_size):
+            return None, None
+        with open(path, "rb", buffering=0) as fh:
+            key = key_for(fp, display, fh.read())
+    except OSError:
+        return None, None
+    hit = cache.get(key)
+    if hit is not None:
+        diagnostics, summary = hit
+        fixing = opts.fix or opts.diff
+        if not fixing or not any(d.fix and allowed(d.fix.applicability, opts.unsafe)
+                                 for d in diagnostics):
+            return FileResult(display, diagnostics, summary=summary), key
+    return None, key
+
+
+def _check_file(path: str, display: str, settings: Settings, fp: str | None, opts: RunOptions,
+                cache: Cache | None, key: str | None = None) -> FileResult:
+    """Lint (or fix) one file, through the cache; ``key``: looked up already (a miss)."""
+    if key is None:
+        hit, key = _lookup(path, display, settings, fp, opts, cache)
         if hit is not None:
-            diagnostics, summary = hit
-            fixing = opts.fix or opts.diff
-            if not fixing or not any(d.fix and allowed(d.fix.applicability, opts.unsafe)
-                                     for d in diagnostics):
-                return FileResult(display, diagnostics, summary=summary)
-    result = process_file(path, settings, display, fix=opts.fix, diff=opts.diff,
+            return hit
+    result = process_file(Path(path), settings, display, fix=opts.fix, diff=opts.diff,
                           unsafe=opts.unsafe)
-    if key and not result.changed and not any(d.name in UNCACHEABLE for d in result.diagnostics):
+    if key and cache is not None and not result.changed and \
+            not any(d.name in UNCACHEABLE for d in result.diagnostics):
         cache.put(key, result.diagnostics, result.summary)
     return result
 
@@ -124,6 +170,7 @@ def prune_caches() -> None:
         cache.prune()
         cache.close()
     _CACHES.clear()
+    _FOLDER_OF.clear()
 
 
 # --------------------------------------------------------------------------- across files

@@ -111,8 +111,14 @@ def test_cache_reuses_results_and_notices_changes(tmp_path):
         (tmp_path / f"2025-12-01-story-{i:03d}.md").write_text(
             text.replace("'2025-12-01 17:27:21'", "'2025-12-01 18:27:21'") if i == 7 else text,
             encoding="utf-8")
-    first = cli(".", cwd=tmp_path)
-    assert (tmp_path / ".news-lint-cache" / "results-v1.sqlite").exists()
+    first = cli("--jobs", "2", ".", cwd=tmp_path)
+    db = tmp_path / ".news-lint-cache" / "results-v1.sqlite"
+    assert db.exists()
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:  # every file's result is stored, also those linted by
+        (stored,) = conn.execute("SELECT COUNT(*) FROM results").fetchone()  # pool workers
+    assert stored == 80
     assert (tmp_path / ".news-lint-cache" / ".gitignore").read_text().strip().endswith("*")
     again = cli(".", cwd=tmp_path)
     assert again == first and [i["name"] for i in first] == ["date-mismatch"]

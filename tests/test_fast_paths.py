@@ -48,3 +48,47 @@ def test_a_value_shows_nothing_its_yaml_text_hides(raw, style):
         assert quick_screen(src)
     if _CONTROL.search(value):
         assert _CONTROL.search(src)
+
+
+def _every_line_headings(text: str, start: int) -> list:
+    """The definition: look at every line; fences hide headings."""
+    from mdlint_news.document import _FENCE, _HEADING, Heading
+
+    pos, fence, out = start, None, []
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        end = len(text) if nl == -1 else nl
+        line = text[pos:end]
+        fm = _FENCE.match(line)
+        if fence is not None:
+            if fm and fm.group(1)[0] == fence[0] and len(fm.group(1)) >= len(fence) \
+                    and not line[fm.end():].strip():
+                fence = None
+        elif fm:
+            fence = fm.group(1)
+        else:
+            hm = _HEADING.match(line)
+            if hm:
+                content_end = end - line.endswith("\r")
+                ts, te = (pos + hm.start(2), pos + hm.end(2)) if hm.group(2) is not None else \
+                    (content_end, content_end)
+                out.append(Heading(len(hm.group(1)), hm.group(2) or "", pos, content_end, ts, te))
+        pos = end + 1
+    return out
+
+
+def test_headings_found_from_candidate_lines_equal_every_line_scan():
+    from mdlint_news.document import _scan_headings
+
+    rng = random.Random(2)
+    pieces = ["#", "##", " ", "   ", "    ", "```", "~~~", "````", "x", "\n", "\r\n", "# h",
+              "a#b", "`", "~", "\t", "py"]
+    found = 0
+    for _ in range(5000):
+        t = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        lines = [0] + [i + 1 for i, c in enumerate(t) if c == "\n"]
+        start = rng.choice(lines)
+        want = _every_line_headings(t, start)
+        assert list(_scan_headings(t, start)) == want, (t, start)
+        found += bool(want)
+    assert found > 500  # headings were found in many of them

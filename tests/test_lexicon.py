@@ -101,3 +101,13 @@ def test_text_wordfreq_would_cut_into_tokens(lang):
              "e-mail", "covid-19", "ABC123def", "", "---"]
     for w in words:
         assert lexicon.zipf_frequency(w, lang) == wordfreq.zipf_frequency(w, lang), w
+
+
+def test_a_file_that_is_not_a_database_falls_back_to_memory(tmp_path):
+    bad = tmp_path / "lexicon.sqlite3"
+    bad.write_bytes(b"this is not a SQLite database" * 100)
+    code = ("from mdlint_news import lexicon; import wordfreq;"
+            "print(lexicon.zipf_frequency('slovo', 'sk') == wordfreq.zipf_frequency('slovo', 'sk') > 0)")
+    out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, NEWS_LINT_LEXICON=str(bad)),
+                         capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.split() == ["True"], out.stderr[-2000:]
