@@ -63,8 +63,43 @@ _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: .*)?\r?$", re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*\r?$")
 # an anchor (&a) or alias (*a) can only start a node: at a line start or after a blank or a flow
-# indicator; '&' inside URLs and words never matches
+# indicator; '&' inside URLs and words never matches. (The definition; ``_maybe_anchor`` decides
+# the same without scanning every position, tests/test_fast_paths.py.)
 _MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\[\]{}]", re.MULTILINE)
+_ANCHOR_BEFORE = frozenset(" \t\r\n\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0[{,")
+_ANCHOR_NOT_AFTER = frozenset(",[]{}")
+
+
+def _maybe_anchor(src: str) -> bool:
+    """``_MAYBE_ANCHOR.search(src)``, from the (few) ``&`` and ``*`` found with ``str.find``."""
+    for ch in "&*":
+        i = src.find(ch)
+        while i != -1:
+            if i == 0 or src[i - 1] in _ANCHOR_BEFORE or src[i - 1].isspace():
+                nxt = src[i + 1:i + 2]
+                if nxt and not nxt.isspace() and nxt not in _ANCHOR_NOT_AFTER:
+                    return True
+            i = src.find(ch, i + 1)
+    return False
+
+
+def _closing(text: str, start: int) -> re.Match | None:
+    """``_CLOSE.search(text, start)``, trying only the lines that start with ``---`` or ``...``
+    (found with ``str.find``) instead of every position."""
+    best = None
+    for marker in ("---", "..."):
+        i = start if text.startswith(marker, start) and (start == 0 or text[start - 1] == "\n") \
+            else text.find("\n" + marker, start) + 1 or -1
+        while i != -1 and (best is None or i < best.start()):
+            m = _CLOSE.match(text, i)
+            if m:
+                best = m
+                break
+            j = text.find("\n" + marker, i)
+            i = j + 1 if j != -1 else -1
+    return best
+
+
 _DELIM = re.compile(r"---[ \t]*(?:\r?\n|$)")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 
@@ -205,7 +240,7 @@ def _split(doc: Document) -> None:
     doc.fm_format = "YAML"
     doc.open_span = Span(0, m.end() - (2 if m.group().endswith("\r\n") else 1 if m.group().endswith("\n") else 0))
     doc.yaml_start = m.end()
-    close = _CLOSE.search(text, m.end())
+    close = _closing(text, m.end())
     if close is None:
         doc.yaml_text = text[m.end():]
         doc.body_start = len(text)
@@ -233,7 +268,7 @@ def _compose(doc: Document) -> None:
             "git merge-conflict marker in front matter: resolve the conflict, keep one side",
             {"conflict": True}))
         return
-    if _MAYBE_ANCHOR.search(src):  # cheap screen; the event stream decides
+    if _maybe_anchor(src):  # cheap screen; the event stream decides
         if _find_aliases(doc):
             return
     try:

@@ -295,6 +295,16 @@ _SCREEN_RE = re.compile(
 )
 
 
+# The first character class of _SCREEN_RE: a text without any of its characters passes the screen.
+SCREEN_FIRST_CLASS = f"{_cls(_RARE_LEADS | _RARE_CONTS)[1:-1]}{_CJK_RANGE}"
+_SCREEN_FIRST = re.compile(f"[{SCREEN_FIRST_CLASS}]")
+
+
+def screen_char(c: str) -> bool:
+    """Whether ``c`` is in the first character class of the screen (see SCREEN_FIRST_CLASS)."""
+    return _SCREEN_FIRST.match(c) is not None
+
+
 def quick_screen(text: str) -> bool:
     """Cheap pre-filter: False means ``text`` certainly holds no mojibake ``find_mojibake`` finds."""
     return _SCREEN_RE.search(text) is not None

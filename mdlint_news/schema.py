@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from functools import lru_cache
 import types
 import typing
 import unicodedata
@@ -93,9 +94,13 @@ def _date(value: str, info: ValidationInfo) -> str:
     return value
 
 
+_PUBLISHED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
+
+
+@lru_cache(maxsize=256)  # read by the contract and by several rules of each file
 def parse_published(value: str) -> datetime | None:
     """``publishedAt`` as an aware datetime, or None when it is not ISO 8601 with an offset."""
-    if not re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$", value):
+    if not _PUBLISHED.match(value):
         return None
     try:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -92,3 +92,41 @@ def test_headings_found_from_candidate_lines_equal_every_line_scan():
         assert list(_scan_headings(t, start)) == want, (t, start)
         found += bool(want)
     assert found > 500  # headings were found in many of them
+
+
+def test_anchor_screen_from_found_characters_equals_its_expression():
+    from mdlint_news.document import _MAYBE_ANCHOR, _maybe_anchor
+
+    rng = random.Random(4)
+    alphabet = ["&", "*", "a", " ", "\n", "\t", "[", "]", "{", "}", ",", "\u2028", "\x85",
+                "\xa0", "\u3000", "x", "\r", "\x0b", "\x1c", "&amp;", "*a"]
+    seen = {True: 0, False: 0}
+    for _ in range(20000):
+        t = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        want = bool(_MAYBE_ANCHOR.search(t))
+        assert _maybe_anchor(t) == want, t
+        seen[want] += 1
+    assert min(seen.values()) > 2000
+
+
+def test_one_scan_for_rare_characters_sees_what_each_screen_sees():
+    """rules/encoding.rare_characters: every character that the mojibake screen, the
+    look-alike, invisible and control checks start from is in the one scan's result."""
+    from mdlint_news.mojibake import _SCREEN_FIRST, screen_char
+    from mdlint_news.rules.base import Context
+    from mdlint_news.rules.encoding import _ALL_INVISIBLE, rare_characters
+    from mdlint_news.config import Settings
+    from mdlint_news.document import parse
+
+    profile = Settings().profile
+    rng = random.Random(9)
+    pool = [chr(c) for c in range(0, 0x800)] + list(_ALL_INVISIBLE) + ["\ufffd", "\u3042", "\uac01",
+                                                                       "\uff21", "€", "™", "ğ", "Ã"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        rare = rare_characters(Context(parse(text), profile))
+        for c in text:
+            interesting = (screen_char(c) or _FOREIGN.match(c) or c in _ALL_INVISIBLE
+                           or _CONTROL.match(c) or c == "\ufffd")
+            assert (c in rare) == bool(interesting), repr(c)
+    assert _SCREEN_FIRST.pattern.startswith("[")

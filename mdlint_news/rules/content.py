@@ -183,12 +183,14 @@ def content_leak(ctx: Context):
             found.append((m.start(), m.end(), _describe(leak, m)))
     for start, end, message in sorted(found):
         yield Problem(start, end, message)
-    for name in rules.settings.leaks.fields:
-        value = ctx.data.get(name)
-        if not isinstance(value, str):
-            continue
+    values = [(n, v) for n in rules.settings.leaks.fields if isinstance(v := ctx.data.get(n), str)]
+    joined = "\n".join(v for _, v in values)
+    low_all = joined.lower()
+    leaks = rules.leaks if len(low_all) != len(joined) else \
+        [leak for leak in rules.leaks if leak.may_match(low_all)]  # most fields have none
+    for name, value in values:
         low = value.lower()
-        for leak in rules.leaks:
+        for leak in leaks:
             for m in leak.finditer(value, 0, len(value), low):
                 span = ctx.doc.value_span(name)
                 yield Problem(span.start, span.end, f"{name}: {_describe(leak, m)}")

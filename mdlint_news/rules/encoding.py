@@ -66,7 +66,7 @@ def invisible_character(ctx: Context):
     **Fix (safe).** Removes them.
     """
     text = ctx.text
-    if not any(c in text for c in _ALL_INVISIBLE):  # cheap screen before the regex
+    if not any(c in _INVISIBLE or c in _JOINERS for c in rare_characters(ctx)):
         return
     for m in _INVISIBLE_RE.finditer(text):
         run = m.group()
@@ -117,6 +117,33 @@ _LOOKALIKE = {
     "υ": "uy", "χ": "x", "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K",
     "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 }
+def rare_characters(ctx: Context) -> frozenset[str]:
+    """The characters of the file that some encoding rule looks for (look-alike scripts,
+    invisible and control characters, U+FFFD, the first characters of damaged sequences), from
+    one scan of the text; each rule then skips its own scan when none of its characters is
+    there. Computed once per file."""
+    found = vars(ctx).get("_news_rare")
+    if found is None:
+        found = vars(ctx)["_news_rare"] = frozenset(_rare_re().findall(ctx.text))
+    return found
+
+
+_RARE_RE: re.Pattern | None = None
+
+
+def _rare_re() -> re.Pattern:
+    global _RARE_RE
+    if _RARE_RE is None:
+        from ..mojibake import SCREEN_FIRST_CLASS
+
+        _RARE_RE = re.compile(f"[{SCREEN_FIRST_CLASS}{_FOREIGN.pattern[1:-1]}"
+                              f"{''.join(_ALL_INVISIBLE)}{_CONTROL_CLASS}\ufffd]")
+    return _RARE_RE
+
+
+_CONTROL_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # as fields._CONTROL
+
+
 _WORD = re.compile(r"\w+")
 _WORD_CHAR = re.compile(r"\w")
 _FOREIGN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0600-\u06ff]")
@@ -166,7 +193,7 @@ def mixed_script_word(ctx: Context):
     fix. Unsafe: the word list can know a wrong word too.
     """
     text = ctx.text
-    if not _FOREIGN.search(text):
+    if not any(_FOREIGN.match(c) for c in rare_characters(ctx)):
         return
     languages = tuple(dict.fromkeys([ctx.profile.category.language, "en"]))
     for m in _words_with(_FOREIGN, text):
@@ -360,6 +387,9 @@ def mojibake(ctx: Context):
     # skipped when the front matter's text passes the screen and has no escapes (a value is
     # then its text, with at most line breaks folded into spaces: nothing the screen could see)
     yaml_text = ctx.doc.yaml_text
+    screened = any(mb.screen_char(c) for c in rare_characters(ctx))  # else nothing passes
+    if not screened and "\\" not in yaml_text:
+        return
     entries = ctx.doc.entries.items() if ("\\" in yaml_text or mb.quick_screen(yaml_text)) else ()
     for path, entry in entries:
         node = entry.node
@@ -374,7 +404,7 @@ def mojibake(ctx: Context):
     # body: line by line, each damaged run an exact edit
     body_lang = languages.get("body")
     pos = ctx.doc.body_start
-    if not mb.quick_screen(text[pos:]):
+    if not screened or not mb.quick_screen(text[pos:]):
         return
     for line in text[pos:].split("\n"):
         if mb.quick_screen(line):

@@ -148,8 +148,10 @@ def control_character(ctx: Context):
     """
     from ..mojibake import find_mojibake
 
+    from .encoding import rare_characters
+
     yaml_text = ctx.doc.yaml_text  # without escapes a value holds only characters of the text
-    if "\\" not in yaml_text and not _CONTROL.search(yaml_text):
+    if "\\" not in yaml_text and not any(_CONTROL.match(c) for c in rare_characters(ctx)):
         return
     for path, entry in ctx.doc.entries.items():
         node = entry.node

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timezone
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -224,6 +225,11 @@ class Leak:
         self.required.sort(key=lambda c: (-min(map(len, c)), len(c)))
         self.needles = tuple(sorted(self.required[0])) if self.required else None
 
+    def may_match(self, lowered: str) -> bool:
+        """False only when a match is impossible in any part of a text whose lower-case form
+        is ``lowered`` (same length as the text): a required text is missing."""
+        return all(any(n in lowered for n in group) for group in self.required)
+
     def finditer(self, text: str, lo: int, hi: int, lowered: str | None = None):
         """Matches within ``text[lo:hi]``; ``lowered`` is ``text[lo:hi].lower()`` if known."""
         if self.needles is None:
@@ -296,20 +302,29 @@ def _norm(s: str) -> str:
 
 def render(template: str, data: dict) -> str | None:
     """``{field}`` / ``{field.sub}`` replaced by front-matter values; None when one is missing."""
-    missing = False
-
-    def value(m: re.Match) -> str:
-        nonlocal missing
+    out = []
+    for literal, path in _template_parts(template):
+        out.append(literal)
+        if path is None:
+            continue
         v = data
-        for part in m.group(1).split("."):
+        for part in path:
             v = v.get(part) if isinstance(v, dict) else None
         if v is None or isinstance(v, (dict, list, bool)) or str(v) == "":
-            missing = True
-            return ""
-        return str(v)
+            return None
+        out.append(str(v))
+    return "".join(out)
 
-    out = _PLACEHOLDER.sub(value, template)
-    return None if missing else out
+
+@lru_cache(maxsize=64)
+def _template_parts(template: str) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
+    """A template cut once into (text before a placeholder, the placeholder's field path)."""
+    parts, pos = [], 0
+    for m in _PLACEHOLDER.finditer(template):
+        parts.append((template[pos:m.start()], tuple(m.group(1).split("."))))
+        pos = m.end()
+    parts.append((template[pos:], None))
+    return tuple(parts)
 
 
 # ----------------------------------------------------------------------------- one article's body
