@@ -188,8 +188,10 @@ def cross_file(results: list[FileResult], items: list[Item], index_folders: Iter
     summaries = {r.path: r.summary for r in results if r.summary}
     linted_real = _real_paths(p for p, _, _ in items)
     for folder in index_folders:
+        rel = os.path.relpath(folder)  # once per folder: the files' names go after it
         for full, summary in _indexed(Path(folder), linted_real, cache):
-            summaries[os.path.relpath(full)] = summary
+            name = os.path.basename(full)
+            summaries[name if rel == os.curdir else os.path.join(rel, name)] = summary
     by_path = {r.path: r for r in results}
 
     def make(name: str, path: str, item, message: str) -> Diagnostic:
