@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -16,6 +17,7 @@ from .discovery import discover
 from .reporters import FORMATS, get_reporter
 from .rules import RULES, lookup, matching
 from . import parallel
+from .rules.crossfile import compact
 from .runner import FileResult, fails
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
@@ -170,32 +172,44 @@ def _check(args: argparse.Namespace) -> int:
            "follow_symlinks": args.follow_symlinks}
     resolver = ConfigResolver(args.config, cli)
     missing: list[str] = []
-    files = list(discover(args.paths or ["."], resolver, lambda p, why: missing.append(f"{p}: {why}")))
+    # as strings: a Path object costs several times the memory, and 100,000 of them show
+    files = [str(p) for p in discover(args.paths or ["."], resolver,
+                                      lambda p, why: missing.append(f"{p}: {why}"))]
     for m in missing:
         print(f"news-lint: {m}", file=sys.stderr)
     if missing and not files:
         return EXIT_ERROR
-    items = [(path, str(path), resolver.for_file(path)) for path in files]
+    items = [(path, path, resolver.for_file(path)) for path in files]
     # --diff writes nothing, also when given with --fix (ruff's meaning)
     opts = parallel.RunOptions(fix=args.fix and not args.diff, diff=args.diff,
                                unsafe=args.unsafe_fixes, use_cache=not args.no_cache,
                                cache_dir=args.cache_dir)
-    results: list[FileResult] = []
+    results: list[FileResult] = []  # the files with something to report
+    clean: dict[str, tuple] = {}  # the others: only a compact cross-file summary is kept
     progress = _progress(len(files), args)
     task = None
+    # The objects made so far live to the end: the collector need not scan them again (nor the
+    # pool's forked workers touch, and so copy, their pages); results hold no cycles.
+    gc.freeze()
+    gc.disable()
     try:
         stream = parallel.run(items, opts, args.jobs)
         if progress is not None:  # started after the pool forked: its refresh thread is ours
             progress.start()
             task = progress.add_task("Linting", total=len(files))
         for result in stream:
-            results.append(result)
+            if result.diagnostics or result.fixed or result.changed or result.diff:
+                results.append(result)
+            else:
+                clean[result.path] = compact(result.summary)
             if progress is not None:
                 progress.advance(task)
     finally:
+        gc.unfreeze()
+        gc.enable()
         if progress is not None:
             progress.stop()
-    parallel.cross_file(results, items, parallel.index_folders(items), opts)
+    parallel.cross_file(results, items, parallel.index_folders(items), opts, clean)
     parallel.prune_caches()
 
     try:
@@ -213,7 +227,7 @@ def _check(args: argparse.Namespace) -> int:
         if args.statistics:
             out.write(_statistics(diagnostics))
         elif not args.diff:
-            get_reporter(args.output_format)(out).report(diagnostics, {"files": [str(p) for p in files]})
+            get_reporter(args.output_format)(out).report(diagnostics, {"files": files})
         text_out = args.output_format in ("concise", "full") and not args.output_file
         if args.show_fixes and args.fix:
             print(_show_fixes(args, results), file=out if text_out else sys.stderr)

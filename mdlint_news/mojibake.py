@@ -2,7 +2,8 @@
 
 Scope: one YAML string value or one Markdown body line at a time (a string with newlines is
 handled line by line). Everything here is a pure function of its input; the only side effect
-is loading ``wordfreq`` word lists, lazily, the first time a *lossy* suspect span needs them.
+is reading ``wordfreq``'s word lists through ``lexicon.py`` (compiled once per machine into
+SQLite, read a word at a time) the first time a *lossy* suspect span needs them.
 
 How the damage happens
 ======================

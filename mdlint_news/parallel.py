@@ -3,6 +3,8 @@ and the cross-file pass over the per-file summaries."""
 
 from __future__ import annotations
 
+import collections
+import itertools
 import multiprocessing
 import os
 import re
@@ -20,8 +22,9 @@ from .config import Settings
 from .diagnostics import Diagnostic
 from .fixes import allowed
 from .rules import BY_NAME
-from .rules.crossfile import find_duplicates, normalise
-from .runner import FileResult, process_file
+from .rules.base import Context
+from .rules.crossfile import FIELDS, compact, find_duplicates, normalise, summarize
+from .runner import FileResult, process_file, read_text
 
 PARALLEL_MIN_FILES = 64  # below this a pool costs more than it saves (pre-commit's usual case)
 MAX_CHUNK = 64
@@ -37,7 +40,7 @@ class RunOptions:
     cache_dir: str | None = None  # overrides the configured / default folder
 
 
-Item = tuple[Path, str, Settings]  # path, path as displayed, its settings
+Item = tuple["Path | str", str, Settings]  # path, path as displayed, its settings
 
 
 def default_jobs() -> int:
@@ -177,21 +180,43 @@ def prune_caches() -> None:
 
 
 def cross_file(results: list[FileResult], items: list[Item], index_folders: Iterable[Path],
-               opts: RunOptions | None = None) -> None:
-    """Append duplicate-slug/-url/-title diagnostics to the results they concern. Articles in
-    ``index_folders`` that were not linted are indexed from their front matter alone."""
+               opts: RunOptions | None = None, clean: dict[str, tuple] | None = None) -> None:
+    """Append duplicate-slug/-url/-title diagnostics to the results they concern. ``clean``:
+    the compact summaries (``crossfile.compact``) of linted files that had nothing to report,
+    whose results were not kept (one is added to ``results`` when such a file turns out to be a
+    duplicate). Articles in ``index_folders`` that were not linted are indexed from their front
+    matter alone."""
     codes = {BY_NAME[n].code for n in ("duplicate-slug", "duplicate-url", "duplicate-title")}
-    enabled = {display: settings.enabled & codes for _, display, settings in items}
-    if not any(enabled.values()):
+    per_settings = {id(s): frozenset(s.enabled & codes) for _, _, s in items}
+    if not any(per_settings.values()):
         return
     cache = _cache_for(items[0][2], opts) if opts is not None and items else None
-    summaries = {r.path: r.summary for r in results if r.summary}
+    clean = clean or {}
+    full = {r.path: r.summary for r in results if r.summary}
     linted_real = _real_paths(p for p, _, _ in items)
     for folder in index_folders:
         rel = os.path.relpath(folder)  # once per folder: the files' names go after it
-        for full, summary in _indexed(Path(folder), linted_real, cache):
-            name = os.path.basename(full)
-            summaries[name if rel == os.curdir else os.path.join(rel, name)] = summary
+        for path, summary in _indexed(Path(folder), linted_real, cache):
+            name = os.path.basename(path)
+            full[name if rel == os.curdir else os.path.join(rel, name)] = summary
+    # files whose hashed values meet: only these are compared (and, if clean, read again)
+    candidates: set[str] = set()
+    for i in range(len(FIELDS)):  # one field at a time: hash -> the first file with it
+        first: dict[int, str] = {}
+        for path, hashes in itertools.chain(((p, compact(s)) for p, s in full.items()),
+                                            clean.items()):
+            h = hashes[i]
+            if h is not None:
+                other = first.setdefault(h, path)
+                if other != path:
+                    candidates.update((other, path))
+        del first
+    summaries = {p: full[p] for p in candidates if p in full}
+    where = {display: (path, settings) for path, display, settings in items
+             if display in candidates}
+    for p in candidates - summaries.keys():
+        summaries[p] = _summary_of(*where[p], p)
+    enabled = {p: per_settings[id(where[p][1])] for p in where}
     by_path = {r.path: r for r in results}
 
     def make(name: str, path: str, item, message: str) -> Diagnostic:
@@ -200,10 +225,22 @@ def cross_file(results: list[FileResult], items: list[Item], index_folders: Iter
         return Diagnostic(r.code, r.name, r.severity, message, 0, 0, None, path, line, col,
                           end_line, end_col)
 
-    for d in find_duplicates(summaries, set(by_path), enabled, make):
+    for d in find_duplicates(summaries, collections.ChainMap(by_path, clean), enabled, make):
+        if d.path not in by_path:
+            by_path[d.path] = FileResult(d.path, summary=summaries[d.path])
+            results.append(by_path[d.path])
         by_path[d.path].diagnostics.append(d)
     for r in results:
         r.diagnostics.sort(key=lambda d: (d.line, d.column, d.code, d.message))
+
+
+def _summary_of(path, settings: Settings, display: str) -> dict:
+    """The cross-file summary of a linted file, again from the file (its result was not kept)."""
+    decoded, _, problem = read_text(Path(path), settings, display)
+    if problem is not None:
+        return {}
+    ctx = Context(document.parse(decoded.text, display), settings.profile, display)
+    return summarize(ctx)
 
 
 def _real_paths(paths: Iterable) -> set[str]:

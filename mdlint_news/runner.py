@@ -84,7 +84,7 @@ def _suppress(out: list[Diagnostic], doc, index: LineIndex, enabled, path: str) 
     return kept
 
 
-@dataclass
+@dataclass(slots=True)
 class FileResult:
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)

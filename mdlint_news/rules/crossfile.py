@@ -11,6 +11,7 @@ index are configurable (``duplicates-index``).
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Container
 from urllib.parse import urlsplit, urlunsplit
 
 from ..diagnostics import Diagnostic, LineIndex
@@ -53,7 +54,20 @@ def summarize(ctx: Context) -> dict:
     return out
 
 
-def find_duplicates(summaries: dict[str, dict], linted: set[str], enabled: dict[str, frozenset],
+def key_of(field: str, item) -> str:
+    """The normalised value of a summary item (computed by the worker; older cached summaries
+    lack it)."""
+    return item[5] if len(item) > 5 else normalise(field, item[0])
+
+
+def compact(summary: dict) -> tuple:
+    """What is kept of the summary of a file with nothing to report (most files): a hash of
+    each field's normalised value, in ``FIELDS`` order (None: no value). Files whose hashes
+    meet another file's are summarised again from the file before they are compared."""
+    return tuple(hash(key_of(f, summary[f])) if summary.get(f) else None for f in FIELDS.values())
+
+
+def find_duplicates(summaries: dict[str, dict], linted: Container[str], enabled: dict[str, frozenset],
                     make) -> list[Diagnostic]:
     """Diagnostics for every linted file that shares a slug, url or title with another file.
     ``summaries`` maps path -> summary for linted and indexed files; ``enabled`` maps a linted
@@ -64,7 +78,7 @@ def find_duplicates(summaries: dict[str, dict], linted: set[str], enabled: dict[
         for path, summary in summaries.items():
             item = summary.get(field)
             if item:
-                groups[item[5] if len(item) > 5 else normalise(field, item[0])].append(path)
+                groups[key_of(field, item)].append(path)
         for paths in groups.values():
             if len(paths) < 2:
                 continue
