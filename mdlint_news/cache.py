@@ -118,8 +118,10 @@ class Cache:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("CREATE TABLE IF NOT EXISTS results "
                          "(key TEXT PRIMARY KEY, value TEXT NOT NULL, used REAL NOT NULL)")
-            conn.execute("CREATE TABLE IF NOT EXISTS frontmatter_index (path TEXT PRIMARY KEY, "
-                         "size INTEGER NOT NULL, mtime INTEGER NOT NULL, value TEXT NOT NULL)")
+            conn.execute("DROP TABLE IF EXISTS frontmatter_index")  # the first layout
+            conn.execute("CREATE TABLE IF NOT EXISTS frontmatter_index2 (path TEXT PRIMARY KEY, "
+                         "size INTEGER NOT NULL, mtime INTEGER NOT NULL, h0 INTEGER, h1 INTEGER, "
+                         "h2 INTEGER, value TEXT NOT NULL)")
             self._conn = conn
         except (OSError, sqlite3.Error):
             self.broken = True  # a cache that cannot be used is no reason to fail the run
@@ -157,40 +159,28 @@ class Cache:
         self._pending, self._hits = [], []
 
     # -- the cross-file index: slug/url/title of articles that are not linted in this run -----
-    def index_entries(self, folder: str) -> dict[str, tuple[int, int, dict]]:
+    def index_entries(self, folder: str) -> dict[str, tuple[int, int, tuple, str]]:
+        """path -> (size, mtime, compact summary, summary as JSON) of the indexed articles of a
+        folder; the JSON is parsed only for the few whose hashes meet another file's."""
         conn = self._connect()
         if conn is None:
             return {}
         prefix = folder.rstrip(os.sep) + os.sep
         try:
-            rows = conn.execute("SELECT path, size, mtime, value FROM frontmatter_index "
+            rows = conn.execute("SELECT path, size, mtime, h0, h1, h2, value FROM frontmatter_index2 "
                                 "WHERE substr(path, 1, ?) = ?", (len(prefix), prefix)).fetchall()
         except sqlite3.Error:
             return {}
-        try:  # one parse for all rows: ten thousand small json.loads calls cost 5x more
-            values = json.loads("[" + ",".join(r[3] for r in rows) + "]")
-            if len(values) != len(rows):
-                raise ValueError("a value held more than one JSON value")
-        except ValueError:
-            values = []
-            for r in rows:
-                try:
-                    values.append(json.loads(r[3]))
-                except ValueError:
-                    values.append(None)
-        out = {}
-        for (path, size, mtime, _), value in zip(rows, values):
-            if isinstance(value, dict):
-                out[path] = (size, mtime, {k: tuple(v) for k, v in value.items()})
-        return out
+        return {r[0]: (r[1], r[2], r[3:6], r[6]) for r in rows}
 
-    def put_index(self, rows: list[tuple[str, int, int, dict]]) -> None:
+    def put_index(self, rows: list[tuple[str, int, int, tuple, dict]]) -> None:
         conn = self._connect()
         if conn is None or not rows:
             return
-        _write(conn, [("INSERT OR REPLACE INTO frontmatter_index (path, size, mtime, value) "
-                       "VALUES (?, ?, ?, ?)",
-                       [(p, s, m, json.dumps(v, ensure_ascii=False)) for p, s, m, v in rows])])
+        _write(conn, [("INSERT OR REPLACE INTO frontmatter_index2 (path, size, mtime, h0, h1, h2, "
+                       "value) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [(p, s, m, *h, json.dumps(v, ensure_ascii=False)) for p, s, m, h, v in rows])])
+
 
     def prune(self, max_entries: int = MAX_ENTRIES) -> None:
         conn = self._connect()
@@ -230,3 +220,12 @@ def default_folder(settings: Settings) -> Path:
     configured = getattr(settings.file, "cache_dir", None)
     base = settings.root if settings.source is not None else Path(os.getcwd())
     return (base / configured) if configured else base / ".news-lint-cache"
+
+
+def load_summary(value: str) -> dict:
+    """A summary stored by ``put_index`` ({} when unreadable)."""
+    try:
+        data = json.loads(value)
+        return {k: tuple(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    except (ValueError, TypeError):
+        return {}

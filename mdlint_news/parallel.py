@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator
 import yaml
 
 from . import document
-from .cache import Cache, default_folder, key_for, settings_fingerprint
+from .cache import Cache, default_folder, key_for, load_summary, settings_fingerprint
 from .config import Settings
 from .diagnostics import Diagnostic
 from .fixes import allowed
@@ -193,25 +193,31 @@ def cross_file(results: list[FileResult], items: list[Item], index_folders: Iter
     cache = _cache_for(items[0][2], opts) if opts is not None and items else None
     clean = clean or {}
     full = {r.path: r.summary for r in results if r.summary}
+    hashed = [(p, compact(s)) for p, s in full.items()]
     linted_real = _real_paths(p for p, _, _ in items)
+    others: dict[str, dict | str] = {}  # indexed (not linted) articles: summary, or its JSON
     for folder in index_folders:
         rel = os.path.relpath(folder)  # once per folder: the files' names go after it
-        for path, summary in _indexed(Path(folder), linted_real, cache):
+        for path, hashes, summary in _indexed(Path(folder), linted_real, cache):
             name = os.path.basename(path)
-            full[name if rel == os.curdir else os.path.join(rel, name)] = summary
+            shown = name if rel == os.curdir else os.path.join(rel, name)
+            others[shown] = summary
+            hashed.append((shown, hashes))
     # files whose hashed values meet: only these are compared (and, if clean, read again)
     candidates: set[str] = set()
     for i in range(len(FIELDS)):  # one field at a time: hash -> the first file with it
         first: dict[int, str] = {}
-        for path, hashes in itertools.chain(((p, compact(s)) for p, s in full.items()),
-                                            clean.items()):
+        for path, hashes in itertools.chain(hashed, clean.items()):
             h = hashes[i]
             if h is not None:
                 other = first.setdefault(h, path)
                 if other != path:
                     candidates.update((other, path))
         del first
+    del hashed
     summaries = {p: full[p] for p in candidates if p in full}
+    for p in candidates & others.keys():
+        summaries[p] = others[p] if isinstance(others[p], dict) else load_summary(others[p])
     where = {display: (path, settings) for path, display, settings in items
              if display in candidates}
     for p in candidates - summaries.keys():
@@ -262,8 +268,9 @@ def _real_paths(paths: Iterable) -> set[str]:
 
 
 def _indexed(folder: Path, skip: set[str], cache: Cache | None):
-    """(path, summary) of the articles in ``folder`` not in ``skip``; summaries of unchanged
-    files (same size and mtime) come from the cache, so a pre-commit run stays fast."""
+    """(path, compact summary, summary) of the articles in ``folder`` not in ``skip``; those of
+    unchanged files (same size and mtime) come from the cache, the summary still as JSON
+    (``cache.load_summary``), so a pre-commit run in a large folder stays fast."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
@@ -283,12 +290,13 @@ def _indexed(folder: Path, skip: set[str], cache: Cache | None):
             continue
         hit = known.get(real)
         if hit is not None and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
-            summary = hit[2]
+            hashes, summary = hit[2], hit[3]
         else:
             summary = _index_summary(Path(entry.path))
-            fresh.append((real, st.st_size, st.st_mtime_ns, summary))
-        if summary:
-            yield entry.path, summary
+            hashes = compact(summary)
+            fresh.append((real, st.st_size, st.st_mtime_ns, hashes, summary))
+        if any(h is not None for h in hashes):
+            yield entry.path, hashes, summary
     if cache is not None and fresh:
         cache.put_index(fresh)
 

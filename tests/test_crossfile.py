@@ -63,6 +63,21 @@ def test_one_file_given_still_sees_its_folder(tmp_path):
     assert [(i["path"], i["name"]) for i in found] == \
         [("posts/2025-12-01-apple-launches-new-thing.md", "duplicate-url")]
     assert "posts/2025-12-01-apple-ships-new-thing.md" in found[0]["message"]
+    # again, with the folder's index from the cache: the same finding, the same position
+    assert cli("--select", "NL86", "posts/2025-12-01-apple-launches-new-thing.md",
+               cwd=tmp_path) == found
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / ".news-lint-cache" / "results-v1.sqlite") as conn:
+        rows = conn.execute("SELECT path, h0, h1, h2 FROM frontmatter_index2").fetchall()
+    assert [os.path.basename(r[0]) for r in rows] == ["2025-12-01-apple-ships-new-thing.md"]
+    assert all(isinstance(h, int) for h in rows[0][1:])
+    # the indexed file changes: its new front matter is read, not the index's
+    old = tmp_path / "posts" / "2025-12-01-apple-ships-new-thing.md"
+    old.write_text(A.replace("https://www.theverge.com/2025/12/1/apple-ships-new-thing",
+                             "https://example.org/other-story"), encoding="utf-8")
+    assert cli("--select", "NL86", "posts/2025-12-01-apple-launches-new-thing.md",
+               cwd=tmp_path) == []
 
 
 def test_duplicates_index_configures_other_folders(tmp_path):

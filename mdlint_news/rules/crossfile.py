@@ -10,6 +10,7 @@ index are configurable (``duplicates-index``).
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from typing import Container
 from urllib.parse import urlsplit, urlunsplit
@@ -63,8 +64,16 @@ def key_of(field: str, item) -> str:
 def compact(summary: dict) -> tuple:
     """What is kept of the summary of a file with nothing to report (most files): a hash of
     each field's normalised value, in ``FIELDS`` order (None: no value). Files whose hashes
-    meet another file's are summarised again from the file before they are compared."""
-    return tuple(hash(key_of(f, summary[f])) if summary.get(f) else None for f in FIELDS.values())
+    meet another file's are summarised again before they are compared. The hash is the same in
+    every process and run (it is stored in the cross-file index)."""
+    return tuple(stable_hash(key_of(f, summary[f])) if summary.get(f) else None
+                 for f in FIELDS.values())
+
+
+def stable_hash(text: str) -> int:
+    """A signed 64-bit hash of ``text`` (fits SQLite's INTEGER)."""
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def find_duplicates(summaries: dict[str, dict], linted: Container[str], enabled: dict[str, frozenset],
