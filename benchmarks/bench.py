@@ -8,8 +8,14 @@ What it measures, each as a whole process, in the same run, median of --repeat r
   news-lint cold  every rule, no cache, all cores (--jobs default)
   news-lint warm  the same again with the cache filled, nothing changed
   check-jsonschema  front matter only, schema only (when installed), on extracted front matter
-  one file        `news-lint one.md` against `python -c "import pydantic, yaml"`
+  one file        `news-lint one.md` (alone in its folder, no cache) against
+                  `python -c "import pydantic, yaml"`; and the same file in its 10,000-article
+                  folder with the cache (what pre-commit does for one staged article)
 plus peak RSS (largest single process) and the cost of each stage from one profiled run.
+`--scaling` instead times cold runs at 10,000 and at --n articles (time per file, peak RSS).
+
+The package's bytecode is compiled first (an installed package has it); the word lists
+(mdlint_news/lexicon.py) are used from their usual place and compiled there if missing.
 
 The articles are shaped like ../shared/corpus/marigold (templates: examples/content and, when
 present, the corpus), each made unique (slug, title, url, dates), about 3 % with a defect of
