@@ -8,7 +8,6 @@ import hashlib
 import os
 import re
 import stat
-import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -268,6 +267,8 @@ def write_atomic(path: str, data: bytes, expected: bytes | None = None,
     if expected is not None and st.st_size != len(expected):
         raise WriteError(_CHANGED)
     try:
+        import tempfile  # only when writing: a lint run never pays for importing it
+
         fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX, dir=folder)
     except OSError as exc:
         raise WriteError(f"cannot write a temporary file in {folder}: {exc.strerror}") from None

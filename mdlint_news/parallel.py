@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import collections
 import itertools
-import multiprocessing
 import os
 import re
 import stat
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -85,6 +83,9 @@ def _lint(opts: RunOptions, work: list, jobs: int) -> Iterator[FileResult]:
         return
     size = max(1, min(MAX_CHUNK, len(work) // (jobs * 4)))
     chunks = [(opts, work[i:i + size]) for i in range(0, len(work), size)]
+    import multiprocessing  # here: a small run (pre-commit's) never pays for importing them
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from xml.etree import ElementTree as ET
 
 from .. import __version__
 from ..diagnostics import Diagnostic
@@ -153,6 +152,8 @@ class JunitReporter(Reporter):
         for d in diagnostics:
             by_path.setdefault(d.path, []).append(d)
         failures = sum(1 for f in files if by_path.get(f))
+        from xml.etree import ElementTree as ET  # only for this format
+
         suites = ET.Element("testsuites", name="news-lint", tests=str(len(files)),
                             failures=str(failures))
         suite = ET.SubElement(suites, "testsuite", name="news-lint", tests=str(len(files)),
