@@ -26,6 +26,7 @@ from .runner import FileResult, process_file, read_text
 
 PARALLEL_MIN_FILES = 64  # below this a pool costs more than it saves (pre-commit's usual case)
 MAX_CHUNK = 64
+COLD_PROBE = 200  # files looked up in the main process before a cache is taken as cold
 UNCACHEABLE = {"future-date", "internal-error", "unreadable-file"}  # depend on time or luck
 
 
@@ -59,10 +60,15 @@ def run(items: list[Item], opts: RunOptions, jobs: int | None = None) -> Iterato
             fp = fingerprints[id(settings)] = settings_fingerprint(settings)
         work.append((str(path), display, settings, fp))
     if opts.use_cache and not (opts.fix or opts.diff):
-        # cache hits are answered here (a read and a hash each); only the misses are linted
+        # cache hits are answered here (a read and a hash each); only the misses are linted.
+        # A cold cache (the first COLD_PROBE files all miss) is not probed further here: the
+        # workers look the rest up themselves, in parallel.
         done: dict[int, FileResult] = {}
         misses = []
         for i, (path, display, settings, fp) in enumerate(work):
+            if i >= COLD_PROBE and not done:
+                misses.extend((j, (*w, None)) for j, w in enumerate(work[i:], i))
+                break
             cache = _cache_for(settings, opts)
             hit, key = _lookup(path, display, settings, fp, opts, cache)
             if hit is not None:

@@ -155,3 +155,26 @@ def test_no_cache_writes_nothing(tmp_path):
     assert not (tmp_path / ".news-lint-cache").exists()
     cli("--cache-dir", "elsewhere", ".", cwd=tmp_path)
     assert (tmp_path / "elsewhere" / "results-v1.sqlite").exists()
+
+
+def test_cold_cache_beyond_the_probe_is_filled_by_the_workers(tmp_path):
+    """More files than the main process probes (parallel.COLD_PROBE) on a cold cache: the workers
+    look the rest up and store every result; the next run answers all of them from the cache."""
+    import sqlite3
+
+    from mdlint_news.parallel import COLD_PROBE
+
+    n = COLD_PROBE + 30
+    for i in range(n):
+        text = variant(f"story-{i:03d}", f"Titulek {i}", f"https://example.com/{i}")
+        (tmp_path / f"2025-12-01-story-{i:03d}.md").write_text(
+            text.replace("'2025-12-01 17:27:21'", "'2025-12-01 18:27:21'") if i == n - 1 else text,
+            encoding="utf-8")
+    first = cli("--jobs", "2", ".", cwd=tmp_path)
+    assert [(i["path"], i["name"]) for i in first] == [(f"2025-12-01-story-{n - 1:03d}.md",
+                                                       "date-mismatch")]
+    db = tmp_path / ".news-lint-cache" / "results-v1.sqlite"
+    with sqlite3.connect(db) as conn:
+        (stored,) = conn.execute("SELECT COUNT(*) FROM results").fetchone()
+    assert stored == n
+    assert cli("--jobs", "2", ".", cwd=tmp_path) == first
