@@ -198,7 +198,9 @@ def _check(args: argparse.Namespace) -> int:
             progress.start()
             task = progress.add_task("Linting", total=len(files))
         for result in stream:
-            if result.diagnostics or result.fixed or result.changed or result.diff:
+            if isinstance(result, parallel.Clean):
+                clean[result.path] = result.hashes
+            elif result.diagnostics or result.fixed or result.changed or result.diff:
                 results.append(result)
             else:
                 clean[result.path] = compact(result.summary)

@@ -10,7 +10,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 import yaml
 
@@ -49,8 +49,9 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run(items: list[Item], opts: RunOptions, jobs: int | None = None) -> Iterator[FileResult]:
-    """Lint (or fix) every item; results come back in the order of ``items``."""
+def run(items: list[Item], opts: RunOptions, jobs: int | None = None) -> Iterator[FileResult | Clean]:
+    """Lint (or fix) every item; results come back in the order of ``items``: a FileResult, or
+    a ``Clean`` for a file with nothing to report."""
     jobs = jobs or default_jobs()
     fingerprints: dict[int, str] = {}
     work = []
@@ -83,7 +84,7 @@ def run(items: list[Item], opts: RunOptions, jobs: int | None = None) -> Iterato
     yield from _lint(opts, [(*w, None) for w in work], jobs)
 
 
-def _lint(opts: RunOptions, work: list, jobs: int) -> Iterator[FileResult]:
+def _lint(opts: RunOptions, work: list, jobs: int) -> Iterator[FileResult | Clean]:
     if jobs <= 1 or len(work) < PARALLEL_MIN_FILES:
         yield from _work_chunk((opts, work))
         return
@@ -120,15 +121,25 @@ def _cache_for(settings: Settings, opts: RunOptions) -> Cache | None:
     return cache
 
 
-def _work_chunk(args) -> list[FileResult]:
+class Clean(NamedTuple):
+    """What a worker sends back for a file with nothing to report: its path and compact
+    cross-file summary (``crossfile.compact``); cheaper to send and to keep than a result."""
+
+    path: str
+    hashes: tuple
+
+
+def _work_chunk(args) -> list[FileResult | Clean]:
     opts, work = args
-    out = []
+    out: list[FileResult | Clean] = []
     used: set[int] = set()
     for path, display, settings, fp, key in work:
         cache = _cache_for(settings, opts)
         if cache is not None:
             used.add(id(cache))
-        out.append(_check_file(path, display, settings, fp, opts, cache, key))
+        r = _check_file(path, display, settings, fp, opts, cache, key)
+        clean = not (r.diagnostics or r.fixed or r.changed or r.diff)
+        out.append(Clean(r.path, compact(r.summary)) if clean else r)
     for cache in _CACHES.values():
         if id(cache) in used:
             cache.flush()
