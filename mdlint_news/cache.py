@@ -22,7 +22,8 @@ from .config import Settings
 from .diagnostics import Applicability, Diagnostic, Edit, Fix, Position, Severity
 
 MAX_ENTRIES = 200_000
-DB_NAME = "results-v1.sqlite"
+DB_NAME = "results-v2.sqlite"
+STALE = 86_400.0  # seconds after which a hit refreshes its entry's last use (LRU order)
 
 
 def settings_fingerprint(settings: Settings) -> str:
@@ -116,8 +117,11 @@ class Cache:
             conn = sqlite3.connect(self.folder / DB_NAME, timeout=30, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("CREATE TABLE IF NOT EXISTS results "
-                         "(key TEXT PRIMARY KEY, value TEXT NOT NULL, used REAL NOT NULL)")
+            # clean: the file had nothing to report; h0-h2 its compact cross-file summary, so a
+            # hit on it needs no JSON at all
+            conn.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT "
+                         "NOT NULL, used REAL NOT NULL, clean INTEGER NOT NULL DEFAULT 0, "
+                         "h0 INTEGER, h1 INTEGER, h2 INTEGER)")
             conn.execute("DROP TABLE IF EXISTS frontmatter_index")  # the first layout
             conn.execute("CREATE TABLE IF NOT EXISTS frontmatter_index2 (path TEXT PRIMARY KEY, "
                          "size INTEGER NOT NULL, mtime INTEGER NOT NULL, h0 INTEGER, h1 INTEGER, "
@@ -127,25 +131,35 @@ class Cache:
             self.broken = True  # a cache that cannot be used is no reason to fail the run
         return self._conn
 
-    def get(self, key: str) -> tuple[list[Diagnostic], dict] | None:
+    def get(self, key: str) -> tuple[list[Diagnostic], dict | None, tuple | None] | None:
+        """(diagnostics, summary, None), or for a file that had nothing to report
+        ([], None, its compact cross-file summary); None when not cached."""
         conn = self._connect()
         if conn is None:
             return None
         try:
-            row = conn.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
+            row = conn.execute("SELECT value, used, clean, h0, h1, h2 FROM results WHERE key = ?",
+                               (key,)).fetchone()
         except sqlite3.Error:
             return None
         if row is None:
             return None
-        self._hits.append(key)
+        if time.time() - row[1] > STALE:
+            self._hits.append(key)
+        if row[2]:
+            return [], None, row[3:6]
         try:
-            return load(row[0])
+            return (*load(row[0]), None)
         except (ValueError, KeyError, TypeError):
             return None
 
     def put(self, key: str, diagnostics: list[Diagnostic], summary: dict) -> None:
         self._own()
-        self._pending.append((key, dump(diagnostics, summary), time.time()))
+        from .rules.crossfile import compact
+
+        clean = not diagnostics
+        self._pending.append((key, dump(diagnostics, summary), time.time(), int(clean),
+                              *(compact(summary) if clean else (None, None, None))))
 
     def flush(self) -> None:
         conn = self._connect()
@@ -153,7 +167,8 @@ class Cache:
             self._pending, self._hits = [], []
             return
         now = time.time()
-        _write(conn, [("INSERT OR REPLACE INTO results (key, value, used) VALUES (?, ?, ?)",
+        _write(conn, [("INSERT OR REPLACE INTO results (key, value, used, clean, h0, h1, h2) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
                        self._pending),
                       ("UPDATE results SET used = ? WHERE key = ?", [(now, k) for k in self._hits])])
         self._pending, self._hits = [], []

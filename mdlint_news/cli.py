@@ -173,8 +173,9 @@ def _check(args: argparse.Namespace) -> int:
     resolver = ConfigResolver(args.config, cli)
     missing: list[str] = []
     # as strings: a Path object costs several times the memory, and 100,000 of them show
+    real: set[str] = set()  # the files' real paths, for the cross-file index
     files = [str(p) for p in discover(args.paths or ["."], resolver,
-                                      lambda p, why: missing.append(f"{p}: {why}"))]
+                                      lambda p, why: missing.append(f"{p}: {why}"), real)]
     for m in missing:
         print(f"news-lint: {m}", file=sys.stderr)
     if missing and not files:
@@ -211,7 +212,7 @@ def _check(args: argparse.Namespace) -> int:
         gc.enable()
         if progress is not None:
             progress.stop()
-    parallel.cross_file(results, items, parallel.index_folders(items), opts, clean)
+    parallel.cross_file(results, items, parallel.index_folders(items), opts, clean, real)
     parallel.prune_caches()
 
     try:

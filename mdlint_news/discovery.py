@@ -10,7 +10,8 @@ from .config import ConfigResolver
 
 
 def discover(paths: list[str], resolver: ConfigResolver,
-             on_error: Callable[[str, str], None] | None = None) -> Iterator[Path]:
+             on_error: Callable[[str, str], None] | None = None,
+             seen: set[str] | None = None) -> Iterator[Path]:
     """Yield ``*.md`` files under ``paths`` (recursively, sorted, excludes applied). A path given
     explicitly is linted even if it does not end in ``.md`` (pre-commit passes files by name),
     unless it is excluded; so is a folder given explicitly through a symlink. A path that does
@@ -19,8 +20,9 @@ def discover(paths: list[str], resolver: ConfigResolver,
     Symlinks met while walking (to files or folders) are skipped, unless ``follow-symlinks`` is
     on for them (``--follow-symlinks``); then they are followed only when their target lies
     inside one of the folders given (never out of them), each target once (no loops, no
-    duplicates). Every file is yielded once, whatever the names it is reached by."""
-    seen: set[str] = set()
+    duplicates). Every file is yielded once, whatever the names it is reached by. ``seen``, if
+    given, is filled with the real path of every file yielded."""
+    seen = seen if seen is not None else set()
     roots = [os.path.realpath(raw) for raw in paths if os.path.isdir(raw)]
     for raw in paths:
         p = Path(raw)

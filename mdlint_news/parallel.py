@@ -138,8 +138,9 @@ def _work_chunk(args) -> list[FileResult | Clean]:
         if cache is not None:
             used.add(id(cache))
         r = _check_file(path, display, settings, fp, opts, cache, key)
-        clean = not (r.diagnostics or r.fixed or r.changed or r.diff)
-        out.append(Clean(r.path, compact(r.summary)) if clean else r)
+        if isinstance(r, FileResult) and not (r.diagnostics or r.fixed or r.changed or r.diff):
+            r = Clean(r.path, compact(r.summary))
+        out.append(r)
     for cache in _CACHES.values():
         if id(cache) in used:
             cache.flush()
@@ -147,7 +148,7 @@ def _work_chunk(args) -> list[FileResult | Clean]:
 
 
 def _lookup(path: str, display: str, settings: Settings, fp: str | None, opts: RunOptions,
-            cache: Cache | None) -> tuple[FileResult | None, str | None]:
+            cache: Cache | None) -> tuple[FileResult | Clean | None, str | None]:
     """The cached result of a file whose bytes, settings and news-lint are unchanged (None
     when there is none, or when fixing and the cached diagnostics have fixes to apply), and
     the cache key of the file."""
@@ -163,7 +164,9 @@ def _lookup(path: str, display: str, settings: Settings, fp: str | None, opts: R
         return None, None
     hit = cache.get(key)
     if hit is not None:
-        diagnostics, summary = hit
+        diagnostics, summary, hashes = hit
+        if hashes is not None:
+            return Clean(display, tuple(hashes)), key
         fixing = opts.fix or opts.diff
         if not fixing or not any(d.fix and allowed(d.fix.applicability, opts.unsafe)
                                  for d in diagnostics):
@@ -172,7 +175,7 @@ def _lookup(path: str, display: str, settings: Settings, fp: str | None, opts: R
 
 
 def _check_file(path: str, display: str, settings: Settings, fp: str | None, opts: RunOptions,
-                cache: Cache | None, key: str | None = None) -> FileResult:
+                cache: Cache | None, key: str | None = None) -> FileResult | Clean:
     """Lint (or fix) one file, through the cache; ``key``: looked up already (a miss)."""
     if key is None:
         hit, key = _lookup(path, display, settings, fp, opts, cache)
@@ -198,12 +201,13 @@ def prune_caches() -> None:
 
 
 def cross_file(results: list[FileResult], items: list[Item], index_folders: Iterable[Path],
-               opts: RunOptions | None = None, clean: dict[str, tuple] | None = None) -> None:
+               opts: RunOptions | None = None, clean: dict[str, tuple] | None = None,
+               linted_real: set[str] | None = None) -> None:
     """Append duplicate-slug/-url/-title diagnostics to the results they concern. ``clean``:
     the compact summaries (``crossfile.compact``) of linted files that had nothing to report,
     whose results were not kept (one is added to ``results`` when such a file turns out to be a
     duplicate). Articles in ``index_folders`` that were not linted are indexed from their front
-    matter alone."""
+    matter alone. ``linted_real``: the real paths of the items, if known (discovery has them)."""
     codes = {BY_NAME[n].code for n in ("duplicate-slug", "duplicate-url", "duplicate-title")}
     per_settings = {id(s): frozenset(s.enabled & codes) for _, _, s in items}
     if not any(per_settings.values()):
@@ -212,7 +216,8 @@ def cross_file(results: list[FileResult], items: list[Item], index_folders: Iter
     clean = clean or {}
     full = {r.path: r.summary for r in results if r.summary}
     hashed = [(p, compact(s)) for p, s in full.items()]
-    linted_real = _real_paths(p for p, _, _ in items)
+    if linted_real is None:
+        linted_real = _real_paths(p for p, _, _ in items)
     others: dict[str, dict | str] = {}  # indexed (not linted) articles: summary, or its JSON
     for folder in index_folders:
         rel = os.path.relpath(folder)  # once per folder: the files' names go after it

@@ -68,7 +68,7 @@ def test_one_file_given_still_sees_its_folder(tmp_path):
                cwd=tmp_path) == found
     import sqlite3
 
-    with sqlite3.connect(tmp_path / ".news-lint-cache" / "results-v1.sqlite") as conn:
+    with sqlite3.connect(tmp_path / ".news-lint-cache" / "results-v2.sqlite") as conn:
         rows = conn.execute("SELECT path, h0, h1, h2 FROM frontmatter_index2").fetchall()
     assert [os.path.basename(r[0]) for r in rows] == ["2025-12-01-apple-ships-new-thing.md"]
     assert all(isinstance(h, int) for h in rows[0][1:])
@@ -127,7 +127,7 @@ def test_cache_reuses_results_and_notices_changes(tmp_path):
             text.replace("'2025-12-01 17:27:21'", "'2025-12-01 18:27:21'") if i == 7 else text,
             encoding="utf-8")
     first = cli("--jobs", "2", ".", cwd=tmp_path)
-    db = tmp_path / ".news-lint-cache" / "results-v1.sqlite"
+    db = tmp_path / ".news-lint-cache" / "results-v2.sqlite"
     assert db.exists()
     import sqlite3
 
@@ -154,7 +154,7 @@ def test_no_cache_writes_nothing(tmp_path):
     cli("--no-cache", ".", cwd=tmp_path)
     assert not (tmp_path / ".news-lint-cache").exists()
     cli("--cache-dir", "elsewhere", ".", cwd=tmp_path)
-    assert (tmp_path / "elsewhere" / "results-v1.sqlite").exists()
+    assert (tmp_path / "elsewhere" / "results-v2.sqlite").exists()
 
 
 def test_cold_cache_beyond_the_probe_is_filled_by_the_workers(tmp_path):
@@ -173,8 +173,32 @@ def test_cold_cache_beyond_the_probe_is_filled_by_the_workers(tmp_path):
     first = cli("--jobs", "2", ".", cwd=tmp_path)
     assert [(i["path"], i["name"]) for i in first] == [(f"2025-12-01-story-{n - 1:03d}.md",
                                                        "date-mismatch")]
-    db = tmp_path / ".news-lint-cache" / "results-v1.sqlite"
+    db = tmp_path / ".news-lint-cache" / "results-v2.sqlite"
     with sqlite3.connect(db) as conn:
         (stored,) = conn.execute("SELECT COUNT(*) FROM results").fetchone()
     assert stored == n
     assert cli("--jobs", "2", ".", cwd=tmp_path) == first
+
+
+def test_cache_is_bounded_least_recently_used_first(tmp_path, monkeypatch):
+    """prune() keeps the most recently used entries; a hit refreshes an entry whose last use is
+    older than cache.STALE (so a warm run does not rewrite every entry)."""
+    from mdlint_news import cache as cache_mod
+
+    summary = {"slug": ("a", 1, 1, 1, 2, "a")}
+    c = cache_mod.Cache(tmp_path / "c")
+    clock = [1_000_000.0]
+    monkeypatch.setattr(cache_mod.time, "time", lambda: clock[0])
+    for i in range(10):
+        clock[0] += 10
+        c.put(f"k{i}", [], summary)
+    c.flush()
+    clock[0] += cache_mod.STALE + 1  # k0..k9 are now stale: a hit refreshes its use
+    from mdlint_news.rules.crossfile import compact
+
+    assert c.get("k0") == ([], None, compact(summary))
+    c.flush()
+    c.prune(max_entries=4)
+    kept = [k for k in (f"k{i}" for i in range(10)) if c.get(k) is not None]
+    assert kept == ["k0", "k7", "k8", "k9"]
+    c.close()
