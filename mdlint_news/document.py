@@ -396,7 +396,7 @@ class _Builder:
             raise _Abort from None
         if not node.style and node.tag != STR_TAG and node.value != "" and path:
             self.doc.issues.append(ParseIssue(
-                "yaml-implicit-type", *self._astuple(node), f"", {"path": path, "tag": node.tag,
+                "yaml-implicit-type", *self._astuple(node), "", {"path": path, "tag": node.tag,
                                                                    "value": value, "raw": node.value}))
         return value
 

@@ -1133,7 +1133,6 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult
     strong = []
     weak = []
     for run in lossless_runs:
-        orig = line[run[0].start:run[-1].end]
         dec = "".join(fixed[s.start] for s in run)
         if all(unicodedata.category(c).startswith("M") for c in dec):
             weak.append(run)  # only combining marks: Mac Roman reads Czech mojibake this way

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import jsonschema
-import pytest
 from junitparser import JUnitXml
 
 from mdlint_news.reporters import FORMATS, get_reporter
