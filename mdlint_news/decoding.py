@@ -50,6 +50,9 @@ def decode(data: bytes, guess: bool = True) -> Decoded:
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"not valid {name.upper()} despite its byte-order mark",
                                   exc.start + len(mark)) from None
+            if "\x00" in text:  # as in UTF-8: a NUL character means binary, not an article
+                at = len(mark) + len(text[:text.index("\x00")].encode(name))
+                raise DecodeError("binary file (contains NUL characters)", at)
             return Decoded(text, name, False, detect_newline(text))
     try:
         return _decode_utf8(data)

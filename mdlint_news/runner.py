@@ -12,7 +12,7 @@ from typing import Iterable
 
 from . import document, suppressions
 from .config import Settings
-from .decoding import UTF8_BOM, Decoded, DecodeError, decode, encode
+from .decoding import _UNICODE_BOMS, UTF8_BOM, Decoded, DecodeError, decode, encode
 from .diagnostics import Diagnostic, LineIndex, Severity
 from .fixes import (FixResult, WriteError, allowed, clean_stale_temporaries, fix_text,
                     unified_diff, write_atomic)
@@ -146,6 +146,11 @@ def read_text(path: Path, settings: Settings, display: str) -> tuple[Decoded | N
     try:
         return decode(data), data, None
     except DecodeError as exc:
+        for mark, codec in _UNICODE_BOMS:  # a UTF-16/32 file: count its characters, not bytes
+            if data.startswith(mark):
+                head_text = data[len(mark):exc.offset].decode(codec, "replace")
+                line = head_text.count("\n") + 1
+                return unreadable(str(exc), line, len(head_text) - head_text.rfind("\n"))
         head = data[:exc.offset]
         line = head.count(b"\n") + 1
         last = head[head.rfind(b"\n") + 1:]

@@ -81,7 +81,11 @@ CATALOGUE: dict[str, tuple[bytes, str, str, tuple[int, int] | None]] = {
     "bad-int.md": (b"---\nimportance: !!int abc\n---\n", "yaml-syntax", "cannot read value", (2, 13)),
     # a lone surrogate in UTF-16 with a BOM: undecodable, said so
     "surrogate-utf16.md": (b"\xff\xfe" + "---\ntitle: a".encode("utf-16-le") + b"\x00\xd8a\x00",
-                           "unreadable-file", "not valid UTF-16-LE despite its byte-order mark", (2, 18)),
+                           "unreadable-file", "not valid UTF-16-LE despite its byte-order mark", (2, 9)),
+    # a NUL character in UTF-16: binary, as a NUL byte is in UTF-8; --fix used to try to write
+    # it as UTF-8 and refuse its own result (found by the fuzzer)
+    "nul-utf16.md": (b"\xff\xfe" + "---\ntitle: a\x00\n---\n".encode("utf-16-le"),
+                     "unreadable-file", "binary file (contains NUL characters)", (2, 9)),
 }
 
 
