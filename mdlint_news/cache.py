@@ -153,13 +153,18 @@ class Cache:
         except (ValueError, KeyError, TypeError):
             return None
 
-    def put(self, key: str, diagnostics: list[Diagnostic], summary: dict) -> None:
+    def put(self, key: str, diagnostics: list[Diagnostic], summary: dict,
+            hashes: tuple | None = None) -> None:
+        """Queue a result; ``hashes``: the compact summary of a file with nothing to report,
+        if the caller has it already."""
         self._own()
-        from .rules.crossfile import compact
-
         clean = not diagnostics
+        if clean and hashes is None:
+            from .rules.crossfile import compact
+
+            hashes = compact(summary)
         self._pending.append((key, dump(diagnostics, summary), time.time(), int(clean),
-                              *(compact(summary) if clean else (None, None, None))))
+                              *(hashes if clean else (None, None, None))))
 
     def flush(self) -> None:
         conn = self._connect()

@@ -201,7 +201,7 @@ def _check(args: argparse.Namespace) -> int:
         for result in stream:
             if isinstance(result, parallel.Clean):
                 clean[result.path] = result.hashes
-            elif result.diagnostics or result.fixed or result.changed or result.diff:
+            elif result.reportable:
                 results.append(result)
             else:
                 clean[result.path] = compact(result.summary)

@@ -137,10 +137,7 @@ def _work_chunk(args) -> list[FileResult | Clean]:
         cache = _cache_for(settings, opts)
         if cache is not None:
             used.add(id(cache))
-        r = _check_file(path, display, settings, fp, opts, cache, key)
-        if isinstance(r, FileResult) and not (r.diagnostics or r.fixed or r.changed or r.diff):
-            r = Clean(r.path, compact(r.summary))
-        out.append(r)
+        out.append(_check_file(path, display, settings, fp, opts, cache, key))
     for cache in _CACHES.values():
         if id(cache) in used:
             cache.flush()
@@ -176,17 +173,19 @@ def _lookup(path: str, display: str, settings: Settings, fp: str | None, opts: R
 
 def _check_file(path: str, display: str, settings: Settings, fp: str | None, opts: RunOptions,
                 cache: Cache | None, key: str | None = None) -> FileResult | Clean:
-    """Lint (or fix) one file, through the cache; ``key``: looked up already (a miss)."""
+    """Lint (or fix) one file, through the cache; ``key``: looked up already (a miss). A file
+    with nothing to report comes back as a ``Clean``."""
     if key is None:
         hit, key = _lookup(path, display, settings, fp, opts, cache)
         if hit is not None:
             return hit
     result = process_file(Path(path), settings, display, fix=opts.fix, diff=opts.diff,
                           unsafe=opts.unsafe)
+    hashes = None if result.reportable else compact(result.summary)
     if key and cache is not None and not result.changed and \
             not any(d.name in UNCACHEABLE for d in result.diagnostics):
-        cache.put(key, result.diagnostics, result.summary)
-    return result
+        cache.put(key, result.diagnostics, result.summary, hashes)
+    return result if hashes is None else Clean(result.path, hashes)
 
 
 def prune_caches() -> None:
@@ -355,13 +354,14 @@ def index_folders(items: list[Item]) -> list[Path]:
     """The folders whose other articles the cross-file rules compare with: ``duplicates-index``
     from the configuration (relative to it), else the folders of the linted files."""
     folders: dict[str, Path] = {}
-    heads: set = set()  # folder names and settings already seen
+    heads: set[str] = set()  # folders of linted files already seen
+    configs: set[int] = set()  # settings whose duplicates-index is already added
     for path, _, settings in items:
         configured = getattr(settings.file, "duplicates_index", None)
         if configured is not None:
-            if id(settings) in heads:
+            if id(settings) in configs:
                 continue
-            heads.add(id(settings))
+            configs.add(id(settings))
             for f in configured:
                 p = (settings.root / f).resolve()
                 folders[str(p)] = p

@@ -93,6 +93,11 @@ class FileResult:
     changed: bool = False  # written (fix) or would be (diff)
     summary: dict = field(default_factory=dict)  # for the cross-file rules (rules/crossfile.py)
 
+    @property
+    def reportable(self) -> bool:
+        """Something to report or show: problems, fixes, a change, a diff."""
+        return bool(self.diagnostics or self.fixed or self.changed or self.diff)
+
 
 def read_text(path: Path, settings: Settings, display: str) -> tuple[Decoded | None, bytes, Diagnostic | None]:
     """Read and decode a file; on failure a located unreadable-file diagnostic instead.
