@@ -152,7 +152,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import product
+from itertools import compress, product
 from typing import Iterable, Sequence
 
 __all__ = [
@@ -810,18 +810,30 @@ def _word_score(tok: str, rep: list[bool], lm: _LangModel, cjk: str | None = Non
 
 
 def _score(text: str, replaced: list[bool], prev: str, nxt: str, lm: _LangModel,
-           left: str = "", right: str = "", cjk: str | None = None) -> float:
+           left: str = "", right: str = "", cjk: str | None = None, memo: dict | None = None) -> float:
     """Score of a rendering of a group: its words (``_word_score``) and its recovered marks
     (``_nonletter_prior``, ``_quote_score``, ``_pair_score`` against ``left``/``right``, the
-    repaired text of the line around the group)."""
+    repaired text of the line around the group). ``memo`` keeps the word scores of earlier
+    renderings of the same group (with the same ``lm`` and ``cjk``): they share most words."""
     score = 0.0
     for m in _WORD_RE.finditer(text):
-        score += _word_score(m.group(), replaced[m.start():m.end()], lm, cjk)
-    for i in range(1, len(text) - 1):
-        if text[i] == " " and _script(text[i - 1]) == "CJK" and _script(text[i + 1]) == "CJK":
+        a, b = m.span()
+        if memo is None:
+            score += _word_score(m.group(), replaced[a:b], lm, cjk)
+            continue
+        key = (m.group(), tuple(replaced[a:b]))
+        s = memo.get(key)
+        if s is None:
+            s = memo[key] = _word_score(key[0], replaced[a:b], lm, cjk)
+        score += s
+    i = text.find(" ", 1)
+    while 0 < i < len(text) - 1:
+        if _script(text[i - 1]) == "CJK" and _script(text[i + 1]) == "CJK":
             score += _CJK_SPACE  # CJK text has no spaces between its characters
-    for i, c in enumerate(text):
-        if replaced[i] and not c.isalnum():
+        i = text.find(" ", i + 1)
+    for i in compress(range(len(text)), replaced):  # the recovered characters
+        c = text[i]
+        if not c.isalnum():
             p = text[i - 1] if i else prev
             q = text[i + 1] if i + 1 < len(text) else nxt
             score += _nonletter_prior(c, p, q) + _quote_score(c, p, q, lm.lang)
@@ -935,16 +947,17 @@ def _resolve_group(line: str, group: _Group, fixed: dict[int, str], lm: _LangMod
     for o in opts:
         total *= len(o)
     results = []
+    memo: dict = {}  # word scores shared by the renderings
     if total <= _MAX_COMBOS:
         for choice in product(*opts):
             text, mask = render(choice)
-            results.append((_score(text, mask, prev, nxt, lm, left, right, cjk), choice))
+            results.append((_score(text, mask, prev, nxt, lm, left, right, cjk, memo), choice))
     else:  # coordinate ascent, then the single-slot alternatives around the optimum
         choice = [o[0] for o in opts]
         for _ in range(2):
             for i, o in enumerate(opts):
                 best = max(o, key=lambda x: _score(*render(choice[:i] + [x] + choice[i + 1:]), prev, nxt, lm,
-                                                   left, right, cjk))
+                                                   left, right, cjk, memo))
                 choice[i] = best
         seen = set()
         for i, o in enumerate(opts):
@@ -953,7 +966,7 @@ def _resolve_group(line: str, group: _Group, fixed: dict[int, str], lm: _LangMod
                 if c not in seen:
                     seen.add(c)
                     text, mask = render(c)
-                    results.append((_score(text, mask, prev, nxt, lm, left, right, cjk), c))
+                    results.append((_score(text, mask, prev, nxt, lm, left, right, cjk, memo), c))
     results.sort(key=lambda r: -r[0])
     return lossy, results
 
