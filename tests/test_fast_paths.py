@@ -8,6 +8,7 @@ import yaml
 from hypothesis import given, settings, strategies as st
 
 from mdlint_news.document import Loader
+from conftest import ARTICLE_NAME, REPO
 from mdlint_news.mojibake import quick_screen
 from mdlint_news.rules.encoding import _FOREIGN, _WORD, _words_with
 from mdlint_news.rules.fields import _CONTROL
@@ -130,3 +131,37 @@ def test_one_scan_for_rare_characters_sees_what_each_screen_sees():
                            or _CONTROL.match(c) or c == "\ufffd")
             assert (c in rare) == bool(interesting), repr(c)
     assert _SCREEN_FIRST.pattern.startswith("[")
+
+
+def test_the_written_out_screen_class_is_the_derived_one():
+    """rules/encoding.SCREEN_FIRST_CLASS (written out so that clean files never import the
+    mojibake module) holds exactly the characters of mojibake.SCREEN_FIRST_CLASS."""
+    import re
+
+    from mdlint_news import mojibake
+    from mdlint_news.rules import encoding
+
+    written = re.compile(f"[{encoding.SCREEN_FIRST_CLASS}]")
+    derived = re.compile(f"[{mojibake.SCREEN_FIRST_CLASS}]")
+    differ = [hex(c) for c in range(0x110000)
+              if bool(written.match(chr(c))) != bool(derived.match(chr(c)))]
+    assert not differ, (differ[:20], repr(mojibake.SCREEN_FIRST_CLASS))
+
+
+def test_a_clean_file_does_not_import_the_mojibake_module(valid_article):
+    """What keeps a one-file run fast: only a file with a character damaged text starts with
+    (or a backslash escape in its front matter) loads the mojibake tables."""
+    import subprocess
+    import sys
+
+
+
+    code = ("import sys; from mdlint_news.runner import lint_text; "
+            f"name = {ARTICLE_NAME!r}; clean = sys.stdin.read(); "
+            "assert not lint_text(clean, name), lint_text(clean, name); "
+            "print('mdlint_news.mojibake' in sys.modules); "
+            "found = lint_text(clean.replace('title: ', 'title: mezin\u00c3\u00a1rodn\u00c3 ', 1), name); "
+            "print('mdlint_news.mojibake' in sys.modules, sorted({d.name for d in found}))")
+    out = subprocess.run([sys.executable, "-c", code], input=valid_article(), text=True,
+                         capture_output=True, check=True, cwd=REPO).stdout.split(None, 2)
+    assert out[:2] == ["False", "True"] and "mojibake" in out[2], out

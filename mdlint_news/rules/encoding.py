@@ -130,15 +130,31 @@ def rare_characters(ctx: Context) -> frozenset[str]:
 
 _RARE_RE: re.Pattern | None = None
 
+# ``mojibake.SCREEN_FIRST_CLASS`` (the first characters of damaged sequences, derived there from
+# the code pages), written out: a file without any of them never imports the mojibake module
+# (~40 ms of tables and expressions at start-up). tests/test_fast_paths.py checks that both
+# classes hold the same characters.
+SCREEN_FIRST_CLASS = ("\x80-\x9f¡¢£¤¥¦¨ª¬\xad¯±²³´¶¸¹º¼½¾¿ÂÃÄÅÆÇÈÉÊËÌÎÏÐÑÒÓÔÕ×ØÙÞâðĂĄđğĹŒœŸƒˆˇ˘˛˜˝Ωπ‚†‡‰‹›⁄"
+                      "∂∆∏∑√∞∫≈≠≤≥◊\uf8ffﬁﬂ\u3000-\u9fff\uac00-\ud7af\uff00-\uffef")
+
 
 def _rare_re() -> re.Pattern:
     global _RARE_RE
     if _RARE_RE is None:
-        from ..mojibake import SCREEN_FIRST_CLASS
-
         _RARE_RE = re.compile(f"[{SCREEN_FIRST_CLASS}{_FOREIGN.pattern[1:-1]}"
                               f"{''.join(_ALL_INVISIBLE)}{_CONTROL_CLASS}\ufffd]")
     return _RARE_RE
+
+
+def may_have_mojibake(ctx: Context) -> bool:
+    """False when the file holds none of the characters damaged text starts with: then no text
+    of it passes ``mojibake.quick_screen`` (whose first character class is SCREEN_FIRST_CLASS)."""
+    rare = rare_characters(ctx)
+    if not rare:
+        return False
+    from ..mojibake import screen_char
+
+    return any(screen_char(c) for c in rare)
 
 
 _CONTROL_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # as fields._CONTROL
@@ -379,17 +395,17 @@ def mojibake(ctx: Context):
 
     **Options.** `languages` (profile): the language of each field and of the body.
     """
-    from .. import mojibake as mb
-
-    text = ctx.text
-    languages = ctx.profile.languages
     # front matter: every string scalar, repaired whole and written back as the dumper would;
     # skipped when the front matter's text passes the screen and has no escapes (a value is
     # then its text, with at most line breaks folded into spaces: nothing the screen could see)
     yaml_text = ctx.doc.yaml_text
-    screened = any(mb.screen_char(c) for c in rare_characters(ctx))  # else nothing passes
+    screened = may_have_mojibake(ctx)  # else nothing passes the screen
     if not screened and "\\" not in yaml_text:
         return
+    from .. import mojibake as mb
+
+    text = ctx.text
+    languages = ctx.profile.languages
     entries = ctx.doc.entries.items() if ("\\" in yaml_text or mb.quick_screen(yaml_text)) else ()
     for path, entry in entries:
         node = entry.node

@@ -146,8 +146,6 @@ def control_character(ctx: Context):
     **Fix.** None here. Where the control characters are the leftovers of mojibake, rule
     `mojibake` reports and repairs the value instead, and this rule stays silent.
     """
-    from ..mojibake import find_mojibake
-
     from .encoding import rare_characters
 
     yaml_text = ctx.doc.yaml_text  # without escapes a value holds only characters of the text
@@ -159,6 +157,8 @@ def control_character(ctx: Context):
         if not isinstance(value, str) or not _CONTROL.search(value):
             continue
         found = set(_CONTROL.findall(value))
+        from ..mojibake import find_mojibake
+
         repaired = "".join(r.original for r in find_mojibake(value, None) if r.confident)
         if found <= set(repaired):
             continue  # a Latin-1 leftover: the mojibake repair wins

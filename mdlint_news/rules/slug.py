@@ -14,6 +14,10 @@ def source_title(ctx: Context):
     title = ctx.data.get("original_title") if isinstance(ctx.data, dict) else None
     if not isinstance(title, str):
         return None
+    from .encoding import may_have_mojibake
+
+    if not may_have_mojibake(ctx) and "\\" not in ctx.doc.yaml_text:
+        return title  # the file passes the screen and has no escapes: so does the title
     from .. import mojibake
 
     if mojibake.quick_screen(title):
