@@ -168,10 +168,14 @@ def slug_problem(value: str, profile: Profile) -> str | None:
     return None
 
 
+_NOT_SLUG = re.compile(r"[^\w\s-]")
+_SLUG_GAPS = re.compile(r"[\s-]+")
+
+
 def slugify(title: str, profile: Profile) -> str:
     """The generator's slug rule, applied to ``original_title``."""
-    s = re.sub(r"[^\w\s-]", "", title.lower())
-    s = re.sub(r"[\s-]+", "-", s).strip("-")
+    s = _NOT_SLUG.sub("", title.lower())
+    s = _SLUG_GAPS.sub("-", s).strip("-")
     if s[:1].isdigit():
         s = profile.slug.digit_prefix + s
     return (s or profile.slug.empty)[: profile.slug.max_length]

@@ -165,3 +165,38 @@ def test_a_clean_file_does_not_import_the_mojibake_module(valid_article):
     out = subprocess.run([sys.executable, "-c", code], input=valid_article(), text=True,
                          capture_output=True, check=True, cwd=REPO).stdout.split(None, 2)
     assert out[:2] == ["False", "True"] and "mojibake" in out[2], out
+
+
+def test_positions_of_summarised_values_are_the_line_index_ones():
+    """rules/crossfile.position (line and column without indexing every line) agrees with
+    LineIndex.position, offsets out of range included."""
+    from mdlint_news.diagnostics import LineIndex
+    from mdlint_news.rules.crossfile import position
+
+    rng = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rng.choice("ab\n\r č") for _ in range(rng.randint(0, 30)))
+        index = LineIndex(text)
+        for offset in range(-2, len(text) + 3):
+            p = index.position(offset)
+            assert position(text, offset) == (p.line, p.column), (text, offset)
+
+
+def test_expected_date_and_slug_are_computed_once_per_file(valid_article):
+    """dates._expected_date and slug.source_title/expected_slug are cached on the file's
+    context: the same answers as computing them afresh."""
+    from datetime import datetime, timezone
+
+    from mdlint_news.config import Settings
+    from mdlint_news.document import parse
+    from mdlint_news.rules import dates, slug
+    from mdlint_news.rules.base import Context
+    from mdlint_news.schema import slugify
+
+    profile = Settings().profile
+    text = valid_article(publishedAt="'2025-12-01T23:27:21-02:00'", original_title="Über 3 things")
+    ctx = Context(parse(text, ARTICLE_NAME), profile, ARTICLE_NAME, datetime.now(timezone.utc))
+    assert dates._expected_date(ctx) == "2025-12-02 01:27:21" == dates._expected_date(ctx)
+    title = slug.source_title(ctx)
+    assert title == "Über 3 things" and slug.source_title(ctx) is title
+    assert slug.expected_slug(ctx, title) == slugify(title, profile) == "über-3-things"

@@ -15,7 +15,7 @@ from collections import defaultdict
 from typing import Container
 from urllib.parse import urlsplit, urlunsplit
 
-from ..diagnostics import Diagnostic, LineIndex
+from ..diagnostics import Diagnostic
 from .base import ERROR, WARNING, Context, rule
 
 FIELDS = {"duplicate-slug": "slug", "duplicate-url": "url", "duplicate-title": "title"}
@@ -45,14 +45,21 @@ def summarize(ctx: Context) -> dict:
     out: dict = {}
     if not isinstance(data, dict):
         return out
-    lines: LineIndex = ctx.lines
+    text, entries = ctx.text, ctx.doc.entries
     for field in FIELDS.values():
         value = data.get(field)
-        entry = ctx.doc.entry(field)
+        entry = entries.get((field,))
         if isinstance(value, str) and value.strip() and entry is not None:
-            s, e = lines.position(entry.value.start), lines.position(entry.value.end)
-            out[field] = (value, s.line, s.column, e.line, e.column, normalise(field, value))
+            out[field] = (value, *position(text, entry.value.start), *position(text, entry.value.end),
+                          normalise(field, value))
     return out
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """``LineIndex(text).position(offset)`` as (line, column) without indexing every line: the
+    values summarised sit in the front matter, near the start (tests/test_fast_paths.py)."""
+    offset = max(0, min(offset, len(text)))
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
 def key_of(field: str, item) -> str:

@@ -10,13 +10,16 @@ from .base import ERROR, SAFE, UNSAFE, WARNING, Context, Problem, rule
 
 
 def _expected_date(ctx: Context) -> str | None:
-    """``publishedAt`` written as `date` should be, or None when it cannot be derived."""
-    data = ctx.data or {}
-    published = data.get("publishedAt")
-    dt = parse_published(published) if isinstance(published, str) else None
-    if dt is None:
-        return None
-    return dt.astimezone(ctx.profile.tz).strftime(ctx.profile.date_format)
+    """``publishedAt`` written as `date` should be, or None when it cannot be derived
+    (computed once per file: date-format and date-mismatch both need it)."""
+    cache = vars(ctx)
+    if "_news_expected_date" not in cache:
+        data = ctx.data or {}
+        published = data.get("publishedAt")
+        dt = parse_published(published) if isinstance(published, str) else None
+        cache["_news_expected_date"] = None if dt is None else \
+            dt.astimezone(ctx.profile.tz).strftime(ctx.profile.date_format)
+    return cache["_news_expected_date"]
 
 
 def _lenient(value: str, ctx: Context) -> datetime | None:
@@ -45,8 +48,8 @@ def date_format(ctx: Context):
 
     **Options.** `date-format`, `timezone` (profile).
     """
-    expected = _expected_date(ctx)
     for err in ctx.errors_for("date-format"):
+        expected = _expected_date(ctx)
         fix = None
         if expected is not None and err.loc == ("date",):
             old = _lenient(str(err.input), ctx)

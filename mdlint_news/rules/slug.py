@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timezone
 
 from ..schema import parse_published, slugify
 from ..yamlemit import replace_value
@@ -10,7 +11,23 @@ from .base import ERROR, UNSAFE, WARNING, Context, Problem, rule
 
 
 def source_title(ctx: Context):
-    """``original_title`` as the generator saw it: with any confident mojibake repair applied."""
+    """``original_title`` as the generator saw it: with any confident mojibake repair applied
+    (once per file: slug-mismatch and filename-mismatch both need it)."""
+    cache = vars(ctx)
+    if "_news_source_title" not in cache:
+        cache["_news_source_title"] = _source_title(ctx)
+    return cache["_news_source_title"]
+
+
+def expected_slug(ctx: Context, title: str) -> str:
+    """The generator's slug of ``title`` (``source_title(ctx)``), once per file."""
+    cache = vars(ctx)
+    if "_news_expected_slug" not in cache:
+        cache["_news_expected_slug"] = slugify(title, ctx.profile)
+    return cache["_news_expected_slug"]
+
+
+def _source_title(ctx: Context):
     title = ctx.data.get("original_title") if isinstance(ctx.data, dict) else None
     if not isinstance(title, str):
         return None
@@ -69,7 +86,7 @@ def slug_mismatch(ctx: Context):
     slug, title = ctx.data.get("slug"), source_title(ctx)
     if not isinstance(slug, str) or not isinstance(title, str) or not title:
         return
-    expected = slugify(title, ctx.profile)
+    expected = expected_slug(ctx, title)
     if slug != expected:
         span = ctx.doc.value_span("slug")
         yield Problem(span.start, span.end,
@@ -94,11 +111,9 @@ def filename_mismatch(ctx: Context):
     published = ctx.data.get("publishedAt")
     dt = parse_published(published) if isinstance(published, str) else None
     title = source_title(ctx)
-    slug = slugify(title, ctx.profile) if isinstance(title, str) else ctx.data.get("slug")
+    slug = expected_slug(ctx, title) if isinstance(title, str) else ctx.data.get("slug")
     if dt is None or slug is None:
         return
-    from datetime import timezone
-
     expected = ctx.profile.filename.format(date=dt.astimezone(timezone.utc).strftime("%Y-%m-%d"),
                                            slug=slug)
     name = os.path.basename(ctx.path)
