@@ -134,24 +134,35 @@ class Cache:
     def get(self, key: str) -> tuple[list[Diagnostic], dict | None, tuple | None] | None:
         """(diagnostics, summary, None), or for a file that had nothing to report
         ([], None, its compact cross-file summary); None when not cached."""
+        return self.get_many([key]).get(key)
+
+    def get_many(self, keys: list[str]) -> dict[str, tuple[list[Diagnostic], dict | None, tuple | None]]:
+        """``get`` for many keys at once (one query per 500): the keys found, with their
+        results; an unreadable entry is left out (a miss)."""
         conn = self._connect()
-        if conn is None:
-            return None
+        if conn is None or not keys:
+            return {}
+        rows = []
         try:
-            row = conn.execute("SELECT value, used, clean, h0, h1, h2 FROM results WHERE key = ?",
-                               (key,)).fetchone()
+            for i in range(0, len(keys), 500):
+                part = keys[i:i + 500]
+                rows += conn.execute("SELECT key, value, used, clean, h0, h1, h2 FROM results "
+                                     f"WHERE key IN ({','.join('?' * len(part))})", part).fetchall()
         except sqlite3.Error:
-            return None
-        if row is None:
-            return None
-        if time.time() - row[1] > STALE:
-            self._hits.append(key)
-        if row[2]:
-            return [], None, row[3:6]
-        try:
-            return (*load(row[0]), None)
-        except (ValueError, KeyError, TypeError):
-            return None
+            return {}
+        out = {}
+        now = time.time()
+        for key, value, used, clean, *hashes in rows:
+            if now - used > STALE:
+                self._hits.append(key)
+            if clean:
+                out[key] = ([], None, tuple(hashes))
+                continue
+            try:
+                out[key] = (*load(value), None)
+            except (ValueError, KeyError, TypeError):
+                pass
+        return out
 
     def put(self, key: str, diagnostics: list[Diagnostic], summary: dict,
             hashes: tuple | None = None) -> None:
@@ -163,8 +174,9 @@ class Cache:
             from .rules.crossfile import compact
 
             hashes = compact(summary)
-        self._pending.append((key, dump(diagnostics, summary), time.time(), int(clean),
-                              *(hashes if clean else (None, None, None))))
+        # a clean entry is answered from its hashes (``get``): its value is never read
+        self._pending.append((key, "" if clean else dump(diagnostics, summary), time.time(),
+                              int(clean), *(hashes if clean else (None, None, None))))
 
     def flush(self) -> None:
         conn = self._connect()

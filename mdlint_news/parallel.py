@@ -61,21 +61,23 @@ def run(items: list[Item], opts: RunOptions, jobs: int | None = None) -> Iterato
             fp = fingerprints[id(settings)] = settings_fingerprint(settings)
         work.append((str(path), display, settings, fp))
     if opts.use_cache and not (opts.fix or opts.diff):
-        # cache hits are answered here (a read and a hash each); only the misses are linted.
-        # A cold cache (the first COLD_PROBE files all miss) is not probed further here: the
-        # workers look the rest up themselves, in parallel.
-        done: dict[int, FileResult] = {}
+        # cache hits are answered here (a read and a hash each, one query per block of files);
+        # only the misses are linted. A cold cache (the first COLD_PROBE files all miss) is not
+        # probed further here: the workers look the rest up themselves, in parallel.
+        done: dict[int, FileResult | Clean] = {}
         misses = []
-        for i, (path, display, settings, fp) in enumerate(work):
-            if i >= COLD_PROBE and not done:
-                misses.extend((j, (*w, None)) for j, w in enumerate(work[i:], i))
+        for lo in range(0, len(work), COLD_PROBE):
+            if lo and not done:
+                misses.extend((j, (*w, None)) for j, w in enumerate(work[lo:], lo))
                 break
-            cache = _cache_for(settings, opts)
-            hit, key = _lookup(path, display, settings, fp, opts, cache)
-            if hit is not None:
-                done[i] = hit
-            else:
-                misses.append((i, (path, display, settings, fp, key)))
+            block = list(enumerate(work[lo:lo + COLD_PROBE], lo))
+            found = _lookup_many([(path, display, settings, fp) for _, (path, display, settings, fp)
+                                  in block], opts)
+            for (i, (path, display, settings, fp)), (hit, key) in zip(block, found):
+                if hit is not None:
+                    done[i] = hit
+                else:
+                    misses.append((i, (path, display, settings, fp, key)))
         linted = _lint(opts, [m for _, m in misses], jobs)
         order = iter(misses)
         for i in range(len(work)):
@@ -133,10 +135,18 @@ def _work_chunk(args) -> list[FileResult | Clean]:
     opts, work = args
     out: list[FileResult | Clean] = []
     used: set[int] = set()
-    for path, display, settings, fp, key in work:
+    # the files not looked up yet (key None): looked up together, one query per cache
+    todo = [i for i, w in enumerate(work) if w[4] is None]
+    found = dict(zip(todo, _lookup_many([work[i][:4] for i in todo], opts))) if todo else {}
+    for i, (path, display, settings, fp, key) in enumerate(work):
         cache = _cache_for(settings, opts)
         if cache is not None:
             used.add(id(cache))
+        if i in found:
+            hit, key = found[i]
+            if hit is not None:
+                out.append(hit)
+                continue
         out.append(_check_file(path, display, settings, fp, opts, cache, key))
     for cache in _CACHES.values():
         if id(cache) in used:
@@ -144,39 +154,63 @@ def _work_chunk(args) -> list[FileResult | Clean]:
     return out
 
 
-def _lookup(path: str, display: str, settings: Settings, fp: str | None, opts: RunOptions,
-            cache: Cache | None) -> tuple[FileResult | Clean | None, str | None]:
-    """The cached result of a file whose bytes, settings and news-lint are unchanged (None
-    when there is none, or when fixing and the cached diagnostics have fixes to apply), and
-    the cache key of the file."""
-    if cache is None or fp is None:
-        return None, None
-    try:  # a regular file within the size limit (never open a FIFO: it would block)
+def _key(path: str, display: str, settings: Settings, fp: str | None) -> str | None:
+    """The cache key of a regular file within the size limit (never open a FIFO: it would
+    block); None otherwise."""
+    if fp is None:
+        return None
+    try:
         st = os.stat(path)
         if not (stat.S_ISREG(st.st_mode) and st.st_size <= settings.file.max_file_size):
-            return None, None
+            return None
         with open(path, "rb", buffering=0) as fh:
-            key = key_for(fp, display, fh.read())
+            return key_for(fp, display, fh.read())
     except OSError:
-        return None, None
-    hit = cache.get(key)
-    if hit is not None:
-        diagnostics, summary, hashes = hit
-        if hashes is not None:
-            return Clean(display, tuple(hashes)), key
-        fixing = opts.fix or opts.diff
-        if not fixing or not any(d.fix and allowed(d.fix.applicability, opts.unsafe)
-                                 for d in diagnostics):
-            return FileResult(display, diagnostics, summary=summary), key
-    return None, key
+        return None
+
+
+def _lookup_many(items: list[tuple[str, str, Settings, str | None]], opts: RunOptions
+                 ) -> list[tuple[FileResult | Clean | None, str | None]]:
+    """For each (path, display, settings, fingerprint): its cached result if the file's bytes,
+    settings and news-lint are unchanged (None when there is none, or when fixing and the
+    cached diagnostics have fixes to apply), and its cache key. One query per cache."""
+    keys: list[str | None] = []
+    wanted: dict[int, tuple[Cache, list[str]]] = {}
+    for path, display, settings, fp in items:
+        cache = _cache_for(settings, opts)
+        key = _key(path, display, settings, fp) if cache is not None else None
+        keys.append(key)
+        if key is not None:
+            wanted.setdefault(id(cache), (cache, []))[1].append(key)
+    hits: dict[str, tuple] = {}
+    for cache, group in wanted.values():
+        hits.update(cache.get_many(group))
+    out: list[tuple[FileResult | Clean | None, str | None]] = []
+    for (path, display, settings, fp), key in zip(items, keys):
+        hit = hits.get(key) if key is not None else None
+        out.append((_result_of(hit, display, opts), key))
+    return out
+
+
+def _result_of(hit, display: str, opts: RunOptions) -> FileResult | Clean | None:
+    if hit is None:
+        return None
+    diagnostics, summary, hashes = hit
+    if hashes is not None:
+        return Clean(display, tuple(hashes))
+    fixing = opts.fix or opts.diff
+    if not fixing or not any(d.fix and allowed(d.fix.applicability, opts.unsafe)
+                             for d in diagnostics):
+        return FileResult(display, diagnostics, summary=summary)
+    return None
 
 
 def _check_file(path: str, display: str, settings: Settings, fp: str | None, opts: RunOptions,
                 cache: Cache | None, key: str | None = None) -> FileResult | Clean:
     """Lint (or fix) one file, through the cache; ``key``: looked up already (a miss). A file
     with nothing to report comes back as a ``Clean``."""
-    if key is None:
-        hit, key = _lookup(path, display, settings, fp, opts, cache)
+    if key is None and cache is not None:
+        (hit, key), = _lookup_many([(path, display, settings, fp)], opts)
         if hit is not None:
             return hit
     result = process_file(Path(path), settings, display, fix=opts.fix, diff=opts.diff,

@@ -201,3 +201,28 @@ def test_cache_is_bounded_least_recently_used_first(tmp_path, monkeypatch):
     kept = [k for k in (f"k{i}" for i in range(10)) if c.get(k) is not None]
     assert kept == ["k0", "k7", "k8", "k9"]
     c.close()
+
+
+def test_cache_lookups_of_many_keys_answer_as_single_ones(tmp_path):
+    """Cache.get_many (one query per 500 keys) gives, for every key, what get gives: clean
+    entries from their hashes, others with their diagnostics and summary, misses left out."""
+    from mdlint_news import cache as cache_mod
+    from mdlint_news.diagnostics import Diagnostic, Severity
+    from mdlint_news.rules.crossfile import compact
+
+    c = cache_mod.Cache(tmp_path / "c")
+    summaries = {f"k{i}": {"slug": (f"s{i}", 2, 7, 2, 9, f"s{i}")} for i in range(1200)}
+    for i, (key, summary) in enumerate(summaries.items()):
+        diags = [Diagnostic("NL502", "slug-mismatch", Severity.ERROR, f"m{i}", 1, 2)] if i % 3 == 0 else []
+        c.put(key, diags, summary)
+    c.flush()
+    keys = [f"k{i}" for i in range(0, 1300, 7)]  # hits and misses, more than one query's worth
+    many = c.get_many(keys)
+    assert set(many) == {k for k in keys if k in summaries}
+    for k in keys:
+        assert many.get(k) == c.get(k)
+    clean = many["k7"]
+    assert clean == ([], None, compact(summaries["k7"]))
+    diags, summary, hashes = many["k21"]
+    assert [d.message for d in diags] == ["m21"] and summary == summaries["k21"] and hashes is None
+    c.close()
