@@ -123,7 +123,7 @@ class Settings:
         codes -= {r.code for s in [*self.file.ignore, *self.cli_ignore] for r in rule_registry.matching(s)}
         return frozenset(codes)
 
-    def ignored_for(self, path: Path) -> frozenset[str]:
+    def ignored_for(self, path: Path | str) -> frozenset[str]:
         """Codes ignored for this file by ``per-file-ignores``."""
         if not self.file.per_file_ignores:
             return frozenset()

@@ -27,6 +27,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     ``BaseResolver.resolve`` does, with the candidate list built once per first character."""
 
     _candidates: dict = {}
+    _plain: dict = {}  # tag of short plain scalars seen before (keys, booleans: the same in every file)
 
     def descend_resolver(self, current_node, current_index):
         pass
@@ -37,16 +38,27 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode:
             if implicit[0]:
-                first = value[:1]
-                found = self._candidates.get(first)
-                if found is None:
-                    table = self.yaml_implicit_resolvers
-                    found = self._candidates[first] = tuple(table.get(first, [])) + tuple(table.get(None, []))
-                for tag, regexp in found:
-                    if regexp.match(value):
-                        return tag
+                tag = self._plain.get(value)
+                if tag is None:
+                    tag = self._resolve_plain(value)
+                    if len(value) <= 32:
+                        if len(self._plain) >= 4096:
+                            self._plain.clear()
+                        self._plain[value] = tag
+                return tag
             return self.DEFAULT_SCALAR_TAG
         return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
+
+    def _resolve_plain(self, value: str) -> str:
+        first = value[:1]
+        found = self._candidates.get(first)
+        if found is None:
+            table = self.yaml_implicit_resolvers
+            found = self._candidates[first] = tuple(table.get(first, [])) + tuple(table.get(None, []))
+        for tag, regexp in found:
+            if regexp.match(value):
+                return tag
+        return self.DEFAULT_SCALAR_TAG
 
 
 Loader = _Loader if not _BaseLoader.yaml_path_resolvers else _BaseLoader

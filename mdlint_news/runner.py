@@ -37,11 +37,10 @@ def lint_text(text: str, path: str = "", settings: Settings | None = None,
     ctx = Context(doc, settings.profile, path, now or datetime.now(timezone.utc), decoded)
     if summary is not None:
         summary.update(crossfile.summarize(ctx))
-    enabled = settings.enabled - settings.ignored_for(Path(path)) if path else settings.enabled
+    ignored = settings.ignored_for(path) if path else None
+    enabled = settings.enabled - ignored if ignored else settings.enabled
     out: list[Diagnostic] = []
-    for r in RULES:
-        if r.code not in enabled:
-            continue
+    for r in _rules_of(enabled):
         try:
             for p in r.check(ctx):
                 out.append(Diagnostic(r.code, r.name, p.severity or r.severity, p.message,
@@ -60,6 +59,19 @@ def lint_text(text: str, path: str = "", settings: Settings | None = None,
         out = _suppress(out, doc, index, enabled, path)
     out.sort(key=lambda d: (d.line, d.column, d.code, d.message))
     return out
+
+
+_ENABLED_RULES: dict[frozenset, tuple] = {}
+
+
+def _rules_of(enabled: frozenset[str]) -> tuple:
+    """The enabled rules, in order (one list per set of enabled codes)."""
+    rules = _ENABLED_RULES.get(enabled)
+    if rules is None:
+        if len(_ENABLED_RULES) > 256:
+            _ENABLED_RULES.clear()
+        rules = _ENABLED_RULES[enabled] = tuple(r for r in RULES if r.code in enabled)
+    return rules
 
 
 def _suppress(out: list[Diagnostic], doc, index: LineIndex, enabled, path: str) -> list[Diagnostic]:

@@ -287,6 +287,26 @@ def test_fast_resolver_gives_the_stock_loaders_tags(src, valid_article):
     article = valid_article()
     for text in (src, article[4:article.find("\n---", 4)]):
         stock = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        ours = yaml.compose(text, Loader=Loader)
-        assert _tags(ours, []) == _tags(stock, [])
-        assert len(_tags(ours, [])) > 1
+        for _ in range(2):  # the second time from the tags remembered for short plain scalars
+            ours = yaml.compose(text, Loader=Loader)
+            assert _tags(ours, []) == _tags(stock, [])
+            assert len(_tags(ours, [])) > 1
+
+
+def test_remembered_plain_scalar_tags_stay_right_past_the_bound():
+    """The resolver remembers the tags of at most 4096 short plain scalars; past that it starts
+    again, and every tag is still the stock loader's."""
+    import random
+
+    import yaml
+
+    from mdlint_news.document import Loader
+
+    rng = random.Random(5)
+    pieces = ["1", "0", "x", ".", "e", "5", "-1", "yes", "no", "~", "null", "_", "0x", "inf", "+", "12:30"]
+    for _ in range(6):
+        src = "\n".join(f"k{i}: {''.join(rng.choice(pieces) for _ in range(rng.randint(1, 4)))}"
+                        for i in range(1500))
+        stock = yaml.compose(src, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        assert _tags(yaml.compose(src, Loader=Loader), []) == _tags(stock, [])
+    assert 0 < len(Loader._plain) <= 4096
