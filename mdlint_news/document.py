@@ -138,7 +138,7 @@ class ParseIssue:
     data: dict = field(default_factory=dict)
 
 
-class Span(NamedTuple):  # tuples: tens of them per file, made in C
+class Span(NamedTuple):  # tuples: tens of them per file
     start: int
     end: int
 
@@ -149,6 +149,11 @@ class Entry(NamedTuple):
     key: Span | None  # None for sequence items
     value: Span
     node: yaml.Node
+
+
+# ``Span(a, b)`` and ``Entry(k, v, n)`` without the Python-level ``__new__`` of a NamedTuple
+# (tens of them per file): the same tuples
+_new = tuple.__new__
 
 
 class Heading(NamedTuple):
@@ -355,7 +360,7 @@ class _Builder:
             # block scalars end after their trailing line break; point at the content
             raw = self.doc.yaml_text[s:e]
             e = s + len(raw.rstrip("\r\n"))
-        return Span(self.base + s, self.base + e)
+        return _new(Span, (self.base + s, self.base + e))
 
     def issue(self, rule: str, node: yaml.Node, message: str, **data) -> None:
         sp = self.span(node)
@@ -390,7 +395,7 @@ class _Builder:
             out = []
             entries, span = self.doc.entries, self.span
             for i, item in enumerate(node.value):
-                entries[path + (i,)] = Entry(None, span(item), item)
+                entries[path + (i,)] = _new(Entry, (None, span(item), item))
                 out.append(self.value(item, path + (i,), depth + 1))
             return out
         return self.scalar(node, path)
@@ -431,7 +436,7 @@ class _Builder:
                            f"duplicate key '{'.'.join(map(str, kpath))}' (first defined on the line "
                            f"of offset {first.key.start}); YAML keeps only the last value",
                            path=kpath, first=first.key)
-            entries[kpath] = Entry(span(knode), span(vnode), vnode)
+            entries[kpath] = _new(Entry, (span(knode), span(vnode), vnode))
             out[key] = self.value(vnode, kpath, depth + 1)
         return out
 
