@@ -191,19 +191,36 @@ class Cache:
         self._pending, self._hits = [], []
 
     # -- the cross-file index: slug/url/title of articles that are not linted in this run -----
-    def index_entries(self, folder: str) -> dict[str, tuple[int, int, tuple, str]]:
-        """path -> (size, mtime, compact summary, summary as JSON) of the indexed articles of a
-        folder; the JSON is parsed only for the few whose hashes meet another file's."""
+    def index_entries(self, folder: str) -> dict[str, tuple[int, int, tuple]]:
+        """path -> (size, mtime, compact summary) of the indexed articles of a folder; the
+        summaries themselves (``index_values``) are read only for the few whose hashes meet
+        another file's."""
         conn = self._connect()
         if conn is None:
             return {}
         prefix = folder.rstrip(os.sep) + os.sep
+        above = prefix[:-1] + chr(ord(os.sep) + 1)  # every path in [prefix, above) starts with prefix
         try:
-            rows = conn.execute("SELECT path, size, mtime, h0, h1, h2, value FROM frontmatter_index2 "
-                                "WHERE substr(path, 1, ?) = ?", (len(prefix), prefix)).fetchall()
+            rows = conn.execute("SELECT path, size, mtime, h0, h1, h2 FROM frontmatter_index2 "
+                                "WHERE path >= ? AND path < ?", (prefix, above)).fetchall()
         except sqlite3.Error:
             return {}
-        return {r[0]: (r[1], r[2], r[3:6], r[6]) for r in rows}
+        return {r[0]: (r[1], r[2], r[3:6]) for r in rows}
+
+    def index_values(self, paths: list[str]) -> dict[str, str]:
+        """path -> its stored summary as JSON (``load_summary``), for indexed paths."""
+        conn = self._connect()
+        out: dict[str, str] = {}
+        if conn is None:
+            return out
+        try:
+            for i in range(0, len(paths), 500):
+                part = paths[i:i + 500]
+                out.update(conn.execute("SELECT path, value FROM frontmatter_index2 WHERE path IN "
+                                        f"({','.join('?' * len(part))})", part).fetchall())
+        except sqlite3.Error:
+            pass
+        return out
 
     def put_index(self, rows: list[tuple[str, int, int, tuple, dict]]) -> None:
         conn = self._connect()

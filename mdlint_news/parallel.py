@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import itertools
+import operator
 import os
 import re
 import stat
@@ -251,29 +252,32 @@ def cross_file(results: list[FileResult], items: list[Item], index_folders: Iter
     hashed = [(p, compact(s)) for p, s in full.items()]
     if linted_real is None:
         linted_real = _real_paths(p for p, _, _ in items)
-    others: dict[str, dict | str] = {}  # indexed (not linted) articles: summary, or its JSON
+    # indexed (not linted) articles: their summary, or the path it is stored under in the cache
+    others: dict[str, dict | str] = {}
     for folder in index_folders:
         rel = os.path.relpath(folder)  # once per folder: the files' names go after it
-        for path, hashes, summary in _indexed(Path(folder), linted_real, cache):
-            name = os.path.basename(path)
-            shown = name if rel == os.curdir else os.path.join(rel, name)
+        shown_in = "" if rel == os.curdir else os.path.join(rel, "")
+        for name, hashes, summary in _indexed(Path(folder), linted_real, cache):
+            shown = shown_in + name
             others[shown] = summary
             hashed.append((shown, hashes))
     # files whose hashed values meet: only these are compared (and, if clean, read again)
     candidates: set[str] = set()
-    for i in range(len(FIELDS)):  # one field at a time: hash -> the first file with it
-        first: dict[int, str] = {}
-        for path, hashes in itertools.chain(hashed, clean.items()):
-            h = hashes[i]
-            if h is not None:
-                other = first.setdefault(h, path)
-                if other != path:
-                    candidates.update((other, path))
-        del first
+    pairs = list(itertools.chain(hashed, clean.items()))
     del hashed
+    for i in range(len(FIELDS)):  # one field at a time: the hashes held by more than one file
+        counts = collections.Counter(map(operator.itemgetter(i), map(operator.itemgetter(1), pairs)))
+        shared = {h for h, n in counts.items() if n > 1 and h is not None}
+        if shared:
+            candidates.update(p for p, hashes in pairs if hashes[i] in shared)
+        del counts
     summaries = {p: full[p] for p in candidates if p in full}
-    for p in candidates & others.keys():
-        summaries[p] = others[p] if isinstance(others[p], dict) else load_summary(others[p])
+    met = candidates & others.keys()
+    stored = [others[p] for p in met if not isinstance(others[p], dict)]
+    values = cache.index_values(stored) if stored and cache is not None else {}
+    for p in met:
+        v = others[p]
+        summaries[p] = v if isinstance(v, dict) else load_summary(values.get(v, ""))
     where = {display: (path, settings) for path, display, settings in items
              if display in candidates}
     for p in candidates - summaries.keys():
@@ -324,20 +328,22 @@ def _real_paths(paths: Iterable) -> set[str]:
 
 
 def _indexed(folder: Path, skip: set[str], cache: Cache | None):
-    """(path, compact summary, summary) of the articles in ``folder`` not in ``skip``; those of
-    unchanged files (same size and mtime) come from the cache, the summary still as JSON
-    (``cache.load_summary``), so a pre-commit run in a large folder stays fast."""
+    """(file name, compact summary, summary) of the articles in ``folder`` not in ``skip``;
+    those of unchanged files (same size and mtime) come from the cache, with the path their
+    summary is stored under instead of the summary (``Cache.index_values``), so a pre-commit run
+    in a large folder stays fast."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
         return
-    base = str(folder.resolve())
+    base = os.path.join(str(folder.resolve()), "")  # with its separator: names go after it
     known = cache.index_entries(base) if cache is not None else {}
     fresh = []
     for entry in entries:
-        if not entry.name.endswith(".md") or entry.is_symlink():
+        name = entry.name
+        if not name.endswith(".md") or entry.is_symlink():
             continue
-        real = os.path.join(base, entry.name)
+        real = base + name
         if real in skip:
             continue
         try:
@@ -346,13 +352,13 @@ def _indexed(folder: Path, skip: set[str], cache: Cache | None):
             continue
         hit = known.get(real)
         if hit is not None and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
-            hashes, summary = hit[2], hit[3]
+            hashes, summary = hit[2], real
         else:
             summary = _index_summary(Path(entry.path))
             hashes = compact(summary)
             fresh.append((real, st.st_size, st.st_mtime_ns, hashes, summary))
-        if any(h is not None for h in hashes):
-            yield entry.path, hashes, summary
+        if hashes.count(None) != len(hashes):  # some field to compare
+            yield name, hashes, summary
     if cache is not None and fresh:
         cache.put_index(fresh)
 

@@ -226,3 +226,24 @@ def test_cache_lookups_of_many_keys_answer_as_single_ones(tmp_path):
     diags, summary, hashes = many["k21"]
     assert [d.message for d in diags] == ["m21"] and summary == summaries["k21"] and hashes is None
     c.close()
+
+
+def test_cross_file_index_of_a_folder_holds_its_paths_only(tmp_path):
+    """Cache.index_entries(folder) is a range query on the path: exactly the entries under that
+    folder (not those of a folder whose name merely starts the same); index_values reads the
+    stored summaries back."""
+    from mdlint_news import cache as cache_mod
+
+    c = cache_mod.Cache(tmp_path / "c")
+    paths = ["/a/posts/x.md", "/a/posts2/y.md", "/a/posts/sub/z.md", "/a/post/w.md", "/a/posts.md",
+             "/a/posts0/v.md", "/a/posts/\U0010ffffq.md"]
+    c.put_index([(p, 1, 2, (i, None, i), {"slug": (f"s{i}", 1, 1, 1, 1, f"s{i}")})
+                 for i, p in enumerate(paths)])
+    got = c.index_entries("/a/posts")
+    assert sorted(got) == sorted(["/a/posts/x.md", "/a/posts/sub/z.md", "/a/posts/\U0010ffffq.md"])
+    assert got["/a/posts/x.md"] == (1, 2, (0, None, 0))
+    assert c.index_entries("/a/posts/") == got
+    values = c.index_values(["/a/posts/sub/z.md", "/nowhere.md"])
+    assert list(values) == ["/a/posts/sub/z.md"]
+    assert cache_mod.load_summary(values["/a/posts/sub/z.md"]) == {"slug": ("s2", 1, 1, 1, 1, "s2")}
+    c.close()
