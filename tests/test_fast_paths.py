@@ -200,3 +200,83 @@ def test_expected_date_and_slug_are_computed_once_per_file(valid_article):
     title = slug.source_title(ctx)
     assert title == "Über 3 things" and slug.source_title(ctx) is title
     assert slug.expected_slug(ctx, title) == slugify(title, profile) == "über-3-things"
+
+
+def test_case_special_characters_are_all_there_are():
+    """headings.CASE_SPECIAL: the characters outside ASCII that re.IGNORECASE matches with an
+    ASCII character, or whose lower case holds ASCII or more than one character."""
+    import re
+
+    from mdlint_news.rules.headings import CASE_SPECIAL
+
+    found = set()
+    ascii_ci = re.compile("[\\x00-\\x7f]", re.IGNORECASE)
+    for cp in range(0x80, 0x110000):
+        c = chr(cp)
+        low = c.lower()
+        if len(low) != 1 or low.isascii() or ascii_ci.fullmatch(c):
+            found.add(c)
+    assert found == set(CASE_SPECIAL)
+
+
+def test_leak_screens_never_change_what_is_found():
+    """content-leak with its screens (ASCII-folded bytes, then the lower-cased text) finds
+    exactly what the patterns find searched over the whole body and each field, on texts made
+    of the patterns' own words, their case variants, the CASE_SPECIAL characters, line breaks."""
+    from datetime import datetime, timezone
+
+    from mdlint_news.config import Settings
+    from mdlint_news.document import parse
+    from mdlint_news.rules.base import Context
+    from mdlint_news.rules.content import _describe, content_leak
+    from mdlint_news.rules.headings import CASE_SPECIAL, body_view
+    from conftest import article_text
+
+    profile = Settings().profile
+    words = ["(", ")", "512", "slov", "words", "celkem", "cca", "jako", "Jako", "JAKO", "expert",
+             "odborník", "ODBORNÍK", "vidím", "VIDÍM", "na", "AI", "as", "an", "a", "ai", "model",
+             "language", "expert in", "I", "perex", "popisuje", "zachovává", "se", "použití",
+             "technických", "termínů", "here's", "the", "translation", "zde", "je", "překlad",
+             "článku", "Zde je shrnutí", "text", *CASE_SPECIAL, "ſlov", "ſlov)", "worKs", "\n",
+             "\n\n", " ", " ", ",", ".", "~", "přibližně", "říkám", "ŘÍKÁM", "si", "bych"]
+    phrases = ["(512 slov)", "*(Celkem cca 550 slov)*", "(1 200 words)", "Jako expert na AI vidím",
+               "jako odbornice si myslím", "as an AI model", "As an expert in chips, I",
+               "perex popisuje", "Here is the translation", "Zde je překlad článku",
+               "zachovává se použití technických termínů", "na základě poskytnutého textu"]
+
+    def mutate(phrase: str) -> str:
+        out = []
+        for c in phrase:
+            r = rng.random()
+            if r < 0.08:
+                c = c.swapcase()
+            elif r < 0.1:
+                c = rng.choice(CASE_SPECIAL + "\n ")
+            elif r < 0.12:
+                c += rng.choice(["\n\n", "\u0307", "ſ"])
+            out.append(c)
+        return "".join(out)
+
+    rng = random.Random(21)
+    hits = 0
+    for _ in range(1500):
+        body = "".join((rng.choice(words) if rng.random() < 0.8 else mutate(rng.choice(phrases)))
+                       + rng.choice(["", " ", " ", "\n"]) for _ in range(rng.randint(0, 25)))
+        title = " ".join(rng.choice(words) if rng.random() < 0.8 else mutate(rng.choice(phrases))
+                         for _ in range(rng.randint(1, 8)))
+        text = article_text(body="\n## Souhrn\n" + body + "\n", title=repr(title.replace("\n", " ")))
+        ctx = Context(parse(text, ARTICLE_NAME), profile, ARTICLE_NAME, datetime.now(timezone.utc))
+        view = body_view(ctx)
+        got = [(p.start, p.end, p.message) for p in content_leak(ctx)]
+        lo, hi = view.content_start, view.content_end
+        want = sorted((m.start(), m.end(), _describe(leak, m))
+                      for leak in view.rules.leaks for m in leak.regex.finditer(text, lo, hi))
+        for name in view.rules.settings.leaks.fields:
+            value = ctx.data.get(name)
+            if isinstance(value, str):
+                span = ctx.doc.value_span(name)
+                want += [(span.start, span.end, f"{name}: {_describe(leak, m)}")
+                         for leak in view.rules.leaks for m in leak.regex.finditer(value)]
+        assert got == want, (body, title)
+        hits += bool(want)
+    assert hits > 100

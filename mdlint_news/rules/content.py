@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .base import ERROR, WARNING, Context, Problem, rule
-from .headings import body_view
+from .headings import Folded, body_view
 
 
 @rule("NL841", "body-fallback", WARNING)
@@ -176,22 +176,19 @@ def content_leak(ctx: Context):
         return
     text = ctx.text
     lo, hi = view.content_start, view.content_end
-    lowered = text[lo:hi].lower()
+    folded = Folded(text[lo:hi])
     found = []
     for leak in rules.leaks:
-        for m in leak.finditer(text, lo, hi, lowered):
+        for m in leak.finditer(text, lo, hi, folded):
             found.append((m.start(), m.end(), _describe(leak, m)))
     for start, end, message in sorted(found):
         yield Problem(start, end, message)
     values = [(n, v) for n in rules.settings.leaks.fields if isinstance(v := ctx.data.get(n), str)]
-    joined = "\n".join(v for _, v in values)
-    low_all = joined.lower()
-    leaks = rules.leaks if len(low_all) != len(joined) else \
-        [leak for leak in rules.leaks if leak.may_match(low_all)]  # most fields have none
+    joined = Folded("\n".join(v for _, v in values))
+    leaks = [leak for leak in rules.leaks if leak.may_match(joined)]  # most fields have none
     for name, value in values:
-        low = value.lower()
         for leak in leaks:
-            for m in leak.finditer(value, 0, len(value), low):
+            for m in leak.finditer(value, 0, len(value)):
                 span = ctx.doc.value_span(name)
                 yield Problem(span.start, span.end, f"{name}: {_describe(leak, m)}")
 
