@@ -89,6 +89,6 @@ def lint_paths(paths: Iterable[str | Path], config: Config = None) -> list[Diagn
     resolver = ConfigResolver(explicit)
     out: list[Diagnostic] = []
     for p in discover([str(p) for p in paths], resolver):
-        settings = config if isinstance(config, Settings) else resolver.for_path(p)
-        out.extend(runner.process_file(p, settings, str(p)).diagnostics)
+        settings = config if isinstance(config, Settings) else resolver.for_path(Path(p))
+        out.extend(runner.process_file(Path(p), settings, p).diagnostics)
     return out

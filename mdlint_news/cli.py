@@ -174,8 +174,8 @@ def _check(args: argparse.Namespace) -> int:
     missing: list[str] = []
     # as strings: a Path object costs several times the memory, and 100,000 of them show
     real: set[str] = set()  # the files' real paths, for the cross-file index
-    files = [str(p) for p in discover(args.paths or ["."], resolver,
-                                      lambda p, why: missing.append(f"{p}: {why}"), real)]
+    files = list(discover(args.paths or ["."], resolver,
+                          lambda p, why: missing.append(f"{p}: {why}"), real))
     for m in missing:
         print(f"news-lint: {m}", file=sys.stderr)
     if missing and not files:

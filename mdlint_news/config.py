@@ -144,6 +144,16 @@ class Settings:
         folder), a folder it is in, or one of its parts."""
         return self._excluder.excluded(_relative(path, self.root))
 
+    def relative(self, path: Path | str) -> str:
+        """The path as ``exclude`` patterns see it (relative to the configuration's folder)."""
+        return _relative(path, self.root)
+
+    def is_excluded_in(self, folder: str, name: str) -> bool:
+        """``is_excluded(folder/name)`` for a file ``name`` in a folder that ``is_excluded``
+        does not exclude (``folder``: its ``relative``); the folder's parts are not matched
+        again (discovery asks this for every file of a folder)."""
+        return self._excluder.excluded_in(folder, name)
+
     @cached_property
     def _excluder(self) -> "_Excluder":
         return _Excluder(self.exclude)
@@ -199,6 +209,21 @@ class _Excluder:
         if any(self.part.match(p) for p in parts):
             return True
         if self.last is not None and parts and self.last.match(parts[-1]):
+            return True
+        if self.multi:
+            pure = PurePosixPath(rel)
+            return any(pure.match(p) for p in self.multi)
+        return False
+
+    def excluded_in(self, folder: str, name: str) -> bool:
+        """``excluded(folder + "/" + name)`` when ``excluded(folder)`` is False (or ``folder``
+        has no parts) and ``name`` is a file name: only the name is a new part."""
+        if self.whole is None:
+            return False
+        rel = name if folder in (".", "") else folder + name if folder.endswith("/") else f"{folder}/{name}"
+        if self.whole.match(rel) or self.part.match(name):
+            return True
+        if self.last is not None and self.last.match(name):
             return True
         if self.multi:
             pure = PurePosixPath(rel)

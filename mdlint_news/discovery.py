@@ -11,8 +11,10 @@ from .config import ConfigResolver
 
 def discover(paths: list[str], resolver: ConfigResolver,
              on_error: Callable[[str, str], None] | None = None,
-             seen: set[str] | None = None) -> Iterator[Path]:
-    """Yield ``*.md`` files under ``paths`` (recursively, sorted, excludes applied). A path given
+             seen: set[str] | None = None) -> Iterator[str]:
+    """Yield ``*.md`` files under ``paths`` (recursively, sorted, excludes applied), as
+    normalised path strings (``str(Path(...))``: a Path object per file would cost several
+    times the time and memory, and 100,000 of them show). A path given
     explicitly is linted even if it does not end in ``.md`` (pre-commit passes files by name),
     unless it is excluded; so is a folder given explicitly through a symlink. A path that does
     not exist is passed to ``on_error``.
@@ -36,7 +38,7 @@ def discover(paths: list[str], resolver: ConfigResolver,
             key = _key(p)
             if key not in seen:
                 seen.add(key)
-                yield p
+                yield str(p)
 
 
 def _key(path: Path) -> str:
@@ -49,22 +51,25 @@ def _inside(real: str, roots: list[str]) -> bool:
 
 
 def _walk(root: Path, resolver: ConfigResolver, seen: set[str], roots: list[str],
-          walked: set[str]) -> Iterator[Path]:
+          walked: set[str]) -> Iterator[str]:
     settings = resolver.for_path(root / "x")
-    if settings.is_excluded(root) and root != Path("."):
+    root_excluded = settings.is_excluded(root)
+    if root_excluded and root != Path("."):
         return
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError:
         return
     real_root = os.path.realpath(root)
+    folder = settings.relative(root)
+    prefix = "" if str(root) == "." else os.path.join(str(root), "")  # str(root / name) is prefix + name
     for entry in entries:
-        path = Path(entry.path)
         try:
             link = entry.is_symlink()
         except OSError:
             continue
         if link:
+            path = root / entry.name
             if not resolver.for_path(path).follow_symlinks:
                 continue  # not followed: the target, if it is an article here, is linted by its name
             real = os.path.realpath(path)
@@ -78,6 +83,7 @@ def _walk(root: Path, resolver: ConfigResolver, seen: set[str], roots: list[str]
                 continue
             # a file, or a dangling or looping link (reported when read)
         elif entry.is_dir(follow_symlinks=False):
+            path = root / entry.name
             real = os.path.realpath(path)
             if real in walked or resolver.for_path(path / "x").is_excluded(path):
                 continue
@@ -85,10 +91,12 @@ def _walk(root: Path, resolver: ConfigResolver, seen: set[str], roots: list[str]
             yield from _walk(path, resolver, seen, roots, walked)
             continue
         if entry.name.endswith(".md") and not entry.name.startswith("."):
-            if settings.is_excluded(path):  # the folder's settings are the file's
+            # the folder's settings are the file's; when the folder passes, only the name is new
+            if (settings.is_excluded(prefix + entry.name) if root_excluded
+                    else settings.is_excluded_in(folder, entry.name)):
                 continue
             # not a symlink: its real path is its folder's real path and its name
             key = _key(path) if link else os.path.join(real_root, entry.name)
             if key not in seen:
                 seen.add(key)
-                yield path
+                yield prefix + entry.name

@@ -244,7 +244,7 @@ def test_file_deleted_between_discovery_and_reading(tmp_path):
     it is reported, the others are linted."""
     for name in ("a.md", "b.md", "c.md"):
         (tmp_path / name).write_text(article_text(), encoding="utf-8")
-    files = list(discover([str(tmp_path)], ConfigResolver()))
+    files = [Path(f) for f in discover([str(tmp_path)], ConfigResolver())]
     assert [f.name for f in files] == ["a.md", "b.md", "c.md"]
     (tmp_path / "b.md").unlink()
     results = [runner.process_file(f, Settings(), f.name, fix=True) for f in files]

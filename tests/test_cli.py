@@ -399,3 +399,17 @@ def test_unwritable_output_file_exits_2_without_traceback(cli, tmp_path, valid_a
     proc = cli("--output-file", "no-such-dir/report.json", ".")
     assert proc.returncode == 2
     assert "no-such-dir/report.json" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_run_from_inside_an_excluded_folder_lints_nothing_there(cli, tmp_path):
+    """'.' inside an excluded folder is walked (it was given), but its files stay excluded:
+    discovery matches only a file's name against the patterns when its folder passes them,
+    and the whole path when the folder itself is excluded."""
+    _tree(tmp_path)
+    write(tmp_path / ".news-lint.toml", 'extend-exclude = ["drafts"]\n')
+    write(tmp_path / "sub" / "drafts" / "q.md", "# no front matter\n")  # only its part 'drafts' matches
+    for inside in ("drafts", "sub/drafts"):
+        proc = cli("--select", "NL101", ".", cwd=tmp_path / inside)
+        assert problems(proc.stdout) == [] and proc.returncode == 0, inside
+    proc = cli("--select", "NL101", ".", cwd=tmp_path / "sub")
+    assert [p["path"] for p in problems(proc.stdout)] == ["deep/er/x.md", "z.md"]

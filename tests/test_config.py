@@ -248,4 +248,12 @@ def test_compiled_exclude_matcher_equals_the_glob_definition():
         want = reference(rel, patterns)
         assert _Excluder(patterns).excluded(rel) == want, (rel, patterns)
         decided[want] += 1
-    assert min(decided.values()) > 600  # both answers were exercised
+        # a file in a folder that is not excluded: only its name is matched as a new part
+        name = rng.choice(["a.md", "notes.md", ".x.md", "b.md", "x", "drafts"])
+        folder = rel.rstrip("/") or rel
+        if not reference(folder, patterns) or folder in (".", ""):
+            child = name if folder in (".", "") else folder + name if folder.endswith("/") else f"{folder}/{name}"
+            assert _Excluder(patterns).excluded_in(folder, name) == reference(child, patterns), \
+                (folder, name, patterns)
+            decided[None] = decided.get(None, 0) + 1
+    assert min(decided.values()) > 600  # both answers were exercised, and files in folders
