@@ -42,6 +42,7 @@ def _profile(info: ValidationInfo) -> Profile:
 _URL = re.compile(r"^https?://[^\s/?#@]+(?::\d+)?(?:[/?#]\S*)?$", re.IGNORECASE)
 _SPACE = re.compile(r"\s")
 _ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);", re.IGNORECASE)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
 def url_problem(value: str) -> str | None:
@@ -50,7 +51,7 @@ def url_problem(value: str) -> str | None:
         return "has leading or trailing whitespace"
     if _SPACE.search(value):
         return "contains whitespace"
-    if not re.match(r"^[a-z][a-z0-9+.-]*:", value, re.IGNORECASE):
+    if not _SCHEME.match(value):
         return "is relative: it must be absolute, starting with https:// or http://"
     if not _URL.match(value):
         return "is not an absolute http(s) URL with a host"
