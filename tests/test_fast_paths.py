@@ -280,3 +280,21 @@ def test_leak_screens_never_change_what_is_found():
         assert got == want, (body, title)
         hits += bool(want)
     assert hits > 100
+
+
+def test_fewer_texts_to_look_for_are_still_found():
+    """headings._fewer: whenever a text holds one of a set of required texts, it holds one of
+    the (fewer, shorter) texts the screen looks for instead."""
+    from mdlint_news.rules.headings import _fewer
+
+    rng = random.Random(8)
+    alphabet = [b"here", b" is", b"'s", b" the", b" your", b"a", b"b", b"x", b"zde", b" "]
+    for _ in range(3000):
+        group = frozenset(b"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5)))
+                          for _ in range(rng.randint(1, 8)))
+        fewer = _fewer(group)
+        assert len(fewer) <= len(group)
+        for _ in range(5):
+            text = b"".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+            if any(t in text for t in group):
+                assert any(t in text for t in fewer), (group, fewer, text)

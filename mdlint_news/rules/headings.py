@@ -269,6 +269,25 @@ def _plain(needle: str) -> bool:
     return not any(c in CASE_SPECIAL or (ord(c) in _EXTRA_CASES and not c.isascii()) for c in needle)
 
 
+def _fewer(group: frozenset[bytes]) -> frozenset[bytes]:
+    """A set of texts such that a text holding one of ``group`` holds one of them, with fewer
+    to look for: texts that contain another one of the set go (it is found anyway), and three
+    or more that start alike (``here is the``, ``here's your``...) are looked for by their
+    common start (of at least four characters)."""
+    texts = set(group)
+    while True:
+        starts: dict[bytes, set[bytes]] = {}
+        for t in texts:
+            for n in range(4, len(t) + 1):
+                starts.setdefault(t[:n], set()).add(t)
+        best = max((p for p, ts in starts.items() if len(ts) >= 3), key=lambda p: (len(starts[p]), len(p)),
+                   default=None)
+        if best is None:
+            break
+        texts = (texts - starts[best]) | {best}
+    return frozenset(t for t in texts if not any(o != t and o in t for o in texts))
+
+
 def _selective_first(groups) -> list:
     """Sets of required texts, most selective first (the screen gives up at the first set of
     which no text is there)."""
@@ -293,7 +312,7 @@ class Leak:
         # a set with a text the screen cannot see says nothing and is left out
         self.required = _selective_first(g for g in required if all(map(_plain, g)))
         cores = (frozenset(map(_ascii_core, g)) for g in required)
-        self.required_ascii = _selective_first(c for c in cores if b"" not in c)
+        self.required_ascii = _selective_first(_fewer(c) for c in cores if b"" not in c)
 
     @cached_property
     def regex(self) -> re.Pattern:
