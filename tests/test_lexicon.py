@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import random
+from pathlib import Path
 
 import pytest
 import wordfreq
@@ -111,3 +112,30 @@ def test_a_file_that_is_not_a_database_falls_back_to_memory(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, NEWS_LINT_LEXICON=str(bad)),
                          capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.split() == ["True"], out.stderr[-2000:]
+
+
+def test_the_compiled_lists_are_shared_by_every_install_of_the_same_wordfreq(tmp_path, monkeypatch):
+    """The lexicon is rebuilt when wordfreq changes (its version, its data files), not when the
+    same wordfreq sits in another environment (pre-commit's own venv and a project's venv must
+    not compile the lists over each other's, ~20 s each time)."""
+    import importlib.util
+    from types import SimpleNamespace
+
+    from mdlint_news import lexicon
+
+    real = lexicon._wordfreq_fingerprint()
+    installed = Path(importlib.util.find_spec("wordfreq").origin).parent
+    other = tmp_path / "elsewhere" / "site-packages" / "wordfreq"
+    (other / "data").mkdir(parents=True)
+    (other / "__init__.py").write_text("# another install\n")
+    for f in (installed / "data").iterdir():
+        if f.is_file():
+            with open(other / "data" / f.name, "wb") as fh:
+                fh.truncate(f.stat().st_size)  # same name, same size, other place and time
+    monkeypatch.setattr(lexicon.importlib.util, "find_spec",
+                        lambda name: SimpleNamespace(origin=str(other / "__init__.py")))
+    assert lexicon._wordfreq_fingerprint() == real
+    some = next(p for p in sorted((other / "data").iterdir()))
+    with open(some, "ab") as fh:
+        fh.write(b"x")  # data that changed: compiled again
+    assert lexicon._wordfreq_fingerprint() != real
