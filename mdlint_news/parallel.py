@@ -28,6 +28,9 @@ from .runner import FileResult, process_file, read_text
 PARALLEL_MIN_FILES = 64  # below this a pool costs more than it saves (pre-commit's usual case)
 MAX_CHUNK = 64
 COLD_PROBE = 200  # files looked up in the main process before a cache is taken as cold
+# A work item's cache key: a key (looked up: a miss), None (the file has none: not cached), or
+# NOT_LOOKED_UP (the worker looks it up). A plain value: it crosses to the workers by pickle.
+NOT_LOOKED_UP = False
 UNCACHEABLE = {"future-date", "internal-error", "unreadable-file"}  # depend on time or luck
 
 
@@ -69,7 +72,7 @@ def run(items: list[Item], opts: RunOptions, jobs: int | None = None) -> Iterato
         misses = []
         for lo in range(0, len(work), COLD_PROBE):
             if lo and not done:
-                misses.extend((j, (*w, None)) for j, w in enumerate(work[lo:], lo))
+                misses.extend((j, (*w, NOT_LOOKED_UP)) for j, w in enumerate(work[lo:], lo))
                 break
             block = list(enumerate(work[lo:lo + COLD_PROBE], lo))
             found = _lookup_many([(path, display, settings, fp) for _, (path, display, settings, fp)
@@ -84,7 +87,7 @@ def run(items: list[Item], opts: RunOptions, jobs: int | None = None) -> Iterato
         for i in range(len(work)):
             yield done[i] if i in done else (next(order), next(linted))[1]
         return
-    yield from _lint(opts, [(*w, None) for w in work], jobs)
+    yield from _lint(opts, [(*w, NOT_LOOKED_UP) for w in work], jobs)
 
 
 def _lint(opts: RunOptions, work: list, jobs: int) -> Iterator[FileResult | Clean]:
@@ -136,8 +139,8 @@ def _work_chunk(args) -> list[FileResult | Clean]:
     opts, work = args
     out: list[FileResult | Clean] = []
     used: set[int] = set()
-    # the files not looked up yet (key None): looked up together, one query per cache
-    todo = [i for i, w in enumerate(work) if w[4] is None]
+    # the files not looked up yet: looked up together, one query per cache
+    todo = [i for i, w in enumerate(work) if w[4] is NOT_LOOKED_UP]
     found = dict(zip(todo, _lookup_many([work[i][:4] for i in todo], opts))) if todo else {}
     for i, (path, display, settings, fp, key) in enumerate(work):
         cache = _cache_for(settings, opts)
@@ -207,13 +210,9 @@ def _result_of(hit, display: str, opts: RunOptions) -> FileResult | Clean | None
 
 
 def _check_file(path: str, display: str, settings: Settings, fp: str | None, opts: RunOptions,
-                cache: Cache | None, key: str | None = None) -> FileResult | Clean:
-    """Lint (or fix) one file, through the cache; ``key``: looked up already (a miss). A file
-    with nothing to report comes back as a ``Clean``."""
-    if key is None and cache is not None:
-        (hit, key), = _lookup_many([(path, display, settings, fp)], opts)
-        if hit is not None:
-            return hit
+                cache: Cache | None, key: str | None) -> FileResult | Clean:
+    """Lint (or fix) one file that missed the cache (``key``: its key, None when it has none)
+    and store the result. A file with nothing to report comes back as a ``Clean``."""
     result = process_file(Path(path), settings, display, fix=opts.fix, diff=opts.diff,
                           unsafe=opts.unsafe)
     hashes = None if result.reportable else compact(result.summary)
