@@ -74,6 +74,14 @@ class Context:
     def data(self) -> dict | None:
         return self.doc.data
 
+    def once(self, key: str, compute: Callable[["Context"], object]):
+        """``compute(self)``, computed once per file and kept under ``key`` (for what several
+        rules need: the expected date, the source title, the rare characters ...)."""
+        cache = self.__dict__
+        if key not in cache:
+            cache[key] = compute(self)
+        return cache[key]
+
     @cached_property
     def lines(self) -> LineIndex:
         return LineIndex(self.doc.text)

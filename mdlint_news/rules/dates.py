@@ -12,14 +12,14 @@ from .base import ERROR, SAFE, UNSAFE, WARNING, Context, Problem, rule
 def _expected_date(ctx: Context) -> str | None:
     """``publishedAt`` written as `date` should be, or None when it cannot be derived
     (computed once per file: date-format and date-mismatch both need it)."""
-    cache = vars(ctx)
-    if "_news_expected_date" not in cache:
-        data = ctx.data or {}
-        published = data.get("publishedAt")
-        dt = parse_published(published) if isinstance(published, str) else None
-        cache["_news_expected_date"] = None if dt is None else \
-            dt.astimezone(ctx.profile.tz).strftime(ctx.profile.date_format)
-    return cache["_news_expected_date"]
+    return ctx.once("_news_expected_date", _derive_date)
+
+
+def _derive_date(ctx: Context) -> str | None:
+    data = ctx.data or {}
+    published = data.get("publishedAt")
+    dt = parse_published(published) if isinstance(published, str) else None
+    return None if dt is None else dt.astimezone(ctx.profile.tz).strftime(ctx.profile.date_format)
 
 
 def _lenient(value: str, ctx: Context) -> datetime | None:

@@ -117,15 +117,14 @@ _LOOKALIKE = {
     "υ": "uy", "χ": "x", "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K",
     "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 }
+
+
 def rare_characters(ctx: Context) -> frozenset[str]:
     """The characters of the file that some encoding rule looks for (look-alike scripts,
     invisible and control characters, U+FFFD, the first characters of damaged sequences), from
     one scan of the text; each rule then skips its own scan when none of its characters is
     there. Computed once per file."""
-    found = vars(ctx).get("_news_rare")
-    if found is None:
-        found = vars(ctx)["_news_rare"] = frozenset(_rare_re().findall(ctx.text))
-    return found
+    return ctx.once("_news_rare", lambda c: frozenset(_rare_re().findall(c.text)))
 
 
 _RARE_RE: re.Pattern | None = None

@@ -523,12 +523,12 @@ def _published_on(data: dict) -> date | None:
 
 def body_view(ctx: Context) -> BodyView:
     """What the body rules know about this article, computed once per file."""
-    cached = vars(ctx).get("_news_body_view")
-    if cached is not None:
-        return cached
+    return ctx.once("_news_body_view", _view_of)
+
+
+def _view_of(ctx: Context) -> BodyView:
     rules = body_settings(ctx.profile)
     view = BodyView(rules)
-    vars(ctx)["_news_body_view"] = view
     if not ctx.modern:
         return view
     data, text = ctx.data, ctx.text

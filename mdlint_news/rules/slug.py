@@ -13,18 +13,12 @@ from .base import ERROR, UNSAFE, WARNING, Context, Problem, rule
 def source_title(ctx: Context):
     """``original_title`` as the generator saw it: with any confident mojibake repair applied
     (once per file: slug-mismatch and filename-mismatch both need it)."""
-    cache = vars(ctx)
-    if "_news_source_title" not in cache:
-        cache["_news_source_title"] = _source_title(ctx)
-    return cache["_news_source_title"]
+    return ctx.once("_news_source_title", _source_title)
 
 
 def expected_slug(ctx: Context, title: str) -> str:
     """The generator's slug of ``title`` (``source_title(ctx)``), once per file."""
-    cache = vars(ctx)
-    if "_news_expected_slug" not in cache:
-        cache["_news_expected_slug"] = slugify(title, ctx.profile)
-    return cache["_news_expected_slug"]
+    return ctx.once("_news_expected_slug", lambda c: slugify(title, c.profile))
 
 
 def _source_title(ctx: Context):
