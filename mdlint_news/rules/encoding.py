@@ -141,7 +141,7 @@ def _rare_re() -> re.Pattern:
     global _RARE_RE
     if _RARE_RE is None:
         _RARE_RE = re.compile(f"[{SCREEN_FIRST_CLASS}{_FOREIGN.pattern[1:-1]}"
-                              f"{''.join(_ALL_INVISIBLE)}{_CONTROL_CLASS}\ufffd]")
+                              f"{''.join(_ALL_INVISIBLE)}{CONTROL_CLASS}\ufffd]")
     return _RARE_RE
 
 
@@ -156,7 +156,7 @@ def may_have_mojibake(ctx: Context) -> bool:
     return any(screen_char(c) for c in rare)
 
 
-_CONTROL_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # as fields._CONTROL
+CONTROL_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0, C1 but tab, LF, CR
 
 
 _WORD = re.compile(r"\w+")

@@ -7,6 +7,7 @@ from datetime import timezone
 
 from ..schema import parse_published
 from .base import ERROR, INFO, WARNING, Context, Problem, rule
+from .encoding import CONTROL_CLASS, rare_characters
 
 
 @rule("NL601", "importance-range", ERROR)
@@ -130,7 +131,7 @@ def description_length(ctx: Context):
         yield Problem(span.start, span.end, "description is empty")
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(f"[{CONTROL_CLASS}]")
 
 
 @rule("NL606", "control-character", ERROR)
@@ -146,8 +147,6 @@ def control_character(ctx: Context):
     **Fix.** None here. Where the control characters are the leftovers of mojibake, rule
     `mojibake` reports and repairs the value instead, and this rule stays silent.
     """
-    from .encoding import rare_characters
-
     yaml_text = ctx.doc.yaml_text  # without escapes a value holds only characters of the text
     if "\\" not in yaml_text and not any(_CONTROL.match(c) for c in rare_characters(ctx)):
         return
