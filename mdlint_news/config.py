@@ -142,7 +142,7 @@ class Settings:
     def is_excluded(self, path: Path | str) -> bool:
         """Whether an ``exclude`` pattern matches the path (relative to the configuration's
         folder), a folder it is in, or one of its parts."""
-        return self._excluder.excluded(_relative(path, self.root))
+        return self._excluder.excluded(self.relative(path))
 
     def relative(self, path: Path | str) -> str:
         """The path as ``exclude`` patterns see it (relative to the configuration's folder)."""
@@ -201,19 +201,10 @@ class _Excluder:
     def excluded(self, rel: str) -> bool:
         if self.whole is None:
             return False
-        if self.whole.match(rel):
-            return True
         parts = [p for p in rel.split("/") if p and p != "."]
         if rel.startswith("/"):  # pathlib's root is a part too ('//' is kept, '///' is '/')
             parts.insert(0, "//" if rel[:2] == "//" and rel[2:3] != "/" else "/")
-        if any(self.part.match(p) for p in parts):
-            return True
-        if self.last is not None and parts and self.last.match(parts[-1]):
-            return True
-        if self.multi:
-            pure = PurePosixPath(rel)
-            return any(pure.match(p) for p in self.multi)
-        return False
+        return self._matches(rel, parts)
 
     def excluded_in(self, folder: str, name: str) -> bool:
         """``excluded(folder + "/" + name)`` when ``excluded(folder)`` is False (or ``folder``
@@ -221,9 +212,14 @@ class _Excluder:
         if self.whole is None:
             return False
         rel = name if folder in (".", "") else folder + name if folder.endswith("/") else f"{folder}/{name}"
-        if self.whole.match(rel) or self.part.match(name):
+        return self._matches(rel, [name])
+
+    def _matches(self, rel: str, parts: list[str]) -> bool:
+        """A pattern matches the whole of ``rel``, one of ``parts`` (the parts of ``rel`` still
+        to look at), or, as pathlib's match, its last part or last parts."""
+        if self.whole.match(rel) or any(self.part.match(p) for p in parts):
             return True
-        if self.last is not None and self.last.match(name):
+        if self.last is not None and parts and self.last.match(parts[-1]):
             return True
         if self.multi:
             pure = PurePosixPath(rel)
