@@ -180,24 +180,16 @@ def _required(seq) -> list[frozenset[str]]:
     ``(?:slov|words)\\)`` requires one of ``slov)`` and ``words)``."""
     cands: list[frozenset[str]] = []
     run: set[str] = {""}  # the text every match has up to here, in each of its possible forms
-
-    def flush():
-        nonlocal run
+    for op, av in seq:
+        if op in _ZERO_WIDTH:
+            continue
+        longer = _joined(run, _literal_forms(op, av))
+        if longer is not None:
+            run = longer
+            continue
         if run != {""}:
             cands.append(frozenset(run))
         run = {""}
-
-    for op, av in seq:
-        if op is _sre_c.LITERAL:
-            run = {r + chr(av).lower() for r in run}
-            continue
-        if op in _ZERO_WIDTH:
-            continue
-        forms = _literal_forms(op, av)
-        if forms is not None and len(run) * len(forms) <= 64:
-            run = {r + f for r in run for f in forms}
-            continue
-        flush()
         if op is _sre_c.SUBPATTERN:
             cands.extend(_required(av[-1]))
         elif op is _sre_c.BRANCH:
@@ -206,12 +198,24 @@ def _required(seq) -> list[frozenset[str]]:
                 cands.append(frozenset().union(*alts))
         elif op in _REPEATS and av[0] >= 1:
             cands.extend(_required(av[2]))
-    flush()
+    if run != {""}:
+        cands.append(frozenset(run))
     return [c for c in cands if c and all(c)]
 
 
+def _joined(forms: set[str], more: set[str] | None) -> set[str] | None:
+    """Each of ``forms`` followed by each of ``more``; None when ``more`` is None or there
+    would be more than 64."""
+    if more is None or len(forms) * len(more) > 64:
+        return None
+    return {f + m for f in forms for m in more}
+
+
 def _literal_forms(op, av) -> set[str] | None:
-    """The texts a group or alternation of literal text can match (lower case), else None."""
+    """The texts a literal, or a group or alternation of literal text, can match (lower case);
+    None for anything else."""
+    if op is _sre_c.LITERAL:
+        return {chr(av).lower()}
     if op is _sre_c.SUBPATTERN:
         return _literal_seq(av[-1])
     if op is _sre_c.BRANCH:
@@ -226,17 +230,12 @@ def _literal_forms(op, av) -> set[str] | None:
 
 
 def _literal_seq(seq) -> set[str] | None:
-    forms = {""}
+    forms: set[str] | None = {""}
     for op, av in seq:
-        if op is _sre_c.LITERAL:
-            forms = {f + chr(av).lower() for f in forms}
-        elif op in _ZERO_WIDTH:
-            continue
-        else:
-            inner = _literal_forms(op, av)
-            if inner is None or len(forms) * len(inner) > 64:
+        if op not in _ZERO_WIDTH:
+            forms = _joined(forms, _literal_forms(op, av))
+            if forms is None:
                 return None
-            forms = {f + i for f in forms for i in inner}
     return forms
 
 
