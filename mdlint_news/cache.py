@@ -230,7 +230,6 @@ class Cache:
                        "value) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        [(p, s, m, *h, json.dumps(v, ensure_ascii=False)) for p, s, m, h, v in rows])])
 
-
     def prune(self, max_entries: int = MAX_ENTRIES) -> None:
         conn = self._connect()
         if conn is None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import re
-from functools import lru_cache
 import types
 import typing
 import unicodedata
@@ -98,7 +97,7 @@ def _date(value: str, info: ValidationInfo) -> str:
 _PUBLISHED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
 
 
-@lru_cache(maxsize=256)  # read by the contract and by several rules of each file
+@functools.lru_cache(maxsize=256)  # read by the contract and by several rules of each file
 def parse_published(value: str) -> datetime | None:
     """``publishedAt`` as an aware datetime, or None when it is not ISO 8601 with an offset."""
     if not _PUBLISHED.match(value):
