@@ -810,7 +810,7 @@ def _word_score(tok: str, rep: list[bool], lm: _LangModel, cjk: str | None = Non
 
 
 def _score(text: str, replaced: list[bool], prev: str, nxt: str, lm: _LangModel,
-           left: str = "", right: str = "", cjk: str | None = None, memo: dict | None = None) -> float:
+           left: str, right: str, cjk: str | None, memo: dict) -> float:
     """Score of a rendering of a group: its words (``_word_score``) and its recovered marks
     (``_nonletter_prior``, ``_quote_score``, ``_pair_score`` against ``left``/``right``, the
     repaired text of the line around the group). ``memo`` keeps the word scores of earlier
@@ -818,9 +818,6 @@ def _score(text: str, replaced: list[bool], prev: str, nxt: str, lm: _LangModel,
     score = 0.0
     for m in _WORD_RE.finditer(text):
         a, b = m.span()
-        if memo is None:
-            score += _word_score(m.group(), replaced[a:b], lm, cjk)
-            continue
         key = (m.group(), tuple(replaced[a:b]))
         s = memo.get(key)
         if s is None:
@@ -897,6 +894,7 @@ def _resolve_group(line: str, group: _Group, fixed: dict[int, str], lm: _LangMod
     else:
         left = right = ""
     cjk = _cjk_lang(left + right)
+    memo: dict = {}  # word scores shared by every rendering scored here (same lm and cjk)
     opts = []
     for s in lossy:
         if any(_script(c) == "CJK" for o in s.options for c in o):
@@ -913,7 +911,7 @@ def _resolve_group(line: str, group: _Group, fixed: dict[int, str], lm: _LangMod
             def local(o: str) -> float:
                 t = seg_l + o + seg_r
                 mask = [False] * len(seg_l) + [c != " " for c in o] + [False] * len(seg_r)
-                return _score(t, mask, "", "", lm, "", "", cjk)
+                return _score(t, mask, "", "", lm, "", "", cjk, memo)
 
             ranked = sorted(s.options, key=lambda o: -local(o))
         else:
@@ -947,7 +945,6 @@ def _resolve_group(line: str, group: _Group, fixed: dict[int, str], lm: _LangMod
     for o in opts:
         total *= len(o)
     results = []
-    memo: dict = {}  # word scores shared by the renderings
     if total <= _MAX_COMBOS:
         for choice in product(*opts):
             text, mask = render(choice)
