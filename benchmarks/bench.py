@@ -3,7 +3,8 @@
     python benchmarks/bench.py                 # 10,000 generated articles
     python benchmarks/bench.py --n 100000 --scaling   # time per file and peak RSS at 10k and 100k
 
-What it measures, each as a whole process, in the same run, median of --repeat runs:
+What it measures, each as a whole process, in the same run, in --repeat interleaved rounds
+(median and fastest wall time; each ratio is taken within a round, then its median printed):
   floor           read + split + libyaml CSafeLoader + a Pydantic v2 model, one core
   news-lint cold  every rule, no cache, all cores (--jobs default)
   news-lint warm  the same again with the cache filled, nothing changed
@@ -307,17 +308,37 @@ def main() -> int:
         floor_py.write_text(FLOOR_SCRIPT)
         cmd = [py, "-m", "mdlint_news", "-q", "--statistics"]
         cache = tmp / "cache"
-        rows = {}
-        rows["floor (1 core)"] = median_of([timed([py, str(floor_py), str(folder)])
-                                             for _ in range(args.repeat)])
-        rows["news-lint cold, all cores"] = median_of([timed(cmd + ["--no-cache", str(folder)])
-                                                        for _ in range(args.repeat)])
-        rows["news-lint cold, 1 core"] = median_of([timed(cmd + ["--no-cache", "--jobs", "1",
-                                                                 str(folder)])])
-        shutil.rmtree(cache, ignore_errors=True)
+        one = sorted(folder.iterdir())[0]
+        alone = tmp / "alone"
+        alone.mkdir()
+        shutil.copy(one, alone / one.name)
         timed(cmd + ["--cache-dir", str(cache), str(folder)])  # fill the cache
-        rows["news-lint warm (cache)"] = median_of([timed(cmd + ["--cache-dir", str(cache), str(folder)])
-                                                     for _ in range(args.repeat)])
+        # The commands are run in interleaved rounds and each ratio is taken within a round
+        # (this machine's speed drifts by 2x over minutes: ratios of medians taken minutes
+        # apart would mostly measure the drift).
+        commands = {
+            "floor (1 core)": [py, str(floor_py), str(folder)],
+            "news-lint cold, all cores": cmd + ["--no-cache", str(folder)],
+            "news-lint warm (cache)": cmd + ["--cache-dir", str(cache), str(folder)],
+        }
+        one_file = {
+            "one file: import pydantic, yaml": [py, "-c", "import pydantic, yaml"],
+            # the floor program on the one file: what any Pydantic-model check of one article
+            # costs (`import pydantic` alone is lazy: it does not import BaseModel)
+            "one file: floor program": [py, str(floor_py), str(alone)],
+            "one file: news-lint": cmd + ["--no-cache", str(alone / one.name)],
+            # what pre-commit does: one staged file, compared with its 10,000 neighbours (their
+            # front matter indexed once into the cache, then reused while unchanged)
+            "one file: in the folder (pre-commit)": cmd + ["--cache-dir", str(cache), str(one)],
+        }
+        runs: dict[str, list[dict]] = {name: [] for name in [*commands, *one_file]}
+        for _ in range(args.repeat):
+            for name, c in commands.items():
+                runs[name].append(timed(c))
+        for _ in range(max(5, args.repeat)):
+            for name, c in one_file.items():
+                runs[name].append(timed(c))
+        runs["news-lint cold, 1 core"] = [timed(cmd + ["--no-cache", "--jobs", "1", str(folder)])]
         cj = shutil.which("check-jsonschema") or (
             str(Path(py).parent / "check-jsonschema") if (Path(py).parent / "check-jsonschema").exists() else None)
         if cj:
@@ -327,47 +348,39 @@ def main() -> int:
                 text = p.read_text(encoding="utf-8")
                 (fm / (p.stem + ".yaml")).write_text(text[4:text.find("\n---\n", 4) + 1], encoding="utf-8")
             files = [str(p) for p in sorted(fm.iterdir())]
-            rows["check-jsonschema (fm only)"] = median_of([timed(
-                [cj, "--schemafile", str(ROOT / "schemas" / "tech_news_article.schema.json"), *files])
-                for _ in range(1)])
-        one = sorted(folder.iterdir())[0]
-        alone = tmp / "alone"
-        alone.mkdir()
-        shutil.copy(one, alone / one.name)
-        rows["one file: news-lint"] = median_of([timed(cmd + ["--no-cache", str(alone / one.name)])
-                                                  for _ in range(max(5, args.repeat))])
-        # what pre-commit does: one staged file, compared with its 10,000 neighbours (their
-        # front matter indexed once into the cache, then reused while unchanged)
-        timed(cmd + ["--cache-dir", str(cache), str(one)])
-        rows["one file: in the folder (pre-commit)"] = median_of([timed(
-            cmd + ["--cache-dir", str(cache), str(one)]) for _ in range(max(5, args.repeat))])
-        rows["one file: import pydantic, yaml"] = median_of([timed([py, "-c", "import pydantic, yaml"])
-                                                             for _ in range(max(5, args.repeat))])
-        # the same floor program on the one file: what any Pydantic-model check of one article
-        # costs (`import pydantic` alone is lazy: it does not import BaseModel)
-        rows["one file: floor program"] = median_of([timed([py, str(floor_py), str(alone)])
-                                                     for _ in range(max(5, args.repeat))])
+            # in a round of its own: check-jsonschema, then news-lint cold again
+            runs["check-jsonschema (fm only)"] = [timed(
+                [cj, "--schemafile", str(ROOT / "schemas" / "tech_news_article.schema.json"), *files])]
+            runs["news-lint cold, all cores"].append(timed(commands["news-lint cold, all cores"]))
+        rows = {name: median_of(r) for name, r in runs.items()}
 
-        floor = rows["floor (1 core)"]["wall"]
-        cold = rows["news-lint cold, all cores"]["wall"]
-        print(f"\n{'measurement':34} {'wall s':>8} {'cpu s':>8} {'ms/file':>8} {'peak RSS MB':>12} {'ratio':>8}")
+        print(f"\n{'measurement':38} {'wall s':>7} {'fastest':>8} {'cpu s':>7} {'ms/file':>8} "
+              f"{'peak RSS MB':>12}   (wall: median of the runs)")
         for name, r in rows.items():
             per = r["wall"] / (1 if name.startswith("one file") else args.n) * 1000
-            ratio = r["wall"] / (floor if not name.startswith("one file") else
-                                 rows["one file: import pydantic, yaml"]["wall"])
-            print(f"{name:34} {r['wall']:8.2f} {r['cpu']:8.2f} {per:8.3f} {r['rss_mb']:12.0f} {ratio:8.2f}")
-        print("\nratios: cold/floor = {:.2f} (target <= 1.0); warm/cold = {:.2f} (target <= 0.25); "
-              "one file / import = {:.2f} (target <= 1.3)".format(
-                  cold / floor, rows["news-lint warm (cache)"]["wall"] / cold,
-                  rows["one file: news-lint"]["wall"] / rows["one file: import pydantic, yaml"]["wall"]))
-        print("one file / the floor program on that file = {:.2f} (no target: the floor of any "
-              "Pydantic-model check)".format(rows["one file: news-lint"]["wall"]
-                                             / rows["one file: floor program"]["wall"]))
-        if "check-jsonschema (fm only)" in rows:
-            print("check-jsonschema / news-lint cold = {:.1f}x (target >= 15)".format(
-                rows["check-jsonschema (fm only)"]["wall"] / cold))
+            fastest = min(x["wall"] for x in runs[name])
+            print(f"{name:38} {r['wall']:7.2f} {fastest:8.2f} {r['cpu']:7.2f} {per:8.3f} {r['rss_mb']:12.0f}")
+
+        def ratio(num: str, den: str) -> str:
+            """Median and range of num/den over the rounds that ran both."""
+            rs = [a["wall"] / b["wall"] for a, b in zip(runs[num], runs[den])]
+            return f"{statistics.median(rs):.2f} ({min(rs):.2f}-{max(rs):.2f}, {len(rs)} rounds)"
+
+        print("\nratios, each within a round:")
+        print(f"  cold, all cores / floor        {ratio('news-lint cold, all cores', 'floor (1 core)')}"
+              "   target <= 1.0")
+        print(f"  warm / cold                    {ratio('news-lint warm (cache)', 'news-lint cold, all cores')}"
+              "   target <= 0.25")
+        print(f"  one file / import              "
+              f"{ratio('one file: news-lint', 'one file: import pydantic, yaml')}   target <= 1.3")
+        print(f"  one file / the floor program   {ratio('one file: news-lint', 'one file: floor program')}"
+              "   no target (the floor program / import: "
+              f"{ratio('one file: floor program', 'one file: import pydantic, yaml')})")
+        if cj:
+            rs = runs["check-jsonschema (fm only)"][0]["wall"] / runs["news-lint cold, all cores"][-1]["wall"]
+            print(f"  check-jsonschema / cold        {rs:.1f}x (the run right after it)   target >= 15")
         else:
-            print("check-jsonschema: not installed (pip install check-jsonschema to compare)")
+            print("  check-jsonschema: not installed (pip install check-jsonschema to compare)")
         print("\nper stage, one profiled run (in-process, one core, profiler overhead included):")
         for name, sec in stage_costs(folder).items():
             print(f"  {name:20} {sec * 1e6:8.0f} us/file")
