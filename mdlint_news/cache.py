@@ -26,6 +26,16 @@ DB_NAME = "results-v2.sqlite"
 STALE = 86_400.0  # seconds after which a hit refreshes its entry's last use (LRU order)
 
 
+def _select_in(conn: sqlite3.Connection, query: str, values: list) -> list[tuple]:
+    """The rows of ``query`` (ending in ``IN``) for ``values``, 500 at a time (SQLite bounds
+    the parameters of one statement)."""
+    rows: list[tuple] = []
+    for i in range(0, len(values), 500):
+        part = values[i:i + 500]
+        rows += conn.execute(f"{query} ({','.join('?' * len(part))})", part).fetchall()
+    return rows
+
+
 def settings_fingerprint(settings: Settings) -> str:
     parts = {
         "version": __version__,
@@ -142,12 +152,9 @@ class Cache:
         conn = self._connect()
         if conn is None or not keys:
             return {}
-        rows = []
         try:
-            for i in range(0, len(keys), 500):
-                part = keys[i:i + 500]
-                rows += conn.execute("SELECT key, value, used, clean, h0, h1, h2 FROM results "
-                                     f"WHERE key IN ({','.join('?' * len(part))})", part).fetchall()
+            rows = _select_in(conn, "SELECT key, value, used, clean, h0, h1, h2 FROM results "
+                                    "WHERE key IN", keys)
         except sqlite3.Error:
             return {}
         out = {}
@@ -210,17 +217,13 @@ class Cache:
     def index_values(self, paths: list[str]) -> dict[str, str]:
         """path -> its stored summary as JSON (``load_summary``), for indexed paths."""
         conn = self._connect()
-        out: dict[str, str] = {}
         if conn is None:
-            return out
+            return {}
         try:
-            for i in range(0, len(paths), 500):
-                part = paths[i:i + 500]
-                out.update(conn.execute("SELECT path, value FROM frontmatter_index2 WHERE path IN "
-                                        f"({','.join('?' * len(part))})", part).fetchall())
+            return dict(_select_in(conn, "SELECT path, value FROM frontmatter_index2 WHERE path IN",
+                                   paths))
         except sqlite3.Error:
-            pass
-        return out
+            return {}
 
     def put_index(self, rows: list[tuple[str, int, int, tuple, dict]]) -> None:
         conn = self._connect()
