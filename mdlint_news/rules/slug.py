@@ -16,9 +16,14 @@ def source_title(ctx: Context):
     return ctx.once("_news_source_title", _source_title)
 
 
-def expected_slug(ctx: Context, title: str) -> str:
-    """The generator's slug of ``title`` (``source_title(ctx)``), once per file."""
-    return ctx.once("_news_expected_slug", lambda c: slugify(title, c.profile))
+def expected_slug(ctx: Context) -> str | None:
+    """The generator's slug of ``source_title(ctx)`` (None without a title), once per file."""
+    return ctx.once("_news_expected_slug", _expected_slug)
+
+
+def _expected_slug(ctx: Context) -> str | None:
+    title = source_title(ctx)
+    return slugify(title, ctx.profile) if isinstance(title, str) else None
 
 
 def _source_title(ctx: Context):
@@ -80,7 +85,7 @@ def slug_mismatch(ctx: Context):
     slug, title = ctx.data.get("slug"), source_title(ctx)
     if not isinstance(slug, str) or not isinstance(title, str) or not title:
         return
-    expected = expected_slug(ctx, title)
+    expected = expected_slug(ctx)
     if slug != expected:
         span = ctx.doc.value_span("slug")
         yield Problem(span.start, span.end,
@@ -104,8 +109,9 @@ def filename_mismatch(ctx: Context):
         return
     published = ctx.data.get("publishedAt")
     dt = parse_published(published) if isinstance(published, str) else None
-    title = source_title(ctx)
-    slug = expected_slug(ctx, title) if isinstance(title, str) else ctx.data.get("slug")
+    slug = expected_slug(ctx)
+    if slug is None:  # no title: the slug as written
+        slug = ctx.data.get("slug")
     if dt is None or slug is None:
         return
     expected = ctx.profile.filename.format(date=dt.astimezone(timezone.utc).strftime("%Y-%m-%d"),
