@@ -17,7 +17,6 @@ from .discovery import discover
 from .reporters import FORMATS, get_reporter
 from .rules import RULES, lookup, matching
 from . import parallel
-from .rules.crossfile import compact
 from .runner import FileResult, fails
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
@@ -199,12 +198,10 @@ def _check(args: argparse.Namespace) -> int:
             progress.start()
             task = progress.add_task("Linting", total=len(files))
         for result in stream:
-            if isinstance(result, parallel.Clean):
+            if isinstance(result, parallel.Clean):  # a file with nothing to report
                 clean[result.path] = result.hashes
-            elif result.reportable:
-                results.append(result)
             else:
-                clean[result.path] = compact(result.summary)
+                results.append(result)
             if progress is not None:
                 progress.advance(task)
     finally:
