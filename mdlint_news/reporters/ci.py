@@ -4,13 +4,12 @@ JUnit XML, and JSON Lines."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 
 from .. import __version__
 from ..diagnostics import Diagnostic
 from ..rules import BY_CODE
-from . import Reporter
+from . import Reporter, json_text, visible
 from .json import diagnostic_dict
 
 
@@ -24,11 +23,13 @@ def relative(path: str) -> str:
 
 
 def _gh_escape_data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A message: control characters visible, but a newline stays one (%0A: a line break in the
+    annotation, on one line of the log)."""
+    return visible(s, keep="\n").replace("%", "%25").replace("\n", "%0A")
 
 
 def _gh_escape_prop(s: str) -> str:
-    return _gh_escape_data(s).replace(":", "%3A").replace(",", "%2C")
+    return visible(s).replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
 
 
 class GithubReporter(Reporter):
@@ -69,8 +70,7 @@ class GitlabReporter(Reporter):
                 "begin": {"line": d.line, "column": d.column},
                 "end": {"line": d.end_line, "column": d.end_column}}},
         } for d in diagnostics]
-        json.dump(items, self.stream, ensure_ascii=False, indent=2)
-        self.stream.write("\n")
+        self.stream.write(json_text(items, indent=2) + "\n")
 
 
 class SarifReporter(Reporter):
@@ -127,8 +127,7 @@ class SarifReporter(Reporter):
                 "results": results,
             }],
         }
-        json.dump(log, self.stream, ensure_ascii=False, indent=2)
-        self.stream.write("\n")
+        self.stream.write(json_text(log, indent=2) + "\n")
 
 
 def _level(severity: str) -> str:
@@ -136,9 +135,10 @@ def _level(severity: str) -> str:
 
 
 def _uri(path: str) -> str:
+    """The path's very bytes, percent-encoded (a name that is not UTF-8 included)."""
     from urllib.parse import quote
 
-    return quote(relative(path))
+    return quote(os.fsencode(relative(path)))
 
 
 class JunitReporter(Reporter):
@@ -159,11 +159,13 @@ class JunitReporter(Reporter):
         suite = ET.SubElement(suites, "testsuite", name="news-lint", tests=str(len(files)),
                               failures=str(failures), errors="0", skipped="0")
         for f in files:
-            case = ET.SubElement(suite, "testcase", classname="news-lint", name=f, file=f)
+            name = visible(f)  # XML 1.0 cannot hold most control characters, even escaped
+            case = ET.SubElement(suite, "testcase", classname="news-lint", name=name, file=name)
             for d in by_path.get(f, ()):
+                message = visible(d.message)
                 failure = ET.SubElement(case, "failure", type=d.name,
-                                        message=f"{d.line}:{d.column}: {d.code} {d.message}")
-                failure.text = f"{d.path}:{d.line}:{d.column}: {d.code} {d.message} ({d.name})"
+                                        message=f"{d.line}:{d.column}: {d.code} {message}")
+                failure.text = f"{name}:{d.line}:{d.column}: {d.code} {message} ({d.name})"
         ET.indent(suites)
         self.stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         self.stream.write(ET.tostring(suites, encoding="unicode"))
@@ -177,4 +179,4 @@ class JsonLinesReporter(Reporter):
 
     def report(self, diagnostics: list[Diagnostic], summary: dict) -> None:
         for d in diagnostics:
-            self.stream.write(json.dumps(diagnostic_dict(d), ensure_ascii=False) + "\n")
+            self.stream.write(json_text(diagnostic_dict(d)) + "\n")

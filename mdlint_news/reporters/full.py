@@ -6,7 +6,7 @@ import os
 import unicodedata
 
 from ..diagnostics import Diagnostic
-from . import Reporter
+from . import Reporter, visible
 from .text import fix_marker
 
 _COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;36m"}
@@ -38,8 +38,9 @@ class FullReporter(Reporter):
         w = self.stream.write
         for d in diagnostics:
             sev = d.severity.value
-            w(f"{c(BOLD, d.path)}:{d.line}:{d.column}: {c(_COLORS[sev], d.code)} "
-              f"{fix_marker(d)}{c(_COLORS[sev], sev)}: {d.message} {c(DIM, '(' + d.name + ')')}\n")
+            w(f"{c(BOLD, visible(d.path))}:{d.line}:{d.column}: {c(_COLORS[sev], d.code)} "
+              f"{fix_marker(d)}{c(_COLORS[sev], sev)}: {visible(d.message)} "
+              f"{c(DIM, '(' + d.name + ')')}\n")
             source = d.data.get("source")
             if source is not None:
                 gutter = str(d.line)
@@ -47,11 +48,11 @@ class FullReporter(Reporter):
                 start = max(d.column - 1, 0)
                 end = (d.end_column - 1) if d.end_line == d.line else len(line)
                 end = max(end, start + 1)
-                pad = " " * _width(line[:start])
-                caret = "^" * max(_width(line[start:end]), 1)
+                pad = " " * _width(visible(line[:start]))
+                caret = "^" * max(_width(visible(line[start:end])), 1)
                 w(f"{c(CYAN, ' ' * len(gutter) + ' |')}\n")
-                w(f"{c(CYAN, gutter + ' |')} {line}\n")
+                w(f"{c(CYAN, gutter + ' |')} {visible(line)}\n")
                 w(f"{c(CYAN, ' ' * len(gutter) + ' |')} {pad}{c(_COLORS[sev], caret)}\n")
             if d.fix is not None:
-                w(f"  {c(DIM, 'help: ' + d.fix.message)}\n")
+                w(f"  {c(DIM, 'help: ' + visible(d.fix.message))}\n")
             w("\n")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from ..diagnostics import Diagnostic
-from . import Reporter
+from . import Reporter, json_text
 
 
 def diagnostic_dict(d: Diagnostic) -> dict:
@@ -24,9 +22,10 @@ def diagnostic_dict(d: Diagnostic) -> dict:
 
 
 class JsonReporter(Reporter):
+    """Exact text (JSON escapes every control character): see ``reporters.json_text``."""
+
     name = "json"
 
     def report(self, diagnostics: list[Diagnostic], summary: dict) -> None:
         items = [diagnostic_dict(d) for d in diagnostics]
-        json.dump(items, self.stream, ensure_ascii=False, indent=2)
-        self.stream.write("\n")
+        self.stream.write(json_text(items, indent=2) + "\n")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..diagnostics import Applicability, Diagnostic
-from . import Reporter
+from . import Reporter, visible
 
 
 def fix_marker(d: Diagnostic) -> str:
@@ -14,7 +14,8 @@ def fix_marker(d: Diagnostic) -> str:
 
 def format_line(d: Diagnostic) -> str:
     sev = "" if d.severity.value == "error" else f"{d.severity.value}: "
-    return f"{d.path}:{d.line}:{d.column}: {d.code} {fix_marker(d)}{sev}{d.message} ({d.name})"
+    return (f"{visible(d.path)}:{d.line}:{d.column}: {d.code} {fix_marker(d)}{sev}"
+            f"{visible(d.message)} ({d.name})")
 
 
 class ConciseReporter(Reporter):
