@@ -7,6 +7,7 @@ import gc
 import json
 import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Sequence
 
@@ -14,7 +15,7 @@ from . import __version__
 from .config import ConfigError, ConfigResolver
 from .diagnostics import Applicability, Severity
 from .discovery import discover
-from .reporters import FORMATS, get_reporter
+from .reporters import FORMATS, get_reporter, visible
 from .rules import RULES, lookup, matching
 from . import parallel
 from .runner import FileResult, fails
@@ -33,7 +34,7 @@ examples:
   news-lint schema tech_news_article     print the front-matter JSON Schema
 
 exit codes: 0 no problems, 1 problems found (or --diff has changes), 2 usage,
-configuration or internal error.
+configuration or internal error (NEWS_LINT_DEBUG=1 shows its traceback).
 """
 
 
@@ -50,12 +51,40 @@ def _selectors(value: str) -> list[str]:
     return items
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        super().error(visible(message))
+
+
+def paths_not_options(argv: list[str]) -> list[str]:
+    """``argv`` with every argument that names an existing file or folder made a path that
+    cannot be read as an option (``--output-file=README.md`` -> ``./--output-file=README.md``).
+    pre-commit appends the names of committed files after the options: whatever a file is
+    named, it is linted, never obeyed. Arguments after ``--`` are paths already."""
+    out = []
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            return out + argv[i:]
+        if arg.startswith("-") and arg != "-" and _exists(arg):
+            arg = os.path.join(os.curdir, arg)
+        out.append(arg)
+    return out
+
+
+def _exists(path: str) -> bool:
+    try:
+        os.lstat(path)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def check_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="news-lint", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
         description="Lint Markdown news articles with YAML front matter; fix what can be fixed.",
-        usage="news-lint [options] [PATH ...]\n       news-lint {rules,rule NAME,schema LAYOUT}")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+        usage="news-lint [options] [--] [PATH ...]\n       news-lint {rules,rule NAME,schema LAYOUT}")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .), even named like options")
     g = p.add_argument_group("fixing")
     g.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     g.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
@@ -91,14 +120,31 @@ def check_parser() -> argparse.ArgumentParser:
     return p
 
 
+class Where:
+    """What the run is doing, for the one-line message of an unexpected error."""
+
+    def __init__(self) -> None:
+        self.doing = "starting"
+        self.files: list[str] = []
+        self.done = -1  # while linting: how many files have their result
+
+    def __str__(self) -> str:
+        if 0 <= self.done < len(self.files):
+            rest = len(self.files) - self.done - 1
+            after = f" (or one of the {_plural(rest, 'file')} after it)" if rest else ""
+            return f"linting {visible(self.files[self.done])}{after}"
+        return visible(self.doing)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    where = Where()
     try:
         if argv and argv[0] in ("rules", "rule", "schema"):
             return _subcommand(argv)
-        return _check(check_parser().parse_args(argv))
+        return _check(check_parser().parse_args(paths_not_options(argv)), where)
     except ConfigError as exc:
-        print(f"news-lint: configuration error: {exc}", file=sys.stderr)
+        print(f"news-lint: configuration error: {visible(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("news-lint: interrupted", file=sys.stderr)
@@ -106,6 +152,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return EXIT_OK
+    except Exception as exc:  # never a traceback, never 1 (which means "problems found")
+        return _internal_error(exc, where)
+
+
+def _internal_error(exc: Exception, where: Where) -> int:
+    if os.environ.get("NEWS_LINT_DEBUG", "") not in ("", "0"):
+        traceback.print_exc()
+    detail = visible(f"{type(exc).__name__}: {exc}")
+    detail = detail if len(detail) <= 300 else detail[:300] + "..."
+    print(f"news-lint: internal error while {where}: {detail}; please report it "
+          "(NEWS_LINT_DEBUG=1 prints the traceback)", file=sys.stderr)
+    return EXIT_ERROR
 
 
 def _subcommand(argv: list[str]) -> int:
@@ -164,19 +222,20 @@ def _stderr_console():
     return Console(stderr=True)
 
 
-def _check(args: argparse.Namespace) -> int:
+def _check(args: argparse.Namespace, where: Where) -> int:
     if args.output_format is None:
         args.output_format = default_format(sys.stdout if args.output_file is None else None)
     cli = {"select": args.select, "ignore": args.ignore, "extend_select": args.extend_select,
            "follow_symlinks": args.follow_symlinks}
     resolver = ConfigResolver(args.config, cli)
-    missing: list[str] = []
+    where.doing = f"looking for files in {', '.join(args.paths or ['.'])}"
+    missing: list[str] = []  # paths that do not exist or cannot be reached
     # as strings: a Path object costs several times the memory, and 100,000 of them show
     real: set[str] = set()  # the files' real paths, for the cross-file index
     files = list(discover(args.paths or ["."], resolver,
                           lambda p, why: missing.append(f"{p}: {why}"), real))
     for m in missing:
-        print(f"news-lint: {m}", file=sys.stderr)
+        print(f"news-lint: {visible(m)}", file=sys.stderr)
     if missing and not files:
         return EXIT_ERROR
     items = [(path, path, resolver.for_file(path)) for path in files]
@@ -184,24 +243,44 @@ def _check(args: argparse.Namespace) -> int:
     opts = parallel.RunOptions(fix=args.fix and not args.diff, diff=args.diff,
                                unsafe=args.unsafe_fixes, use_cache=not args.no_cache,
                                cache_dir=args.cache_dir)
-    results: list[FileResult] = []  # the files with something to report
-    clean: dict[str, tuple] = {}  # the others: only a compact cross-file summary is kept
-    progress = _progress(len(files), args)
+    where.files = files
+    results, clean = _lint(items, opts, args, where)
+    where.doing = "comparing the articles with each other (duplicates)"
+    parallel.cross_file(results, items, parallel.index_folders(items), opts, clean, real)
+    where.doing = "saving the cache"
+    parallel.prune_caches()
+    where.doing = f"writing the report to {args.output_file or 'standard output'}"
+    diagnostics = sorted((d for r in results for d in r.diagnostics),
+                         key=lambda d: (d.path, d.line, d.column, d.code))
+    if not _report(args, results, diagnostics, files):
+        return EXIT_ERROR
+    return _exit_code(args, results, diagnostics, missing)
+
+
+def _lint(items: list, opts: parallel.RunOptions, args: argparse.Namespace, where: Where
+          ) -> tuple[list[FileResult], dict[str, tuple]]:
+    """Every file's result: those with something to report, and the others' cross-file
+    summaries (only a compact one is kept)."""
+    results: list[FileResult] = []
+    clean: dict[str, tuple] = {}
+    progress = _progress(len(items), args)
     task = None
     # The objects made so far live to the end: the collector need not scan them again (nor the
     # pool's forked workers touch, and so copy, their pages); results hold no cycles.
     gc.freeze()
     gc.disable()
+    where.done = 0
     try:
         stream = parallel.run(items, opts, args.jobs)
         if progress is not None:  # started after the pool forked: its refresh thread is ours
             progress.start()
-            task = progress.add_task("Linting", total=len(files))
+            task = progress.add_task("Linting", total=len(items))
         for result in stream:
             if isinstance(result, parallel.Clean):  # a file with nothing to report
                 clean[result.path] = result.hashes
             else:
                 results.append(result)
+            where.done += 1
             if progress is not None:
                 progress.advance(task)
     finally:
@@ -209,35 +288,58 @@ def _check(args: argparse.Namespace) -> int:
         gc.enable()
         if progress is not None:
             progress.stop()
-    parallel.cross_file(results, items, parallel.index_folders(items), opts, clean, real)
-    parallel.prune_caches()
+    where.done = -1
+    return results, clean
 
+
+def _report(args: argparse.Namespace, results: list[FileResult], diagnostics: list,
+            files: list[str]) -> bool:
+    """Write the report (and the diff, the fixes, the summary); False when it could not be
+    written (said on stderr)."""
+    target = args.output_file or "standard output"
     try:
         out = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
     except OSError as exc:
-        print(f"news-lint: cannot write {args.output_file}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_ERROR
+        print(f"news-lint: cannot write {visible(str(target))}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return False
     try:
-        if args.diff:
-            for r in results:
-                if r.diff:
-                    out.write(r.diff)
-        diagnostics = sorted((d for r in results for d in r.diagnostics),
-                             key=lambda d: (d.path, d.line, d.column, d.code))
-        if args.statistics:
-            out.write(_statistics(diagnostics))
-        elif not args.diff:
-            get_reporter(args.output_format)(out).report(diagnostics, {"files": files})
-        text_out = args.output_format in ("concise", "full") and not args.output_file
-        if args.show_fixes and args.fix:
-            print(_show_fixes(args, results), file=out if text_out else sys.stderr)
-        if not args.quiet:
-            summary = _summary(args, results, diagnostics, len(files))
-            print(summary, file=out if text_out and not args.diff else sys.stderr)
-    finally:
-        if out is not sys.stdout:
-            out.close()
+        try:
+            _write(out, args, results, diagnostics, files)
+            out.flush()
+        finally:
+            if out is not sys.stdout:
+                out.close()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        print(f"news-lint: cannot write the report to {visible(str(target))}: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
 
+
+def _write(out, args: argparse.Namespace, results: list[FileResult], diagnostics: list,
+           files: list[str]) -> None:
+    if args.diff:
+        tty = hasattr(out, "isatty") and out.isatty()  # a person reads it: nothing steers the terminal
+        for r in results:
+            if r.diff:
+                out.write(visible(r.diff, keep="\n") if tty else r.diff)
+    if args.statistics:
+        out.write(_statistics(diagnostics))
+    elif not args.diff:
+        get_reporter(args.output_format)(out).report(diagnostics, {"files": files})
+    text_out = args.output_format in ("concise", "full") and not args.output_file
+    if args.show_fixes and args.fix:
+        print(_show_fixes(args, results), file=out if text_out else sys.stderr)
+    if not args.quiet:
+        summary = _summary(args, results, diagnostics, len(files))
+        print(summary, file=out if text_out and not args.diff else sys.stderr)
+
+
+def _exit_code(args: argparse.Namespace, results: list[FileResult], diagnostics: list,
+               missing: list[str]) -> int:
     if any(d.name == "internal-error" for d in diagnostics):
         return EXIT_ERROR
     if missing:
@@ -268,10 +370,10 @@ def _show_fixes(args, results: list[FileResult]) -> str:
     for r in results:
         if not r.changed:
             continue
-        lines.append(f"Fixed {r.path}:")
+        lines.append(f"Fixed {visible(r.path)}:")
         for d in r.fixed:
-            lines.append(f"  {d.line}:{d.column}: {d.code} {d.fix.message if d.fix else d.message} "
-                         f"({d.name})")
+            message = visible(d.fix.message if d.fix else d.message)
+            lines.append(f"  {d.line}:{d.column}: {d.code} {message} ({d.name})")
     return "\n".join(lines) if lines else "No fixes applied."
 
 

@@ -25,20 +25,31 @@ def discover(paths: list[str], resolver: ConfigResolver,
     duplicates). Every file is yielded once, whatever the names it is reached by. ``seen``, if
     given, is filled with the real path of every file yielded."""
     seen = seen if seen is not None else set()
+    on_error = on_error or (lambda path, why: None)
     roots = [os.path.realpath(raw) for raw in paths if os.path.isdir(raw)]
     for raw in paths:
         p = Path(raw)
-        if not os.path.lexists(p):
-            if on_error:
-                on_error(raw, "no such file or directory")
+        try:
+            os.lstat(p)
+            folder = p.is_dir() and not raw.endswith(".md")  # one given by a symlink too
+            excluded = not folder and resolver.for_path(p).is_excluded(p)
+        except (OSError, ValueError) as exc:
+            on_error(raw, _why(exc, "no such file or directory"))
             continue
-        if p.is_dir() and not raw.endswith(".md"):  # a folder given by a symlink is walked too
-            yield from _walk(p, resolver, seen, roots, {os.path.realpath(p)})
-        elif not resolver.for_path(p).is_excluded(p):
+        if folder:
+            yield from _walk(p, resolver, seen, roots, {os.path.realpath(p)}, on_error)
+        elif not excluded:
             key = _key(p)
             if key not in seen:
                 seen.add(key)
                 yield str(p)
+
+
+def _why(exc: Exception, missing: str = "cannot be reached") -> str:
+    if isinstance(exc, FileNotFoundError):
+        return missing
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return f"{reason}; skipped (exclude it in the configuration if it holds no articles)"
 
 
 def _key(path: Path) -> str:
@@ -51,14 +62,17 @@ def _inside(real: str, roots: list[str]) -> bool:
 
 
 def _walk(root: Path, resolver: ConfigResolver, seen: set[str], roots: list[str],
-          walked: set[str]) -> Iterator[str]:
-    settings = resolver.for_path(root / "x")
-    root_excluded = settings.is_excluded(root)
-    if root_excluded and root != Path("."):
-        return
+          walked: set[str], on_error: Callable[[str, str], None]) -> Iterator[str]:
+    """The articles under ``root``; a folder that cannot be read (permissions, a path longer than
+    the system allows) is passed to ``on_error``, and the walk goes on."""
     try:
+        settings = resolver.for_path(root / "x")
+        root_excluded = settings.is_excluded(root)
+        if root_excluded and root != Path("."):
+            return
         entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError:
+    except (OSError, ValueError) as exc:
+        on_error(str(root), _why(exc))
         return
     real_root = os.path.realpath(root)
     folder = settings.relative(root)
@@ -66,29 +80,14 @@ def _walk(root: Path, resolver: ConfigResolver, seen: set[str], roots: list[str]
     for entry in entries:
         try:
             link = entry.is_symlink()
-        except OSError:
+            sub = _subfolder(root / entry.name, link, entry, resolver, roots, walked)
+        except OSError as exc:
+            if not isinstance(exc, FileNotFoundError):  # not merely gone meanwhile
+                on_error(prefix + entry.name, _why(exc))
             continue
-        if link:
-            path = root / entry.name
-            if not resolver.for_path(path).follow_symlinks:
-                continue  # not followed: the target, if it is an article here, is linted by its name
-            real = os.path.realpath(path)
-            if not _inside(real, roots):
-                continue  # never out of the folders given
-            if os.path.isdir(real):
-                if real in walked or resolver.for_path(path / "x").is_excluded(path):
-                    continue
-                walked.add(real)
-                yield from _walk(path, resolver, seen, roots, walked)
-                continue
-            # a file, or a dangling or looping link (reported when read)
-        elif entry.is_dir(follow_symlinks=False):
-            path = root / entry.name
-            real = os.path.realpath(path)
-            if real in walked or resolver.for_path(path / "x").is_excluded(path):
-                continue
-            walked.add(real)
-            yield from _walk(path, resolver, seen, roots, walked)
+        if sub is not None:
+            if sub:
+                yield from _walk(root / entry.name, resolver, seen, roots, walked, on_error)
             continue
         if entry.name.endswith(".md") and not entry.name.startswith("."):
             # the folder's settings are the file's; when the folder passes, only the name is new
@@ -96,7 +95,34 @@ def _walk(root: Path, resolver: ConfigResolver, seen: set[str], roots: list[str]
                     else settings.is_excluded_in(folder, entry.name)):
                 continue
             # not a symlink: its real path is its folder's real path and its name
-            key = _key(path) if link else os.path.join(real_root, entry.name)
+            key = _key(root / entry.name) if link else os.path.join(real_root, entry.name)
             if key not in seen:
                 seen.add(key)
                 yield prefix + entry.name
+
+
+def _subfolder(path: Path, link: bool, entry: os.DirEntry, resolver: ConfigResolver,
+               roots: list[str], walked: set[str]) -> bool | None:
+    """For a folder (or a symlink to one, or a symlink not followed): True to walk it, False to
+    leave it. None for a file to consider (a dangling or looping link is reported when read)."""
+    if link:
+        if not resolver.for_path(path).follow_symlinks:
+            return False  # not followed: the target, if it is an article here, is linted by its name
+        real = os.path.realpath(path)
+        if not _inside(real, roots):
+            return False  # never out of the folders given
+        if not os.path.isdir(real):
+            return None
+    elif entry.is_dir(follow_symlinks=False):
+        real = os.path.realpath(path)
+    else:
+        return None
+    if real in walked:
+        return False
+    try:
+        if resolver.for_path(path / "x").is_excluded(path):
+            return False
+    except OSError:
+        pass  # walked: the walk says why it cannot be read
+    walked.add(real)
+    return True

@@ -101,3 +101,35 @@ def test_readme_local_snippet_works_as_pasted(tmp_path):
                           encoding="utf-8", timeout=300)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert f"{FIXABLE.name}:4:7: NL302" in proc.stdout
+
+
+def test_committed_file_names_that_look_like_options_stay_paths(tmp_path):
+    """pre-commit appends the file names after the hook's entry and the user's args: a committed
+    ``--output-file=README.md`` must not overwrite README.md, ``--config=x.md`` and
+    ``--cache-dir=cache.md`` must not configure the run (issue 14, item 1)."""
+    repo = tmp_path / "site"
+    repo.mkdir()
+    readme = b"# Project\n\nKeep me.\n"
+    (repo / "README.md").write_bytes(readme)
+    for name in ("--output-file=README.md", "--cache-dir=cache.md"):
+        shutil.copyfile(FIXABLE, repo / name)
+    env = _env(tmp_path)
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
+    subprocess.run(["git", "add", "--", "."], cwd=repo, check=True, env=env)
+
+    check = _try_repo(repo, "news-lint", env)
+    assert (repo / "README.md").read_bytes() == readme, check.stdout + check.stderr
+    assert check.returncode == 1, check.stdout + check.stderr
+    assert "--output-file=README.md:4:7: NL302" in check.stdout
+    assert "--cache-dir=cache.md:4:7: NL302" in check.stdout
+    assert not (repo / "cache.md").exists()
+
+    shutil.copyfile(FIXABLE, repo / "--config=x.md")
+    subprocess.run(["git", "add", "--", "."], cwd=repo, check=True, env=env)
+    fix = _try_repo(repo, "news-lint-fix", env)
+    assert "configuration error" not in fix.stdout, fix.stdout
+    assert (repo / "README.md").read_bytes() == readme, fix.stdout + fix.stderr
+    assert fix.returncode == 1 and "files were modified by this hook" in fix.stdout, fix.stdout
+    for name in ("--output-file=README.md", "--cache-dir=cache.md", "--config=x.md"):
+        assert f"Fixed {name}" in fix.stdout
+        assert "date: '2025-12-22 12:13:00'" in (repo / name).read_text(encoding="utf-8")
