@@ -1,5 +1,6 @@
-"""Settings: defaults <- ``[tool.news-lint]`` in pyproject.toml or ``.news-lint.toml`` (found
-upward from each file, or given with ``--config``) <- command-line options."""
+"""Settings: defaults <- ``[tool.news-lint]`` in pyproject.toml or ``.news-lint.toml`` (the one
+at the root of the file's repository, or found upward from the file outside a repository, or
+given with ``--config``) <- command-line options. The trust model: docs/trust.md."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Any, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import rules as rule_registry
-from .profile import OVERRIDES, Profile, load_profile
+from .profile import LAYOUT_NAME, OVERRIDES, Profile, is_profile_file, load_profile, read_small_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -23,6 +24,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 CONFIG_FILES = (".news-lint.toml", "pyproject.toml")
+CONFIG_MAX_BYTES = 1_000_000
 DEFAULT_EXCLUDE = (".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__",
                    ".news-lint-cache", "_site", "build", "dist")
 
@@ -67,6 +69,13 @@ class FileConfig(BaseModel):
                 raise ValueError(f"{sel!r} matches no rule (see `news-lint rules`)")
         return v
 
+    @field_validator("profile")
+    @classmethod
+    def _profile_name(cls, v: str) -> str:
+        if not is_profile_file(v) and not LAYOUT_NAME.fullmatch(v):
+            raise ValueError("a layout name (letters, digits, '_' and '-') or a path to a .yaml file")
+        return v
+
     @field_validator("per_file_ignores")
     @classmethod
     def _known_rules_pfi(cls, v):
@@ -100,18 +109,15 @@ class Settings:
             value = getattr(self.file, key.replace("-", "_"), None)
             if value is not None:
                 overrides[key] = value
+        name = self.file.profile
+        if is_profile_file(name):
+            name = os.path.realpath(self.root / name)  # a profile file is relative to its configuration
         try:
-            name = self.file.profile
-            if name.endswith((".yaml", ".yml")) and not os.path.isabs(name):
-                name = str(self.root / name)  # a profile file is relative to its configuration
-            profile = load_profile(name, overrides)
-            from .rules.headings import body_settings
-
-            body_settings(profile)  # the body rules' section: a bad one is a config error, now
-            return profile
+            return _load_profile(name, overrides)
         except (OSError, ValueError) as exc:
             where = f" in {self.source}" if self.source else ""
-            raise ConfigError(f"cannot load profile {self.file.profile!r}{where}: {exc}") from None
+            detail = f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) else exc
+            raise ConfigError(f"cannot load profile {self.file.profile!r}{where}: {detail}") from None
 
     @cached_property
     def enabled(self) -> frozenset[str]:
@@ -227,45 +233,114 @@ class _Excluder:
         return False
 
 
-def read_config(path: Path) -> Settings:
-    """Read one configuration file. Raises ConfigError with a message that says what to change."""
+def _load_profile(name: str, overrides: dict) -> Profile:
+    """The profile with its ``body:`` section checked; errors name keys, never values."""
+    from .rules.headings import BodySettings, body_settings
+
     try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+        profile = load_profile(name, overrides)
+    except ValidationError as exc:
+        raise ValueError("invalid profile\n" + "\n".join(error_lines(exc))) from None
+    try:
+        BodySettings.model_validate(profile.body or {})
+    except ValidationError as exc:
+        raise ValueError("invalid `body:` section\n" + "\n".join(error_lines(exc, "body."))) from None
+    body_settings(profile)  # the body rules' section: a bad one is a config error, now
+    return profile
+
+
+def error_lines(exc: ValidationError, prefix: str = "") -> list[str]:
+    """``  key: message`` per error, without the value that was given (a file a configuration
+    points at may hold anything: it is never echoed)."""
+    lines = []
+    for err in exc.errors(include_url=False):
+        key = prefix + ".".join(str(p) for p in err["loc"])
+        msg = "unknown option" if err["type"] == "extra_forbidden" else err["msg"]
+        given = err.get("input")
+        if isinstance(given, str) and given:
+            msg = msg.replace(repr(given), "the value")
+            msg = msg.replace(given, "...") if len(given) >= 4 else msg
+        lines.append(f"  {key}: {msg}")
+    return lines
+
+
+def _inside(path: str, base: str) -> bool:
+    return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def _confine(settings: Settings) -> None:
+    """A discovered configuration names only paths inside its folder (after symlinks)."""
+    base = os.path.realpath(settings.root)
+    named = [("profile", settings.file.profile)] if is_profile_file(settings.file.profile) else []
+    named += [("cache-dir", settings.file.cache_dir)] if settings.file.cache_dir else []
+    named += [("duplicates-index", d) for d in settings.file.duplicates_index or ()]
+    for key, value in named:
+        if not _inside(os.path.realpath(os.path.join(base, value)), base):
+            raise ConfigError(
+                f"{settings.source}: {key} {value!r} is outside the project ({base}); a "
+                "discovered configuration may only name paths inside its folder (a file outside "
+                "it can be used with --config)")
+
+
+def _read_toml(path: Path) -> dict:
+    """The TOML of a configuration file (a regular file of at most CONFIG_MAX_BYTES)."""
+    try:
+        return tomllib.loads(read_small_file(path, CONFIG_MAX_BYTES).decode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 text") from None
+    except ValueError as exc:
+        raise ConfigError(f"cannot read {exc}") from None
+
+
+def read_config(path: Path, discovered: bool = False) -> Settings:
+    """Read one configuration file. Raises ConfigError with a message that says what to change.
+    A ``discovered`` one (not named by the user) must lie, and name paths, inside its folder."""
+    if discovered and not _inside(os.path.realpath(path), os.path.realpath(path.parent)):
+        raise ConfigError(f"{path} is a symbolic link to a file outside its folder; not read "
+                          "(name that file with --config to use it)")
+    data = _read_toml(path)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("news-lint", {})
     try:
         fc = FileConfig.model_validate(data)
     except ValidationError as exc:
-        lines = []
-        for err in exc.errors(include_url=False):
-            key = ".".join(str(p) for p in err["loc"])
-            msg = "unknown option" if err["type"] == "extra_forbidden" else err["msg"]
-            lines.append(f"  {key}: {msg}")
         section = "[tool.news-lint]" if path.name == "pyproject.toml" else ""
         raise ConfigError(f"{path}{' ' + section if section else ''}: invalid configuration\n"
-                          + "\n".join(lines)) from None
+                          + "\n".join(error_lines(exc))) from None
     settings = Settings(fc, path.parent.resolve(), path)
+    if discovered:
+        _confine(settings)
     settings.profile  # noqa: B018  (validate the profile and overrides now: exit 2, not per file)
-    try:
-        Profile.model_validate(settings.profile.model_dump(by_alias=True))
-    except ValidationError as exc:  # pragma: no cover - load_profile validates already
-        raise ConfigError(str(exc)) from None
     return settings
 
 
 def _has_config(path: Path) -> bool:
     if path.name == "pyproject.toml":
         try:
-            with open(path, "rb") as fh:
-                return "news-lint" in tomllib.load(fh).get("tool", {})
-        except (OSError, tomllib.TOMLDecodeError):
+            return "news-lint" in _read_toml(path).get("tool", {})
+        except ConfigError:
             return False
     return True
+
+
+def _config_in(folder: Path) -> Optional[Path]:
+    """The configuration file in ``folder``, if there is one."""
+    for name in CONFIG_FILES:
+        candidate = folder / name
+        if candidate.is_file() and _has_config(candidate):
+            return candidate
+    return None
+
+
+def _home() -> Optional[Path]:
+    try:
+        return Path(os.path.abspath(Path.home()))
+    except (RuntimeError, KeyError):
+        return None
 
 
 class ConfigResolver:
@@ -276,6 +351,9 @@ class ConfigResolver:
         self.explicit = self._apply(read_config(explicit)) if explicit else None
         self._by_dir: dict[Path, Settings] = {}
         self._by_head: dict[str, Settings] = {}
+        self._repo_of: dict[Path, Optional[Path]] = {}
+        self._ignored: set[Path] = set()
+        self._home = _home()
         self._default = self._apply(Settings())
 
     def _apply(self, s: Settings) -> Settings:
@@ -299,16 +377,54 @@ class ConfigResolver:
         return hit
 
     def _for_dir(self, folder: Path) -> Settings:
-        hit = self._by_dir.get(folder)
-        if hit is not None:
-            return hit
-        found = None
-        for name in CONFIG_FILES:
-            candidate = folder / name
-            if candidate.is_file() and _has_config(candidate):
-                found = self._apply(read_config(candidate))
+        """In a repository, the configuration at its root (others are ignored, with a warning);
+        outside one, the nearest upward, up to the home folder or the filesystem root."""
+        repo = self._repository(folder)
+        chain: list[Path] = []
+        while True:
+            hit = self._by_dir.get(folder)
+            if hit is not None:
                 break
-        if found is None:
-            found = self._for_dir(folder.parent) if folder.parent != folder else self._default
-        self._by_dir[folder] = found
+            chain.append(folder)
+            if repo is not None and folder != repo:
+                self._warn_ignored(_config_in(folder), repo)
+                folder = folder.parent
+                continue
+            own = _config_in(folder)
+            if own is not None:
+                hit = self._apply(read_config(own, discovered=True))
+                break
+            if repo is not None or folder.parent == folder or folder == self._home:
+                hit = self._default
+                break
+            folder = folder.parent
+        for f in chain:
+            self._by_dir[f] = hit
+        return hit
+
+    def _repository(self, folder: Path) -> Optional[Path]:
+        """The root of the repository holding ``folder``: the nearest folder upward that holds
+        ``.git`` (a folder, or the file of a worktree or submodule); None outside any."""
+        chain: list[Path] = []
+        while folder not in self._repo_of:
+            chain.append(folder)
+            if os.path.lexists(folder / ".git"):
+                found = folder
+                break
+            if folder.parent == folder:
+                found = None
+                break
+            folder = folder.parent
+        else:
+            found = self._repo_of[folder]
+        for f in chain:
+            self._repo_of[f] = found
         return found
+
+    def _warn_ignored(self, config: Optional[Path], repo: Path) -> None:
+        if config is None or config in self._ignored:
+            return
+        self._ignored.add(config)
+        print(f"news-lint: ignoring {config}: in a repository only the configuration at its root "
+              f"({repo}) applies (docs/trust.md); move these settings there (per-file-ignores "
+              "for a folder) or name the file with --config", file=sys.stderr)

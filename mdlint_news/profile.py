@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -78,7 +81,7 @@ class Profile(_Model):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as 'UTC' or 'Europe/Prague')")
+            raise ValueError("unknown time zone (use an IANA name such as 'UTC' or 'Europe/Prague')")
         return v
 
     @property
@@ -99,15 +102,52 @@ OVERRIDES = {
 }
 
 
-def load_raw(name_or_path: str) -> dict:
-    path = Path(name_or_path)
-    if path.suffix not in (".yaml", ".yml"):
-        path = schemas_dir() / f"{name_or_path}.yaml"
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: a profile must be a mapping")
+LAYOUT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+PROFILE_MAX_BYTES = 1_000_000
+
+
+def is_profile_file(name: str) -> bool:
+    """Whether a ``profile`` setting names a YAML file (else it is a layout name)."""
+    return name.endswith((".yaml", ".yml"))
+
+
+def read_small_file(path: Path | str, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, checked through its descriptor (a
+    FIFO or device is refused, never read). Raises OSError, or ValueError saying what is wrong."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise ValueError(f"{path}: not a regular file")
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{path}: over {limit:,} bytes")
     return data
+
+
+def load_raw(name_or_path: str) -> dict:
+    """The mapping of a profile file or of a shipped layout. Errors name the file and a position,
+    never a value (the file may be anything a configuration pointed at)."""
+    if is_profile_file(name_or_path):
+        path = Path(name_or_path)
+    elif LAYOUT_NAME.fullmatch(name_or_path):
+        path = schemas_dir() / f"{name_or_path}.yaml"
+    else:
+        raise ValueError("not a layout name (letters, digits, '_' and '-') nor a path to a .yaml file")
+    data = read_small_file(path, PROFILE_MAX_BYTES)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start + 1})") from None
+    try:
+        loaded = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        raise ValueError(f"{path}: not valid YAML{where}") from None
+    if not isinstance(loaded, dict):
+        raise ValueError(f"{path}: a profile must be a mapping")
+    return loaded
 
 
 @lru_cache(maxsize=32)
