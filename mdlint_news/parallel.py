@@ -8,7 +8,11 @@ import itertools
 import operator
 import os
 import re
+import signal
 import stat
+import sys
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
@@ -101,9 +105,39 @@ def _lint(opts: RunOptions, work: list, jobs: int) -> Iterator[FileResult | Clea
 
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         for results in pool.map(_work_chunk, chunks):
             yield from results
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PARENT_POLL = 1.0  # seconds between a worker's checks that its parent is alive
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool initializer: the worker ends when its parent (the main process, ``parent``) is gone,
+    even killed with SIGKILL: the kernel kills it (Linux), and a thread checks as well."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # gone before the signal was asked for
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="news-lint-parent",
+                     daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit the worker once ``parent`` is no longer its parent (the signal belongs to the thread
+    that started the worker, and is Linux only)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(1)
 
 
 _CACHES: dict[str, Cache] = {}

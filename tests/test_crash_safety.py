@@ -1,9 +1,9 @@
 """Crash-safe fixing, proved with real processes: ``news-lint --fix`` over a few hundred damaged
 articles is killed with SIGKILL at random moments (TRIALS times, each on a fresh copy), and after
 each kill every file must be exactly its original or exactly its fully fixed version (computed
-once by a complete run on another copy); temporary files a kill leaves behind are removed by the
-next run. Two ``--fix`` runs on the same tree at once: the same property at every moment, and
-the fully fixed tree at the end."""
+once by a complete run on another copy), and no pool worker outlives the killed main process;
+temporary files a kill leaves behind are removed by the next run. Two ``--fix`` runs on the same
+tree at once: the same property at every moment, and the fully fixed tree at the end."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from fuzz.strategies import _damage_mojibake, real_articles
+from test_processes import kill_all, needs_proc, processes_where, survivors
 
 TRIALS = 8
 N_ARTICLES = 200
@@ -106,6 +107,7 @@ def _check_each_file(folder: Path, before: dict, after: dict, when: str) -> tupl
     return n_fixed, len(now)
 
 
+@needs_proc
 def test_sigkill_at_random_moments_leaves_every_file_original_or_fully_fixed(trees, tmp_path):
     original, before, after, took = trees
     rng = random.Random(20251128)
@@ -118,11 +120,17 @@ def test_sigkill_at_random_moments_leaves_every_file_original_or_fully_fixed(tre
         # from start-up (imports) to the end of a full run: most kills land mid-writing
         delay = rng.uniform(0.3, max(0.6, took * 0.8))
         time.sleep(delay)
-        os.killpg(proc.pid, signal.SIGKILL)  # the run and any worker processes
+        # the main process alone (as a CI timeout or the OOM killer would): its pool workers,
+        # if it had started them, must exit by themselves
+        workers = processes_where(lambda st: st[1] == proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=60)
+        left = survivors(processes_where(lambda st: st[2] == proc.pid))
+        kill_all(left)
+        assert not left, f"trial {trial}: processes {sorted(left)} outlived the killed run"
         n_fixed, n = _check_each_file(work, before, after, f"trial {trial} killed after {delay:.2f} s")
         leftovers = [p.name for p in work.iterdir() if TMP.match(p.name)]
-        results.append((round(delay, 2), n_fixed, len(leftovers)))
+        results.append((round(delay, 2), n_fixed, len(leftovers), len(workers)))
         if trial == 0 or leftovers:
             # a killed run's temporary files are removed by the next --fix run in that folder
             # (once they are older than a live one could be: aged here instead of waiting)
@@ -132,8 +140,9 @@ def test_sigkill_at_random_moments_leaves_every_file_original_or_fully_fixed(tre
             _finish(_news_lint("--fix", ".", cwd=work, log=log), log)
             assert _snapshot(work) == after, f"trial {trial}: the next run did not finish the job"
             assert not [p.name for p in work.iterdir() if TMP.match(p.name)]
-    print(f"\n{TRIALS} SIGKILL trials (delay s, files fixed of {len(before)}, temporary files left):",
-          results)
+    print(f"\n{TRIALS} SIGKILL trials (delay s, files fixed of {len(before)}, temporary files left, "
+          "pool workers at the kill):", results)
+    assert any(r[3] for r in results), f"no kill landed while pool workers ran: {results}"
     assert any(0 < r[1] < len(before) for r in results) or len({r[1] for r in results}) > 1, \
         f"no kill landed while files were being written: {results}"
 
