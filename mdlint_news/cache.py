@@ -1,19 +1,26 @@
 """Results of unchanged files, reused across runs.
 
-Key: a hash of news-lint's version, the effective settings (configuration, profile, selected
-rules), the file's path as displayed and its bytes. Stored in one SQLite database under the
-cache folder (default ``.news-lint-cache/`` next to the configuration, or in the working
-directory), which makes concurrent runs safe (WAL, busy timeout) and keeps it one file. Bounded:
-the least recently used entries go when it grows past ``MAX_ENTRIES``. Values are JSON, never
-pickle: a cache folder must not be a way to run code.
+Key: an HMAC, under this user's cache key, of news-lint's version, the effective settings
+(configuration, profile, selected rules), the file's path (as displayed, and absolute) and a hash
+of its bytes. The cache key (``user_key_path``: outside any project, readable by the user alone,
+made on first use) also signs every entry: a cache that arrives with the content (committed, or
+copied from another machine) or is edited outside news-lint answers nothing. Stored in one
+SQLite database under the cache folder (default ``.news-lint-cache/`` next to the configuration,
+or in the working directory), which makes concurrent runs safe (WAL, busy timeout) and keeps it
+one file; a damaged or foreign database is moved aside (with a warning) and a new one started.
+Bounded: the least recently used entries go when it grows past ``MAX_ENTRIES``. Values are JSON,
+never pickle: a cache folder must not be a way to run code.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import sqlite3
+import stat
+import sys
 import time
 from pathlib import Path
 
@@ -24,6 +31,26 @@ from .diagnostics import Applicability, Diagnostic, Edit, Fix, Position, Severit
 MAX_ENTRIES = 200_000
 DB_NAME = "results-v2.sqlite"
 STALE = 86_400.0  # seconds after which a hit refreshes its entry's last use (LRU order)
+KEY_BYTES = 32
+SCHEMA = (
+    # clean: the file had nothing to report; h0-h2 its compact cross-file summary, so a hit on
+    # it needs no JSON at all; mac: the entry's signature (``_entry_mac``)
+    "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL, used REAL "
+    "NOT NULL, clean INTEGER NOT NULL DEFAULT 0, h0 INTEGER, h1 INTEGER, h2 INTEGER, mac BLOB "
+    "NOT NULL)",
+    # the cross-file index; stamp: what tells the file unchanged (parallel._stamp)
+    "CREATE TABLE IF NOT EXISTS frontmatter_index2 (path TEXT PRIMARY KEY, size INTEGER NOT "
+    "NULL, stamp, h0 INTEGER, h1 INTEGER, h2 INTEGER, value TEXT NOT NULL, mac_h BLOB NOT NULL, "
+    "mac_v BLOB NOT NULL)",
+)
+_WARNED: set[str] = set()
+
+
+def warn(message: str) -> None:
+    """Say ``message`` on stderr, once per process."""
+    if message not in _WARNED:
+        _WARNED.add(message)
+        print(f"news-lint: warning: {message}", file=sys.stderr)
 
 
 def _select_in(conn: sqlite3.Connection, query: str, values: list) -> list[tuple]:
@@ -46,12 +73,104 @@ def settings_fingerprint(settings: Settings) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def key_for(fingerprint: str, display: str, data: bytes) -> str:
-    h = hashlib.sha256()
-    h.update(fingerprint.encode())
-    h.update(b"\0" + display.encode("utf-8", "surrogateescape") + b"\0")
-    h.update(data)
-    return h.hexdigest()
+def key_for(fingerprint: str, display: str, path: str, data: bytes) -> str | None:
+    """The cache key of a file: bound to the settings, its displayed and absolute paths (which
+    per-file-ignores see), its bytes, and this user's key; None without a usable user key."""
+    secret = user_key()
+    if secret is None:
+        return None
+    full = os.path.abspath(path)
+    where = "\0".join((fingerprint, display, full if display == path else
+                        os.path.abspath(display), full))
+    return hmac.digest(secret, where.encode("utf-8", "surrogatepass") + b"\0" +
+                       hashlib.sha256(data).digest(), "sha256").hex()
+
+
+# --------------------------------------------------------------------------- the user's key
+
+
+def user_key_path() -> Path | None:
+    """Where this user's cache key is kept: ``$XDG_CACHE_HOME/news-lint/key``, by default
+    ``~/.cache/news-lint/key`` (never in a project)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        try:
+            base = os.path.join(Path.home(), ".cache")
+        except RuntimeError:
+            return None
+    return Path(base) / "news-lint" / "key"
+
+
+_KEY: list[bytes | None] = []  # this process's key, once looked for
+
+
+def user_key() -> bytes | None:
+    """This user's cache key, made on first use; None when it cannot be had (said once)."""
+    if not _KEY:
+        path = user_key_path()
+        try:
+            if path is None:
+                raise ValueError("no home folder to keep the cache key in: set XDG_CACHE_HOME")
+            _KEY.append(_read_key(path) or _make_key(path))
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            warn(f"the result cache is not used: {reason}")
+            _KEY.append(None)
+    return _KEY[0]
+
+
+def _read_key(path: Path) -> bytes | None:
+    """The key in ``path``; None when there is none yet. Never follows a link or blocks on a
+    FIFO; a key that others could read or replace is refused (ValueError)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) |
+                     getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ValueError(f"cannot read the cache key {path}: {exc.strerror or exc}; delete it "
+                         "(a new one is made)") from None
+    try:
+        st = os.fstat(fd)
+        data = os.read(fd, KEY_BYTES + 1) if stat.S_ISREG(st.st_mode) else b""
+    finally:
+        os.close(fd)
+    if os.name == "posix" and (st.st_uid != os.geteuid() or st.st_mode & 0o077):
+        raise ValueError(f"the cache key {path} can be read or changed by other users; delete "
+                         "it (a new one is made)")
+    if len(data) != KEY_BYTES:
+        raise ValueError(f"the cache key {path} is not one news-lint made; delete it (a new one "
+                         "is made)")
+    return data
+
+
+def _make_key(path: Path) -> bytes:
+    """A new random key in ``path`` (mode 0600, in a folder of mode 0700); when another run
+    makes one at the same moment, that one."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = path.with_name(f".key-{os.getpid()}-{os.urandom(4).hex()}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                 0o600)
+    try:
+        with open(fd, "wb") as fh:
+            fh.write(os.urandom(KEY_BYTES))
+        try:
+            os.link(temporary, path)  # never replaces a key: the first one made is everyone's
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(temporary)
+    key = _read_key(path)
+    if key is None:
+        raise ValueError(f"the cache key {path} vanished as it was made")
+    return key
+
+
+def _mac(*parts) -> bytes:
+    """The signature of an entry's fields under the user's key (the last part may hold any
+    text; the others hold no ``\\0``)."""
+    text = "\0".join("" if p is None else str(p) for p in parts)
+    return hmac.digest(user_key() or b"", text.encode("utf-8", "surrogatepass"), "sha256")
 
 
 # --------------------------------------------------------------------------- (de)serialising
@@ -98,6 +217,14 @@ def load(blob: str) -> tuple[list[Diagnostic], dict]:
 # --------------------------------------------------------------------------- the store
 
 
+class _SetAside(Exception):
+    """The database is not one to use: move it aside (why: the message) and start anew."""
+
+    def __init__(self, why: str, inode: int | None):
+        super().__init__(why)
+        self.inode = inode
+
+
 class Cache:
     """One connection per process; ``get`` reads, ``put`` queues, ``flush`` writes the queue in
     one transaction."""
@@ -105,7 +232,7 @@ class Cache:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self._conn: sqlite3.Connection | None = None
-        self._pending: list[tuple[str, str, float]] = []
+        self._pending: list[tuple] = []
         self._hits: list[str] = []
         self.broken = False
         self._pid = os.getpid()
@@ -115,30 +242,27 @@ class Cache:
         if self._pid != os.getpid():
             self._pid, self._conn, self._pending, self._hits = os.getpid(), None, [], []
 
+    def open(self) -> bool:
+        """Connect now (the main process does, before its workers: a warning comes once);
+        whether the cache can be used."""
+        return self._connect() is not None
+
     def _connect(self) -> sqlite3.Connection | None:
         self._own()
         if self._conn is not None or self.broken:
             return self._conn
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# created by news-lint\n*\n", encoding="utf-8")
-            conn = sqlite3.connect(self.folder / DB_NAME, timeout=30, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            # clean: the file had nothing to report; h0-h2 its compact cross-file summary, so a
-            # hit on it needs no JSON at all
-            conn.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT "
-                         "NOT NULL, used REAL NOT NULL, clean INTEGER NOT NULL DEFAULT 0, "
-                         "h0 INTEGER, h1 INTEGER, h2 INTEGER)")
-            conn.execute("DROP TABLE IF EXISTS frontmatter_index")  # the first layout
-            conn.execute("CREATE TABLE IF NOT EXISTS frontmatter_index2 (path TEXT PRIMARY KEY, "
-                         "size INTEGER NOT NULL, mtime INTEGER NOT NULL, h0 INTEGER, h1 INTEGER, "
-                         "h2 INTEGER, value TEXT NOT NULL)")
-            self._conn = conn
-        except (OSError, sqlite3.Error):
-            self.broken = True  # a cache that cannot be used is no reason to fail the run
+        db = self.folder / DB_NAME
+        for attempt in range(2):
+            try:
+                if user_key() is not None:
+                    self._conn = _open_db(self.folder, db)
+                break
+            except _SetAside as exc:
+                if attempt or not _set_aside(db, exc):
+                    break
+            except (OSError, sqlite3.Error):
+                break  # a cache that cannot be used is no reason to fail the run
+        self.broken = self._conn is None
         return self._conn
 
     def get(self, key: str) -> tuple[list[Diagnostic], dict | None, tuple | None] | None:
@@ -148,22 +272,25 @@ class Cache:
 
     def get_many(self, keys: list[str]) -> dict[str, tuple[list[Diagnostic], dict | None, tuple | None]]:
         """``get`` for many keys at once (one query per 500): the keys found, with their
-        results; an unreadable entry is left out (a miss)."""
+        results; an unreadable entry, or one not signed with this user's key, is left out."""
         conn = self._connect()
         if conn is None or not keys:
             return {}
         try:
-            rows = _select_in(conn, "SELECT key, value, used, clean, h0, h1, h2 FROM results "
+            rows = _select_in(conn, "SELECT key, value, used, clean, h0, h1, h2, mac FROM results "
                                     "WHERE key IN", keys)
         except sqlite3.Error:
             return {}
         out = {}
         now = time.time()
-        for key, value, used, clean, *hashes in rows:
+        for key, value, used, clean, h0, h1, h2, mac in rows:
+            if not (isinstance(mac, bytes) and
+                    hmac.compare_digest(mac, _mac(key, clean, h0, h1, h2, value))):
+                continue
             if now - used > STALE:
                 self._hits.append(key)
             if clean:
-                out[key] = ([], None, tuple(hashes))
+                out[key] = ([], None, (h0, h1, h2))
                 continue
             try:
                 out[key] = (*load(value), None)
@@ -176,14 +303,15 @@ class Cache:
         """Queue a result; ``hashes``: the compact summary of a file with nothing to report,
         if the caller has it already."""
         self._own()
-        clean = not diagnostics
+        clean = int(not diagnostics)
         if clean and hashes is None:
             from .rules.crossfile import compact
 
             hashes = compact(summary)
         # a clean entry is answered from its hashes (``get``): its value is never read
-        self._pending.append((key, "" if clean else dump(diagnostics, summary), time.time(),
-                              int(clean), *(hashes if clean else (None, None, None))))
+        value = "" if clean else dump(diagnostics, summary)
+        h = tuple(hashes) if clean else (None, None, None)
+        self._pending.append((key, value, time.time(), clean, *h, _mac(key, clean, *h, value)))
 
     def flush(self) -> None:
         conn = self._connect()
@@ -191,28 +319,30 @@ class Cache:
             self._pending, self._hits = [], []
             return
         now = time.time()
-        _write(conn, [("INSERT OR REPLACE INTO results (key, value, used, clean, h0, h1, h2) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        _write(conn, [("INSERT OR REPLACE INTO results (key, value, used, clean, h0, h1, h2, mac) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        self._pending),
                       ("UPDATE results SET used = ? WHERE key = ?", [(now, k) for k in self._hits])])
         self._pending, self._hits = [], []
 
     # -- the cross-file index: slug/url/title of articles that are not linted in this run -----
-    def index_entries(self, folder: str) -> dict[str, tuple[int, int, tuple]]:
-        """path -> (size, mtime, compact summary) of the indexed articles of a folder; the
-        summaries themselves (``index_values``) are read only for the few whose hashes meet
-        another file's."""
+    def index_entries(self, folder: str) -> dict[str, tuple[int, object, tuple]]:
+        """path -> (size, stamp, compact summary) of the indexed articles of a folder (those
+        signed with this user's key); the summaries themselves (``index_values``) are read
+        only for the few whose hashes meet another file's."""
         conn = self._connect()
         if conn is None:
             return {}
         prefix = folder.rstrip(os.sep) + os.sep
         above = prefix[:-1] + chr(ord(os.sep) + 1)  # every path in [prefix, above) starts with prefix
         try:
-            rows = conn.execute("SELECT path, size, mtime, h0, h1, h2 FROM frontmatter_index2 "
-                                "WHERE path >= ? AND path < ?", (prefix, above)).fetchall()
+            rows = conn.execute("SELECT path, size, stamp, h0, h1, h2, mac_h FROM "
+                                "frontmatter_index2 WHERE path >= ? AND path < ?",
+                                (prefix, above)).fetchall()
         except sqlite3.Error:
             return {}
-        return {r[0]: (r[1], r[2], r[3:6]) for r in rows}
+        return {r[0]: (r[1], r[2], r[3:6]) for r in rows
+                if isinstance(r[6], bytes) and hmac.compare_digest(r[6], _mac(*r[:6]))}
 
     def index_values(self, paths: list[str]) -> dict[str, str]:
         """path -> its stored summary as JSON (``load_summary``), for indexed paths."""
@@ -220,18 +350,25 @@ class Cache:
         if conn is None:
             return {}
         try:
-            return dict(_select_in(conn, "SELECT path, value FROM frontmatter_index2 WHERE path IN",
-                                   paths))
+            rows = _select_in(conn, "SELECT path, size, stamp, value, mac_v FROM "
+                                    "frontmatter_index2 WHERE path IN", paths)
         except sqlite3.Error:
             return {}
+        return {r[0]: r[3] for r in rows
+                if isinstance(r[4], bytes) and hmac.compare_digest(r[4], _mac(*r[:4]))}
 
-    def put_index(self, rows: list[tuple[str, int, int, tuple, dict]]) -> None:
+    def put_index(self, rows: list[tuple[str, int, object, tuple, dict]]) -> None:
+        """Store (path, size, stamp, compact summary, summary) of indexed articles."""
         conn = self._connect()
         if conn is None or not rows:
             return
-        _write(conn, [("INSERT OR REPLACE INTO frontmatter_index2 (path, size, mtime, h0, h1, h2, "
-                       "value) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       [(p, s, m, *h, json.dumps(v, ensure_ascii=False)) for p, s, m, h, v in rows])])
+        out = []
+        for p, size, stamp, h, v in rows:
+            value = json.dumps(v, ensure_ascii=False)
+            out.append((p, size, stamp, *h, value, _mac(p, size, stamp, *h),
+                        _mac(p, size, stamp, value)))
+        _write(conn, [("INSERT OR REPLACE INTO frontmatter_index2 (path, size, stamp, h0, h1, h2, "
+                       "value, mac_h, mac_v) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", out)])
 
     def prune(self, max_entries: int = MAX_ENTRIES) -> None:
         conn = self._connect()
@@ -265,6 +402,103 @@ def _write(conn: sqlite3.Connection, statements: list[tuple[str, list]]) -> None
             conn.execute("ROLLBACK")
         except sqlite3.Error:
             pass
+
+
+# --------------------------------------------------------------------------- the database file
+
+_SIDE_FILES = ("", "-wal", "-shm", "-journal")  # the database and SQLite's files beside it
+_DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
+
+
+def _open_db(folder: Path, db: Path) -> sqlite3.Connection:
+    """A connection to the cache database, its tables made if new. Raises ``_SetAside`` for a
+    database to move aside: not a regular file (a FIFO, a link), damaged, or with tables that
+    news-lint did not make (another version's, or changed outside news-lint)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_gitignore(folder)
+    inode = None
+    for suffix in _SIDE_FILES:
+        try:
+            st = os.lstat(f"{db}{suffix}")
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            raise _SetAside(f"the cache {db}{suffix} is not a regular file",
+                            inode if suffix else st.st_ino)
+        inode = inode if suffix else st.st_ino
+    conn = sqlite3.connect(db, timeout=30, isolation_level=None)
+    try:
+        conn.execute("PRAGMA trusted_schema=OFF")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        found = _schema(conn)
+        if not found:
+            _write(conn, [(sql, [()]) for sql in SCHEMA])
+            found = _schema(conn)
+            if not found:
+                raise sqlite3.OperationalError(f"cannot make the tables of {db}")
+        if found != _expected_schema():
+            raise _SetAside(f"the cache {db} was made by another version of news-lint or "
+                            "changed outside it", inode)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if getattr(exc, "sqlite_errorname", "") in _DAMAGED:
+            raise _SetAside(f"the cache {db} is damaged ({exc})", inode) from None
+        raise
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _schema(conn: sqlite3.Connection) -> list[tuple]:
+    return sorted(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall(),
+                  key=repr)
+
+
+_EXPECTED: list[list[tuple]] = []
+
+
+def _expected_schema() -> list[tuple]:
+    """What ``_schema`` reads from a database news-lint made."""
+    if not _EXPECTED:
+        conn = sqlite3.connect(":memory:")
+        for sql in SCHEMA:
+            conn.execute(sql)
+        _EXPECTED.append(_schema(conn))
+        conn.close()
+    return _EXPECTED[0]
+
+
+def _set_aside(db: Path, why: _SetAside) -> bool:
+    """Move the database (and SQLite's files beside it) to ``*.broken``, saying why, unless
+    another run has replaced it already; whether a new one may be started."""
+    try:
+        if why.inode is not None and os.lstat(db).st_ino != why.inode:
+            return True  # another run moved it aside first
+        for suffix in _SIDE_FILES:
+            try:
+                os.replace(f"{db}{suffix}", f"{db}{suffix}.broken")
+            except FileNotFoundError:
+                pass
+    except OSError as exc:
+        warn(f"{why}; the result cache is not used: cannot move it aside ({exc.strerror or exc}):"
+             f" delete {db}")
+        return False
+    warn(f"{why}; moved to {db.name}.broken, a new cache is started")
+    return True
+
+
+def _write_gitignore(folder: Path) -> None:
+    """A ``.gitignore`` keeping the cache out of version control, unless the folder has one
+    (never written through a link, never opened if it is a FIFO)."""
+    try:
+        fd = os.open(folder / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL |
+                     getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except FileExistsError:
+        return
+    with open(fd, "w", encoding="utf-8") as fh:
+        fh.write("# created by news-lint\n*\n")
 
 
 def default_folder(settings: Settings) -> Path:

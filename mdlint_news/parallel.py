@@ -67,6 +67,7 @@ def run(items: list[Item], opts: RunOptions, jobs: int | None = None) -> Iterato
         fp = fingerprints.get(id(settings))
         if fp is None and opts.use_cache:
             fp = fingerprints[id(settings)] = settings_fingerprint(settings)
+            _cache_for(settings, opts).open()  # here, before any worker: a warning comes once
         work.append((str(path), display, settings, fp))
     if opts.use_cache and not (opts.fix or opts.diff):
         # cache hits are answered here (a read and a hash each, one query per block of files);
@@ -197,14 +198,58 @@ def _key(path: str, display: str, settings: Settings, fp: str | None) -> str | N
     block); None otherwise."""
     if fp is None:
         return None
-    try:
-        st = os.stat(path)
-        if not (stat.S_ISREG(st.st_mode) and st.st_size <= settings.file.max_file_size):
+    data = _read_regular(path, settings.file.max_file_size)
+    return None if data is None else key_for(fp, display, path, data)
+
+
+def _read_regular(path: str, limit: int) -> bytes | None:
+    """The bytes of a regular file of at most ``limit`` bytes; None for anything else (a FIFO,
+    socket or device is never read), for a larger file, and when it cannot be read."""
+    opened = _open_regular(path, follow=True)
+    if opened is None:
+        return None
+    fh, size = opened
+    with fh:
+        if size > limit:
             return None
-        with open(path, "rb", buffering=0) as fh:
-            return key_for(fp, display, fh.read())
+        try:
+            data = fh.read(size + 1)
+        except OSError:
+            return None
+    return data if len(data) <= size else None  # longer: it grew while read
+
+
+def _open_regular(path: str, follow: bool):
+    """(the file opened for reading, unbuffered; its size) if it is a regular file, else None:
+    opened without blocking (a FIFO would block) and checked through its descriptor (no race
+    between check and read). ``follow=False``: None for a symbolic link too."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
     except OSError:
         return None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISREG(st.st_mode):
+            return open(fd, "rb", buffering=0), st.st_size
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
+def _read_head(path: str, size: int) -> bytes | None:
+    """The first ``size`` bytes of a regular file that is not a symbolic link; None otherwise."""
+    opened = _open_regular(path, follow=False)
+    if opened is None:
+        return None
+    with opened[0] as fh:
+        try:
+            return fh.read(size)
+        except OSError:
+            return None
 
 
 def _lookup_many(items: list[tuple[str, str, Settings, str | None]], opts: RunOptions
@@ -236,6 +281,8 @@ def _result_of(hit, display: str, opts: RunOptions) -> FileResult | Clean | None
     diagnostics, summary, hashes = hit
     if hashes is not None:
         return Clean(display, tuple(hashes))
+    for d in diagnostics:  # the entry is this file's (its key says so): shown under its name
+        d.path = display
     fixing = opts.fix or opts.diff
     if not fixing or not any(d.fix and allowed(d.fix.applicability, opts.unsafe)
                              for d in diagnostics):
@@ -361,10 +408,10 @@ def _real_paths(paths: Iterable) -> set[str]:
 
 
 def _indexed(folder: Path, skip: set[str], cache: Cache | None):
-    """(file name, compact summary, summary) of the articles in ``folder`` not in ``skip``;
-    those of unchanged files (same size and mtime) come from the cache, with the path their
-    summary is stored under instead of the summary (``Cache.index_values``), so a pre-commit run
-    in a large folder stays fast."""
+    """(file name, compact summary, summary) of the articles in ``folder`` not in ``skip``
+    (regular files only: a FIFO would block); those of unchanged files (``_stamp``) come from
+    the cache, with the path their summary is stored under instead of the summary
+    (``Cache.index_values``), so a pre-commit run in a large folder stays fast."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
@@ -372,40 +419,57 @@ def _indexed(folder: Path, skip: set[str], cache: Cache | None):
     base = os.path.join(str(folder.resolve()), "")  # with its separator: names go after it
     known = cache.index_entries(base) if cache is not None else {}
     fresh = []
+    settled = time.time_ns() - RACY_NS  # a file changed after this may change again unseen
     for entry in entries:
         name = entry.name
-        if not name.endswith(".md") or entry.is_symlink():
+        if not name.endswith(".md"):
             continue
         real = base + name
         if real in skip:
             continue
         try:
-            st = entry.stat()
+            st = entry.stat(follow_symlinks=False)
         except OSError:
             continue
+        if not stat.S_ISREG(st.st_mode):  # a symbolic link, FIFO, socket, device or folder
+            continue
+        stamp = _stamp(st, settled)
         hit = known.get(real)
-        if hit is not None and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+        if stamp is not None and hit is not None and hit[:2] == (st.st_size, stamp):
             hashes, summary = hit[2], real
         else:
-            summary = _index_summary(Path(entry.path))
+            summary = _index_summary(entry.path)
             hashes = compact(summary)
-            fresh.append((real, st.st_size, st.st_mtime_ns, hashes, summary))
+            fresh.append((real, st.st_size, stamp, hashes, summary))
         if hashes.count(None) != len(hashes):  # some field to compare
             yield name, hashes, summary
     if cache is not None and fresh:
         cache.put_index(fresh)
 
 
+RACY_NS = 2_000_000_000  # coarser than any file system's timestamps
+
+
+def _stamp(st: os.stat_result, settled: int) -> str | None:
+    """What an edit cannot keep: the file's identity and its modification and change times (an
+    edit can put the mtime back, never the ctime). None for a file changed after ``settled``:
+    an edit within the same clock tick would keep both times."""
+    if max(st.st_mtime_ns, st.st_ctime_ns) > settled:
+        return None
+    return f"{st.st_dev}:{st.st_ino}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
 _INDEXED_KEYS = re.compile(r"^(slug|url|title):[ \t].*(?:\n[ \t]+\S.*)*", re.MULTILINE)
 
 
-def _index_summary(path: Path) -> dict:
+INDEX_HEAD = 16 * 1024
+
+
+def _index_summary(path: str) -> dict:
     """slug, url and title of an article that is not being linted, cheaply: the first few KB,
     only those top-level entries (with their continuation lines), each read by libyaml."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(16 * 1024)
-    except OSError:
+    head = _read_head(path, INDEX_HEAD)
+    if head is None:
         return {}
     text = head.decode("utf-8", "replace")
     end = text.find("\n---", 4)

@@ -1,9 +1,13 @@
-"""Processes, with real ones: pool workers never outlive a main process killed with SIGKILL."""
+"""Processes and special files, with real ones: a FIFO (or socket, or device node) among the
+articles or in the cache never blocks a run; pool workers never outlive a main process killed
+with SIGKILL. Hangs are detected with a generous subprocess timeout, not measured."""
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
+import stat
 import subprocess
 import sys
 import time
@@ -30,6 +34,61 @@ def _run(*args: str, cwd: Path, tmp_path: Path) -> subprocess.CompletedProcess:
                               text=True, encoding="utf-8", errors="replace", timeout=HANG)
     except subprocess.TimeoutExpired:
         pytest.fail(f"news-lint {' '.join(args)} hung (no answer in {HANG} s)")
+
+
+# --------------------------------------------------------------------------- special files
+
+
+@pytest.mark.parametrize("cache", ["--no-cache", "--cache-dir=.c"])
+def test_a_fifo_beside_the_linted_file_is_not_read(tmp_path, cache):
+    """pre-commit passes one article; its folder's other ``*.md`` are indexed for duplicates.
+    A FIFO among them is skipped, never opened (opening one blocks until a writer comes)."""
+    (tmp_path / ARTICLE_NAME).write_text(article_text(), encoding="utf-8")
+    os.mkfifo(tmp_path / "other.md")
+    for _ in range(2):  # a second time with the folder's index in the cache
+        proc = _run(cache, ARTICLE_NAME, cwd=tmp_path, tmp_path=tmp_path)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _special_files(folder: Path) -> list[str]:
+    """A FIFO, a listening socket and (when allowed: root) a character device, named ``*.md``."""
+    os.mkfifo(folder / "fifo.md")
+    made = ["fifo.md"]
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(folder / "socket.md"))
+    sock.listen(1)
+    made.append("socket.md")
+    try:
+        os.mknod(folder / "device.md", 0o600 | stat.S_IFCHR, os.makedev(1, 3))  # like /dev/null
+        made.append("device.md")
+    except (PermissionError, AttributeError):
+        pass
+    return made
+
+
+def test_special_files_in_a_linted_folder_are_reported_not_read(tmp_path):
+    (tmp_path / ARTICLE_NAME).write_text(article_text(), encoding="utf-8")
+    made = _special_files(tmp_path)
+    for args in (["."], [ARTICLE_NAME], [ARTICLE_NAME, *made]):
+        proc = _run(*args, cwd=tmp_path, tmp_path=tmp_path)
+        named = [m for m in made if m in args or args == ["."]]
+        assert proc.returncode == (1 if named else 0), proc.stdout + proc.stderr
+        for name in named:
+            assert f"{name}:1:1: NL001" in proc.stdout, proc.stdout
+
+
+@pytest.mark.parametrize("where", [".news-lint-cache/results-v2.sqlite",
+                                   ".news-lint-cache/results-v2.sqlite-wal",
+                                   ".news-lint-cache/.gitignore",
+                                   "user-cache/news-lint/key"])
+def test_a_fifo_in_place_of_a_cache_file_does_not_block(tmp_path, where):
+    (tmp_path / ARTICLE_NAME).write_text(article_text(), encoding="utf-8")
+    (tmp_path / "other.md").write_text(OTHER, encoding="utf-8")
+    (tmp_path / where).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.mkfifo(tmp_path / where, 0o600)
+    for _ in range(2):
+        proc = _run(ARTICLE_NAME, cwd=tmp_path, tmp_path=tmp_path)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 # --------------------------------------------------------------------------- orphaned workers
