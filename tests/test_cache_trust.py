@@ -171,3 +171,35 @@ def test_a_corrupt_cache_is_rebuilt_with_one_warning(tmp_path):
     with sqlite3.connect(project / DB) as conn:
         (n,) = conn.execute("SELECT COUNT(*) FROM results").fetchone()
     assert n == 4  # rebuilt: every file's result is stored again
+
+
+def test_a_database_with_tables_news_lint_did_not_make_is_moved_aside(tmp_path):
+    """Views and triggers run SQL when the cache is read or written: a database with anything
+    but news-lint's own tables (here: a trigger that would rewrite every stored result) is set
+    aside, not used."""
+    me = machine(tmp_path, "me")
+    project = make_project(tmp_path / "p")
+    run(me, ".", cwd=project)
+    with sqlite3.connect(project / DB) as conn:
+        conn.execute("CREATE TRIGGER t AFTER INSERT ON results BEGIN "
+                     "UPDATE results SET clean = 1, value = '' WHERE key = new.key; END")
+    truth = run(me, "--no-cache", ".", cwd=project)
+    got = run(me, ".", cwd=project)
+    assert got.stdout == truth.stdout and "changed outside it" in got.stderr, got.stderr
+    assert (project / DB.parent / f"{DB.name}.broken").is_file()
+    with sqlite3.connect(project / DB) as conn:
+        assert conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall() == []
+
+
+def test_without_a_place_for_the_user_key_the_cache_is_not_used(tmp_path):
+    me = machine(tmp_path, "me")
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("x")
+    me["XDG_CACHE_HOME"] = str(blocked)
+    project = make_project(tmp_path / "p")
+    truth = run(me, "--no-cache", ".", cwd=project)
+    for _ in range(2):
+        got = run(me, ".", cwd=project)
+        assert got.stdout == truth.stdout
+        assert got.stderr.count("news-lint: warning: the result cache is not used") == 1
+    assert not (project / DB).exists()
