@@ -340,7 +340,7 @@ def _write(out, args: argparse.Namespace, results: list[FileResult], diagnostics
 
 def _exit_code(args: argparse.Namespace, results: list[FileResult], diagnostics: list,
                missing: list[str]) -> int:
-    if any(d.name == "internal-error" for d in diagnostics):
+    if any(d.name == "internal-error" for d in diagnostics) or any(r.write_error for r in results):
         return EXIT_ERROR
     if missing:
         return EXIT_ERROR

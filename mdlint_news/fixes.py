@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import collections
 import difflib
+import errno
+import functools
 import hashlib
 import os
 import re
 import stat
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -191,7 +194,12 @@ def _lines(text: str) -> list[str]:
 
 
 class WriteError(Exception):
-    pass
+    """A fix was not written: the file is not one to replace, or it changed meanwhile."""
+
+
+class WriteFailed(WriteError):
+    """Writing failed (a full disk, a size limit, an I/O error): the file was not changed.
+    The message is the system's reason."""
 
 
 TMP_PREFIX, TMP_SUFFIX = ".news-lint-", ".tmp"
@@ -199,13 +207,26 @@ TMP_PREFIX, TMP_SUFFIX = ".news-lint-", ".tmp"
 # [a-z0-9_]); nothing else is ever removed
 _TMP_NAME = re.compile(r"\.news-lint-[a-z0-9_]{8}\.tmp\Z")
 STALE_TMP_SECONDS = 10.0  # a temporary file older than this was left by a run that was killed
+# A file whose status changed less than this long ago may be in the middle of being written
+# (an editor between two writes): it is not fixed until it has been left alone this long.
+QUIET_SECONDS = 1.0
 _CLEANED: set[str] = set()
-_CHANGED = "file changed on disk while it was being fixed; not written"
+_AGAIN = "not written: run news-lint --fix again"
+_CHANGED = f"file changed on disk while it was being fixed; {_AGAIN}"
+_RECENT = f"file was modified just now (it may still be being written); {_AGAIN}"
 
 
 def fingerprint(path: str) -> tuple[int, int]:
     st = os.stat(path)
     return st.st_size, st.st_mtime_ns
+
+
+def quiet_wait(st: os.stat_result) -> float:
+    """Seconds until the file of ``st`` has been left alone for QUIET_SECONDS (0: it has). Its
+    status-change time moves with every write, rename, chmod or xattr change, and cannot be set
+    back (where there is one: on Windows, the modification time)."""
+    stamp = st.st_mtime if os.name == "nt" else st.st_ctime
+    return min(max(stamp + QUIET_SECONDS - time.time(), 0.0), QUIET_SECONDS)
 
 
 def clean_stale_temporaries(folder: str, force: bool = False) -> list[str]:
@@ -238,21 +259,46 @@ def clean_stale_temporaries(folder: str, force: bool = False) -> list[str]:
 
 
 def write_atomic(path: str, data: bytes, expected: bytes | None = None,
-                 expected_stat: tuple[int, int] | None = None) -> None:
+                 expected_stat: tuple[int, int] | None = None,
+                 read_stat: os.stat_result | None = None) -> None:
     """Replace ``path`` (its target, when it is a symlink) by ``data``, crash-safely: a
-    temporary file in the same folder, written, flushed and fsynced, mode (and owner, where
-    allowed) kept, then ``os.replace`` and an fsync of the folder. A killed run leaves either
-    the old file or the new one, never a mix (and at most a stale temporary file, which
-    :func:`clean_stale_temporaries` removes).
+    temporary file in the same folder, written with the file's mode, owner (where allowed) and
+    extended attributes (ACLs too), fsynced, then swapped in and the folder fsynced. A killed
+    run leaves the old file or the new one, never a mix (and at most a stale temporary file,
+    which :func:`clean_stale_temporaries` removes). A file with other hard links is refused.
 
-    When ``expected`` is given, the file must still hold exactly those bytes: same size, same
-    hash (always compared: mtimes are too coarse to see every change, and a file touched but not
-    changed may be written; ``expected_stat`` is accepted for compatibility and not needed).
-    Otherwise another process changed it since it was linted, and nothing is written. The comparison and the rename happen under an exclusive
-    ``flock`` on the file, so two news-lint runs never both replace it. WriteError says why a
-    file was not written."""
+    ``expected`` (the bytes read) and ``read_stat`` (the file's status when read) must still
+    describe the file, checked under an exclusive ``flock`` (two news-lint runs never both
+    replace it); a file read within QUIET_SECONDS of a change is refused. The swap is an atomic
+    exchange where the system has one (Linux): if what it took out is not what was read (an
+    editor saved in between), it is put back. ``expected_stat`` is accepted for compatibility.
+    WriteError says why a file was not written; WriteFailed, that writing failed."""
     real = os.path.realpath(path)
     folder = os.path.dirname(real) or "."
+    st = _replaceable(real)
+    if read_stat is not None and quiet_wait(read_stat):
+        raise WriteError(_RECENT)  # it may have been read half written
+    if (read_stat is not None and not _same_state(st, read_stat)) or \
+            (expected is not None and st.st_size != len(expected)):
+        raise WriteError(_CHANGED)
+    tmp, ours = _temporary(folder, real, data, st)
+    keep = False
+    try:
+        with _locked(real) as current:
+            held = _unchanged(current, expected, read_stat)
+            if _swap_in(tmp, real) and not _as_read(tmp, current, held, expected):
+                keep = not _put_back(tmp, real, ours)
+                raise WriteError(_CHANGED if not keep else "file changed on disk while it was "
+                                 f"being fixed and could not be put back: the newer file is {tmp}")
+        _fsync_folder(folder)
+    except OSError as exc:
+        raise WriteFailed(exc.strerror or str(exc)) from None
+    finally:
+        if not keep:  # ours unused, or the old file after an exchange (none after os.replace)
+            _remove(tmp)
+
+
+def _replaceable(real: str) -> os.stat_result:
     try:
         st = os.stat(real)
     except OSError as exc:
@@ -264,14 +310,27 @@ def write_atomic(path: str, data: bytes, expected: bytes | None = None,
     writable_bits = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
     if not os.access(real, os.W_OK) or not st.st_mode & writable_bits:
         raise WriteError("file is read-only; not fixed")
-    if expected is not None and st.st_size != len(expected):
-        raise WriteError(_CHANGED)
-    try:
-        import tempfile  # only when writing: a lint run never pays for importing it
+    if st.st_nlink > 1:
+        raise WriteError(f"file has {st.st_nlink} hard links: replacing it would split them and "
+                         "rewriting it in place is not crash-safe, so the fixes were not written "
+                         "(make it a file of its own to have it fixed)")
+    return st
 
+
+def _same_state(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns, a.st_ctime_ns) == \
+        (b.st_dev, b.st_ino, b.st_size, b.st_mtime_ns, b.st_ctime_ns)
+
+
+def _temporary(folder: str, real: str, data: bytes, st: os.stat_result) -> tuple[str, tuple]:
+    """A temporary file beside ``real`` holding ``data``, with its mode, owner and extended
+    attributes, fsynced; returns its name and (device, inode)."""
+    import tempfile  # only when writing: a lint run never pays for importing it
+
+    try:
         fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX, dir=folder)
     except OSError as exc:
-        raise WriteError(f"cannot write a temporary file in {folder}: {exc.strerror}") from None
+        raise WriteFailed(f"cannot create a temporary file in {folder}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -282,18 +341,136 @@ def write_atomic(path: str, data: bytes, expected: bytes | None = None,
                 except OSError:
                     pass  # not allowed: the file becomes ours, like any editor's save
             os.fchmod(fh.fileno(), stat.S_IMODE(st.st_mode))
+            _copy_xattrs(real, fh.fileno())
             os.fsync(fh.fileno())
-        with _locked(real) as current:
-            if expected is not None and (current is None or not _holds(current, expected)):
-                raise WriteError(_CHANGED)
-            os.replace(tmp, real)
-        _fsync_folder(folder)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+            mine = os.fstat(fh.fileno())
+    except BaseException as exc:
+        _remove(tmp)
+        if isinstance(exc, OSError):
+            raise WriteFailed(exc.strerror or str(exc)) from None
         raise
+    return tmp, (mine.st_dev, mine.st_ino)
+
+
+def _copy_xattrs(src: str, fd: int) -> None:
+    """Give the open file ``fd`` the extended attributes of ``src`` (user.*, ACLs...), and
+    none it inherited that ``src`` lacks (a folder's default ACL)."""
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(src)
+        have = os.listxattr(fd)
+    except OSError as exc:
+        if exc.errno in (errno.ENOTSUP, errno.EOPNOTSUPP):
+            return  # no extended attributes on this filesystem
+        raise
+    for name in names:
+        value = os.getxattr(src, name)
+        if name in have and os.getxattr(fd, name) == value:
+            continue
+        try:
+            os.setxattr(fd, name, value)
+        except OSError as exc:
+            raise WriteFailed(f"cannot keep its extended attribute {name}: {exc.strerror}") from None
+    for name in set(have) - set(names):
+        try:
+            os.removexattr(fd, name)
+        except OSError:
+            pass  # one the system sets itself (a security label)
+
+
+def _unchanged(current, expected: bytes | None, read_stat: os.stat_result | None):
+    """The status of the locked file, if it is still the file that was read; else WriteError."""
+    if current is None:
+        raise WriteError(_CHANGED)
+    held = os.fstat(current.fileno())
+    if read_stat is not None and not _same_state(held, read_stat):
+        raise WriteError(_CHANGED)
+    if expected is not None and not _holds(current, expected):
+        raise WriteError(_CHANGED)
+    return held
+
+
+def _swap_in(tmp: str, real: str) -> bool:
+    """Exchange ``tmp`` and ``real`` atomically (True), or, where the system cannot, replace
+    ``real`` by ``tmp`` (False)."""
+    if _exchange(tmp, real):
+        return True
+    os.replace(tmp, real)
+    return False
+
+
+def _as_read(tmp: str, fh, held: os.stat_result, expected: bytes | None) -> bool:
+    """Is the file the exchange took out (now at ``tmp``) the file that was read, unchanged?"""
+    try:
+        out = os.lstat(tmp)
+        now = os.fstat(fh.fileno())
+        return ((out.st_dev, out.st_ino) == (held.st_dev, held.st_ino)
+                and (now.st_size, now.st_mtime_ns) == (held.st_size, held.st_mtime_ns)
+                and (expected is None or _holds(fh, expected)))
+    except OSError:
+        return False
+
+
+def _put_back(tmp: str, real: str, ours: tuple) -> bool:
+    """Undo an exchange that took out a file saved after the check: exchange again, until what
+    comes back is what was put in (an editor may save again meanwhile: its newest save stays).
+    False if that failed (what ``tmp`` holds must then be kept)."""
+    expected = ours
+    try:
+        for _ in range(100):
+            back = os.lstat(tmp)
+            if not _exchange(tmp, real):
+                return False
+            got = os.lstat(tmp)
+            if (got.st_dev, got.st_ino) == expected:
+                return True
+            expected = (back.st_dev, back.st_ino)
+    except OSError:
+        pass
+    return False
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: str, b: str) -> bool:
+    """Swap two names atomically (Linux renameat2 RENAME_EXCHANGE); False where not supported
+    (another system, an old kernel or C library, a filesystem without it)."""
+    fn = _renameat2()
+    if fn is None:
+        return False
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    import ctypes
+
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), b)
+
+
+@functools.cache
+def _renameat2():
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    fn.restype = ctypes.c_int
+    return fn
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 class _locked:
@@ -330,6 +507,7 @@ def _holds(fh, expected: bytes) -> bool:
     now = os.fstat(fh.fileno())
     if now.st_size != len(expected):
         return False
+    fh.seek(0)
     h = hashlib.blake2b()
     while True:
         chunk = fh.read(1 << 20)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 import traceback
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -14,8 +15,8 @@ from . import document, suppressions
 from .config import Settings
 from .decoding import _UNICODE_BOMS, UTF8_BOM, Decoded, DecodeError, decode, encode
 from .diagnostics import Diagnostic, LineIndex, Severity
-from .fixes import (FixResult, WriteError, allowed, clean_stale_temporaries, fix_text,
-                    unified_diff, write_atomic)
+from .fixes import (FixResult, WriteError, WriteFailed, allowed, clean_stale_temporaries,
+                    fix_text, quiet_wait, unified_diff, write_atomic)
 from .rules import BY_NAME, RULES
 from .rules import crossfile
 from .rules.base import Context
@@ -104,6 +105,7 @@ class FileResult:
     diff: str = ""
     changed: bool = False  # written (fix) or would be (diff)
     summary: dict = field(default_factory=dict)  # for the cross-file rules (rules/crossfile.py)
+    write_error: str = ""  # writing the fixes failed (the file was not changed): exit code 2
 
     @property
     def reportable(self) -> bool:
@@ -118,31 +120,37 @@ def read_text(path: Path, settings: Settings, display: str) -> tuple[Decoded | N
     reading): it must be a regular file (a folder, FIFO or device is reported, never read: a
     FIFO would block), at most ``max-file-size`` bytes (a larger one is not read at all; one
     that grows while read is cut off at the limit and reported)."""
-    def unreadable(msg: str, line: int = 1, col: int = 1) -> tuple[None, bytes, Diagnostic]:
-        d = _diag("unreadable-file", msg, path=display)
-        d.line, d.column, d.end_line, d.end_column = line, col, line, col
-        return None, b"", d
+    return _read(path, settings, display)[:3]
 
+
+def _unreadable(msg: str, display: str, line: int = 1, col: int = 1):
+    d = _diag("unreadable-file", msg, path=display)
+    d.line, d.column, d.end_line, d.end_column = line, col, line, col
+    return None, b"", d, None
+
+
+def _read(path: Path, settings: Settings, display: str):
+    """read_text, and the file's status as it was opened (None when it was not read)."""
     limit = settings.file.max_file_size
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         if os.path.islink(path):
-            return unreadable(f"broken symbolic link (to {os.readlink(path)!r})")
-        return unreadable("file disappeared before it could be read")
+            return _unreadable(f"broken symbolic link (to {os.readlink(path)!r})", display)
+        return _unreadable("file disappeared before it could be read", display)
     except IsADirectoryError:
-        return unreadable("is a directory, not an article file")
+        return _unreadable("is a directory, not an article file", display)
     except OSError as exc:
-        return unreadable(f"cannot read: {exc.strerror or exc}")
+        return _unreadable(f"cannot read: {exc.strerror or exc}", display)
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
-            return unreadable("is a directory, not an article file")
+            return _unreadable("is a directory, not an article file", display)
         if not stat.S_ISREG(st.st_mode):
-            return unreadable("not a regular file (a FIFO, socket or device); not read")
+            return _unreadable("not a regular file (a FIFO, socket or device); not read", display)
         if st.st_size > limit:
-            return unreadable(f"file is {st.st_size:,} bytes, over the {limit:,}-byte limit "
-                              "(max-file-size); not read")
+            return _unreadable(f"file is {st.st_size:,} bytes, over the {limit:,}-byte limit "
+                               "(max-file-size); not read", display)
         chunks, size = [], 0
         while size <= limit:
             chunk = os.read(fd, min(1 << 20, limit + 1 - size))
@@ -152,29 +160,32 @@ def read_text(path: Path, settings: Settings, display: str) -> tuple[Decoded | N
             size += len(chunk)
         data = b"".join(chunks)
     except OSError as exc:
-        return unreadable(f"cannot read: {exc.strerror or exc}")
+        return _unreadable(f"cannot read: {exc.strerror or exc}", display)
     finally:
         os.close(fd)
     if len(data) > limit:
-        return unreadable(f"file grew past the {limit:,}-byte limit (max-file-size) while it was "
-                          "read; not read")
+        return _unreadable(f"file grew past the {limit:,}-byte limit (max-file-size) while it was "
+                           "read; not read", display)
     if not data.strip():
-        return unreadable("file is empty" if not data else "file is empty (whitespace only)")
+        return _unreadable("file is empty" if not data else "file is empty (whitespace only)", display)
     try:
-        return decode(data), data, None
+        return decode(data), data, None, st
     except DecodeError as exc:
-        for mark, codec in _UNICODE_BOMS:  # a UTF-16/32 file: count its characters, not bytes
-            if data.startswith(mark):
-                head_text = data[len(mark):exc.offset].decode(codec, "replace")
-                line = head_text.count("\n") + 1
-                return unreadable(str(exc), line, len(head_text) - head_text.rfind("\n"))
-        head = data[:exc.offset]
-        line = head.count(b"\n") + 1
-        last = head[head.rfind(b"\n") + 1:]
-        if line == 1 and last.startswith(UTF8_BOM):
-            last = last[len(UTF8_BOM):]  # the BOM is not a character of the line
-        col = len(last.decode("utf-8", "replace")) + 1
-        return unreadable(str(exc), line, col)
+        return _unreadable(str(exc), display, *_error_position(data, exc))
+
+
+def _error_position(data: bytes, exc: DecodeError) -> tuple[int, int]:
+    """The line and column of a decoding error."""
+    for mark, codec in _UNICODE_BOMS:  # a UTF-16/32 file: count its characters, not bytes
+        if data.startswith(mark):
+            head_text = data[len(mark):exc.offset].decode(codec, "replace")
+            return head_text.count("\n") + 1, len(head_text) - head_text.rfind("\n")
+    head = data[:exc.offset]
+    line = head.count(b"\n") + 1
+    last = head[head.rfind(b"\n") + 1:]
+    if line == 1 and last.startswith(UTF8_BOM):
+        last = last[len(UTF8_BOM):]  # the BOM is not a character of the line
+    return line, len(last.decode("utf-8", "replace")) + 1
 
 
 MAX_FILE_ROUNDS = 4  # fix, write, read back: file-level fixes (BOM, encoding) may reveal more
@@ -186,88 +197,126 @@ def process_file(path: Path, settings: Settings, display: str | None = None, *, 
     fixes and the file-level ones (re-encode as UTF-8, drop the BOM), the bytes that would be
     written are read back and fixed again until nothing changes, so that ``--fix`` run twice
     changes nothing the second time. Writing is crash-safe (fixes.write_atomic), refused for a
-    file that changed meanwhile, and for a symlink unless ``follow-symlinks`` is on."""
+    file that changed meanwhile, and for a symlink unless ``follow-symlinks`` is on. A file to
+    be written that was changed within QUIET_SECONDS (it may be in the middle of being written)
+    is read again once it has been left alone that long, or, changed again, left as it is."""
     display = display if display is not None else str(path)
     result = FileResult(display)
     try:
-        decoded, raw, problem = read_text(path, settings, display)
-        if problem is not None:
-            result.diagnostics = [problem]
-            return result
-        text = decoded.text
-        diagnostics = lint_text(text, display, settings, now, decoded, result.summary)
-        if not (fix or diff):
-            result.diagnostics = diagnostics
-            return result
-        if fix:
-            clean_stale_temporaries(os.path.dirname(os.path.realpath(path)) or ".")
-
-        current, data, first = decoded, raw, diagnostics
-        fixed: list[Diagnostic] = []
-        remaining = diagnostics
-        new_bytes, target = raw, decoded
-        for _ in range(MAX_FILE_ROUNDS):
-            def relint(t: str, dec: Decoded = current) -> list[Diagnostic]:
-                return lint_text(t, display, settings, now, dec)
-
-            fr: FixResult = fix_text(current.text, relint, unsafe, current.newline, first)
-            if fr.error:
-                result.diagnostics = [*fr.remaining, _located_error(fr.error, display)]
+        for attempt in range(2):
+            result = FileResult(display)
+            pending = _lint_and_fix(result, path, settings, fix, diff, unsafe, now)
+            if pending is None:
                 return result
-            round_target, file_fixed = _file_level_fixes(current, fr.remaining, unsafe)
-            fixed_text = fr.text
-            if current.bom and not round_target.bom:
-                # the BOM goes, and so do the U+FEFF behind it, each of which would be read
-                # back as the next BOM (a file saved with a BOM twice)
-                fixed_text = fixed_text.lstrip("\ufeff")
-            round_bytes = encode(fixed_text, round_target)
-            fixed.extend([*fr.fixed, *file_fixed])
-            remaining = [d for d in fr.remaining if d not in file_fixed]
-            if round_bytes == data:
-                break
-            new_bytes, target = round_bytes, round_target
-            try:
-                back = decode(round_bytes)
-            except DecodeError as exc:
-                result.diagnostics = [*diagnostics, _located_error(
-                    f"refused to write the fixes: the fixed file would not be readable ({exc}). "
-                    "This is a bug in news-lint: please report it with the file", display)]
-                return result
-            if back == replace(current, text=fixed_text):
-                break  # read back as it was linted: the last pass's diagnostics stand
-            current, data, first = back, round_bytes, None
-        else:
-            result.diagnostics = [*diagnostics, _located_error(
-                f"fixes did not settle after {MAX_FILE_ROUNDS} rounds of writing and reading "
-                "back; nothing was written. This is a bug in news-lint: please report it", display)]
+            wait = quiet_wait(pending[2])
+            if wait and attempt == 0:
+                time.sleep(wait)
+                continue
+            _write(result, path, settings, pending)
             return result
-        result.fixed, result.diagnostics = fixed, remaining
-        if new_bytes == raw:
-            return result
-        result.changed = True
-        final_text = decode(new_bytes).text
-        if diff:
-            bom = "\ufeff" if decoded.bom else ""  # the first line as patch sees it on disk
-            new_bom = "\ufeff" if new_bytes.startswith(UTF8_BOM) else ""
-            result.diff = unified_diff(display, bom + text, new_bom + final_text)
-            if target.encoding != decoded.encoding:
-                result.diff = (f"# {display}: would be rewritten from {decoded.encoding} to "
-                               f"UTF-8\n{result.diff}")
-        if fix:
-            try:
-                if os.path.islink(path) and not settings.follow_symlinks:
-                    raise WriteError("is a symbolic link; fixes not written (--follow-symlinks, or "
-                                     "follow-symlinks = true, fixes its target)")
-                write_atomic(str(path), new_bytes, expected=raw)
-            except (WriteError, OSError) as exc:
-                result.changed = False
-                result.fixed = []
-                result.diagnostics = [*diagnostics, _located_error(str(exc), display, "unreadable-file")]
-        return result
     except Exception as exc:  # never a traceback for one bad file
         result.diagnostics = [_located_error(
             f"{type(exc).__name__}: {exc}; please report this with the file", display)]
-        return result
+    return result
+
+
+def _write(result: FileResult, path: Path, settings: Settings, pending: tuple) -> None:
+    """Write the fixed bytes; if they are not written, say why (and drop the fixes)."""
+    new_bytes, raw, st, diagnostics = pending
+    try:
+        if os.path.islink(path) and not settings.follow_symlinks:
+            raise WriteError("is a symbolic link; fixes not written (--follow-symlinks, or "
+                             "follow-symlinks = true, fixes its target)")
+        write_atomic(str(path), new_bytes, expected=raw, read_stat=st)
+        return
+    except WriteFailed as exc:  # news-lint failed on this file: internal-error, exit code 2
+        result.write_error = f"cannot write {result.path}: {exc}; the file was not changed"
+        error = _located_error(result.write_error, result.path)
+    except (WriteError, OSError) as exc:  # not written, on purpose
+        error = _located_error(str(exc), result.path, "unreadable-file")
+    result.changed = False
+    result.fixed = []
+    result.diagnostics = [*diagnostics, error]
+
+
+def _lint_and_fix(result: FileResult, path: Path, settings: Settings, fix: bool, diff: bool,
+                  unsafe: bool, now: datetime | None) -> tuple | None:
+    """Fill ``result`` by linting (and, with ``fix``/``diff``, fixing in memory) one file;
+    return what is to be written: (new bytes, bytes read, status when read, diagnostics)."""
+    display = result.path
+    decoded, raw, problem, st = _read(path, settings, display)
+    if problem is not None:
+        result.diagnostics = [problem]
+        return None
+    diagnostics = lint_text(decoded.text, display, settings, now, decoded, result.summary)
+    if not (fix or diff):
+        result.diagnostics = diagnostics
+        return None
+    if fix:
+        clean_stale_temporaries(os.path.dirname(os.path.realpath(path)) or ".")
+    fixed = _fixed_bytes(decoded, raw, diagnostics, settings, display, unsafe, now)
+    if isinstance(fixed, list):  # refused: the diagnostics to report
+        result.diagnostics = fixed
+        return None
+    new_bytes, target, result.fixed, result.diagnostics = fixed
+    if new_bytes == raw:
+        return None
+    result.changed = True
+    if diff:
+        result.diff = _diff_of(display, decoded, target, new_bytes)
+    return (new_bytes, raw, st, diagnostics) if fix else None
+
+
+def _diff_of(display: str, decoded: Decoded, target: Decoded, new_bytes: bytes) -> str:
+    bom = "\ufeff" if decoded.bom else ""  # the first line as patch sees it on disk
+    new_bom = "\ufeff" if new_bytes.startswith(UTF8_BOM) else ""
+    diff = unified_diff(display, bom + decoded.text, new_bom + decode(new_bytes).text)
+    if target.encoding != decoded.encoding:
+        diff = f"# {display}: would be rewritten from {decoded.encoding} to UTF-8\n{diff}"
+    return diff
+
+
+def _fixed_bytes(decoded: Decoded, raw: bytes, diagnostics: list[Diagnostic], settings: Settings,
+                 display: str, unsafe: bool, now: datetime | None):
+    """Fix to a fixed point as stored: (new bytes, their Decoded, fixed, remaining), or, when
+    nothing may be written, the diagnostics to report (ending with the one that says why)."""
+    current, data, first = decoded, raw, diagnostics
+    fixed: list[Diagnostic] = []
+    remaining = diagnostics
+    new_bytes, target = raw, decoded
+    for _ in range(MAX_FILE_ROUNDS):
+        def relint(t: str, dec: Decoded = current) -> list[Diagnostic]:
+            return lint_text(t, display, settings, now, dec)
+
+        fr: FixResult = fix_text(current.text, relint, unsafe, current.newline, first)
+        if fr.error:
+            return [*fr.remaining, _located_error(fr.error, display)]
+        round_target, file_fixed = _file_level_fixes(current, fr.remaining, unsafe)
+        fixed_text = fr.text
+        if current.bom and not round_target.bom:
+            # the BOM goes, and so do the U+FEFF behind it, each of which would be read
+            # back as the next BOM (a file saved with a BOM twice)
+            fixed_text = fixed_text.lstrip("\ufeff")
+        round_bytes = encode(fixed_text, round_target)
+        fixed.extend([*fr.fixed, *file_fixed])
+        remaining = [d for d in fr.remaining if d not in file_fixed]
+        if round_bytes == data:
+            break
+        new_bytes, target = round_bytes, round_target
+        try:
+            back = decode(round_bytes)
+        except DecodeError as exc:
+            return [*diagnostics, _located_error(
+                f"refused to write the fixes: the fixed file would not be readable ({exc}). "
+                "This is a bug in news-lint: please report it with the file", display)]
+        if back == replace(current, text=fixed_text):
+            break  # read back as it was linted: the last pass's diagnostics stand
+        current, data, first = back, round_bytes, None
+    else:
+        return [*diagnostics, _located_error(
+            f"fixes did not settle after {MAX_FILE_ROUNDS} rounds of writing and reading back; "
+            "nothing was written. This is a bug in news-lint: please report it", display)]
+    return new_bytes, target, fixed, remaining
 
 
 def _file_level_fixes(decoded: Decoded, remaining: list[Diagnostic], unsafe: bool):
