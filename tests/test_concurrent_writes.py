@@ -3,7 +3,8 @@
 - ``--fix`` in a loop while an editor keeps saving the same article, both ways editors save (a
   temporary file renamed over the article; the article rewritten in place in two chunks): no
   save may be lost, no half article may be left, and news-lint must still fix the file when
-  the editor pauses.
+  the editor pauses. A save landing while news-lint checks and replaces the file is kept; a
+  file that keeps changing is left alone, and the run says so.
 - A file with other hard links, extended attributes and an ACL: the links are not split, the
   attributes are kept.
 - A write that fails (file size limit, a full disk): its own message, exit 2, the original
@@ -34,11 +35,11 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTICLE_NAME, VALID_BODY, article_text
+from mdlint_news.fixes import QUIET_SECONDS as QUIET
 
 HOUR_OFF = "'2025-12-01 18:27:21'"  # date an hour after publishedAt: a safe fix
 FIXED = b"date: '2025-12-01 17:27:21'"
 SECONDS = 12.0  # per saving style
-QUIET = 1.0  # news-lint leaves a file modified less than this long ago for later (fixes.QUIET_SECONDS)
 GAPS = (0.001, 0.003, 0.006, 0.012)  # mean seconds between two quick saves, per burst
 HERE = Path(__file__).resolve()
 ENV = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
@@ -348,6 +349,21 @@ def test_extended_attributes_and_acl_are_kept(tmp_path):
     assert FIXED in path.read_bytes()
     assert _xattrs(path) == before
     assert os.stat(path).st_mode == mode
+
+
+@pytest.mark.skipif(not hasattr(os, "setxattr"), reason="no extended attributes on this platform")
+def test_where_names_cannot_be_exchanged_the_file_is_replaced_with_its_attributes(tmp_path,
+                                                                                   monkeypatch):
+    """Systems without an atomic exchange (not Linux, an old C library) rename instead."""
+    from mdlint_news import fixes
+
+    monkeypatch.setattr(fixes, "_renameat2", lambda: None)
+    path = tmp_path / "a.md"
+    path.write_bytes(b"old")
+    os.setxattr(path, "user.origin", b"wire-feed")
+    fixes.write_atomic(str(path), b"new", expected=b"old")
+    assert path.read_bytes() == b"new" and os.getxattr(path, "user.origin") == b"wire-feed"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
 
 
 # --------------------------------------------------------------------------- item 12
