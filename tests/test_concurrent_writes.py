@@ -40,6 +40,7 @@ from mdlint_news.fixes import QUIET_SECONDS as QUIET
 HOUR_OFF = "'2025-12-01 18:27:21'"  # date an hour after publishedAt: a safe fix
 FIXED = b"date: '2025-12-01 17:27:21'"
 SECONDS = 12.0  # per saving style
+FINAL_PAUSE = 3.0  # the editor's last pause, past QUIET; the fixer runs on through it
 GAPS = (0.001, 0.003, 0.006, 0.012)  # mean seconds between two quick saves, per burst
 HERE = Path(__file__).resolve()
 ENV = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
@@ -160,6 +161,9 @@ def editor(style: str, path: Path, seconds: float, seed: int) -> dict:
             time.sleep(pause)
             ed.check()
             ed.prepare()()
+    # a last pause long enough for a fixer run even on a loaded machine: the fix is seen at
+    # least once whatever the timing of the bursts
+    time.sleep(QUIET + FINAL_PAUSE)
     ed.check()
     return ed.report()
 
@@ -196,7 +200,8 @@ def _run_pair(path: Path, style: str, seconds: float, seed: int) -> tuple[dict, 
     path.write_bytes(article(0))
     procs = [subprocess.Popen([sys.executable, str(HERE), "editor", style, str(path),
                                str(seconds), str(seed)], stdout=subprocess.PIPE, env=ENV),
-             subprocess.Popen([sys.executable, str(HERE), "fixer", str(path), str(seconds)],
+             subprocess.Popen([sys.executable, str(HERE), "fixer", str(path),
+                               str(seconds + QUIET + FINAL_PAUSE + 1)],
                               stdout=subprocess.PIPE, env=ENV)]
     outs = [p.communicate(timeout=seconds + 120)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
