@@ -60,11 +60,13 @@ def paths_not_options(argv: list[str]) -> list[str]:
     """``argv`` with every argument that names an existing file or folder made a path that
     cannot be read as an option (``--output-file=README.md`` -> ``./--output-file=README.md``).
     pre-commit appends the names of committed files after the options: whatever a file is
-    named, it is linted, never obeyed. Arguments after ``--`` are paths already."""
+    named, it is linted, never obeyed. Arguments after ``--`` are paths already; a ``--``
+    that names a file ends the options and is linted too."""
     out = []
     for i, arg in enumerate(argv):
         if arg == "--":
-            return out + argv[i:]
+            return out + ["--", *([os.path.join(os.curdir, arg)] if _exists(arg) else []),
+                          *argv[i + 1:]]
         if arg.startswith("-") and arg != "-" and _exists(arg):
             arg = os.path.join(os.curdir, arg)
         out.append(arg)
@@ -84,7 +86,7 @@ def check_parser() -> argparse.ArgumentParser:
         prog="news-lint", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
         description="Lint Markdown news articles with YAML front matter; fix what can be fixed.",
         usage="news-lint [options] [--] [PATH ...]\n       news-lint {rules,rule NAME,schema LAYOUT}")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .), even named like options")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .); one that exists is a path, whatever its name")
     g = p.add_argument_group("fixing")
     g.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     g.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
@@ -140,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     where = Where()
     try:
-        if argv and argv[0] in ("rules", "rule", "schema"):
+        if argv and argv[0] in ("rules", "rule", "schema") and not _exists(argv[0]):
             return _subcommand(argv)
         return _check(check_parser().parse_args(paths_not_options(argv)), where)
     except ConfigError as exc:

@@ -82,6 +82,37 @@ def test_an_option_that_names_no_file_is_still_an_option(tmp_path):
     assert json.loads(proc.stdout)[0]["path"] == "a.md"
 
 
+
+@pytest.mark.parametrize("word", ["rules", "rule", "schema"])
+def test_a_file_named_like_a_subcommand_is_linted(tmp_path, word):
+    """A committed file named ``rules`` passed first (a hook with ``files:``, ``find | xargs``)
+    used to print the rule list and exit 0: nothing was linted."""
+    (tmp_path / word).write_text("# no front matter\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("# no front matter\n", encoding="utf-8")
+    proc = run(word, "a.md", cwd=tmp_path)
+    no_traceback(proc)
+    out = proc.stdout.decode("utf-8")
+    assert proc.returncode == 1, out
+    assert f"{word}:1:1: " in out and "a.md:1:1: " in out, out
+
+
+def test_the_subcommands_still_work_where_no_such_file_exists(tmp_path):
+    proc = run("rule", "date-mismatch", cwd=tmp_path)
+    assert proc.returncode == 0 and b"date-mismatch" in proc.stdout
+
+
+def test_a_file_named_double_dash_is_linted(tmp_path):
+    """pre-commit passes a committed file named ``--`` like any other; it used to end the
+    options silently and was never linted."""
+    (tmp_path / "--").write_text("# no front matter\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("# no front matter\n", encoding="utf-8")
+    proc = run("--", "a.md", cwd=tmp_path)
+    no_traceback(proc)
+    out = proc.stdout.decode("utf-8")
+    assert proc.returncode == 1, out
+    assert "--:1:1: " in out and "a.md:1:1: " in out, out
+
+
 # --------------------------------------------------------------------------- item 11
 
 
