@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import sqlite3
 import stat
 import sys
@@ -27,6 +28,7 @@ from pathlib import Path
 from . import __version__
 from .config import Settings
 from .diagnostics import Applicability, Diagnostic, Edit, Fix, Position, Severity
+from .reporters import visible
 
 MAX_ENTRIES = 200_000
 DB_NAME = "results-v2.sqlite"
@@ -50,7 +52,7 @@ def warn(message: str) -> None:
     """Say ``message`` on stderr, once per process."""
     if message not in _WARNED:
         _WARNED.add(message)
-        print(f"news-lint: warning: {message}", file=sys.stderr)
+        print(f"news-lint: warning: {visible(message)}", file=sys.stderr)
 
 
 def _select_in(conn: sqlite3.Connection, query: str, values: list) -> list[tuple]:
@@ -225,12 +227,17 @@ class _SetAside(Exception):
         self.inode = inode
 
 
+class _Refused(Exception):
+    """The folder is no place for the cache (why: the message): the run goes on without one."""
+
+
 class Cache:
     """One connection per process; ``get`` reads, ``put`` queues, ``flush`` writes the queue in
     one transaction."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, base: Path | None = None):
         self.folder = Path(folder)
+        self.base = base  # what a relative folder is named from (``refusal``)
         self._conn: sqlite3.Connection | None = None
         self._pending: list[tuple] = []
         self._hits: list[str] = []
@@ -255,7 +262,10 @@ class Cache:
         for attempt in range(2):
             try:
                 if user_key() is not None:
-                    self._conn = _open_db(self.folder, db)
+                    self._conn = _open_db(self.folder, db, self.base)
+                break
+            except _Refused as exc:
+                warn(f"the result cache is not used: {exc}")
                 break
             except _SetAside as exc:
                 if attempt or not _set_aside(db, exc):
@@ -410,11 +420,17 @@ _SIDE_FILES = ("", "-wal", "-shm", "-journal")  # the database and SQLite's file
 _DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 
 
-def _open_db(folder: Path, db: Path) -> sqlite3.Connection:
-    """A connection to the cache database, its tables made if new. Raises ``_SetAside`` for a
-    database to move aside: not a regular file (a FIFO, a link), damaged, or with tables that
-    news-lint did not make (another version's, or changed outside news-lint)."""
-    folder.mkdir(parents=True, exist_ok=True)
+def _open_db(folder: Path, db: Path, base: Path | None) -> sqlite3.Connection:
+    """A connection to the cache database, its tables made if new. Raises ``_Refused`` for a
+    folder that may not hold it (``refusal``), ``_SetAside`` for a database to move aside: not a
+    regular file (a FIFO, a link), damaged, or with tables that news-lint did not make (another
+    version's, or changed outside news-lint)."""
+    for step in range(2):  # before anything is made, and once the folder is there
+        why = refusal(folder, base)
+        if why:
+            raise _Refused(why)
+        if not step:
+            folder.mkdir(parents=True, exist_ok=True)
     _write_gitignore(folder)
     inode = None
     for suffix in _SIDE_FILES:
@@ -501,10 +517,40 @@ def _write_gitignore(folder: Path) -> None:
         fh.write("# created by news-lint\n*\n")
 
 
-def default_folder(settings: Settings) -> Path:
+_OWN_FILE = re.compile(r"\.gitignore|results-v\d+\.sqlite(-wal|-shm|-journal)?(\.broken)?")
+
+
+def refusal(folder: Path, base: Path | None) -> str | None:
+    """Why ``folder`` may not hold the cache (None: it may). ``base``: the folder a relative
+    cache folder is named from; under it no part of the path may be a symbolic link (a link the
+    project holds would move the cache, and its ``.gitignore``, anywhere). An absolute folder
+    (``--cache-dir``, the user's choice) is followed. A folder holding anything but news-lint's
+    own files is refused: its ``.gitignore`` (``*``) would hide them from git."""
+    if base is not None:
+        real = os.path.realpath(folder)
+        named = os.path.normpath(os.path.join(os.path.realpath(base), os.path.relpath(folder, base)))
+        if real != named:
+            return (f"{folder} is a symbolic link or goes through one (to {real}); a cache folder "
+                    "in the project must be a real folder (an absolute --cache-dir is followed)")
+    try:
+        other = sorted(n for n in os.listdir(folder) if not _OWN_FILE.fullmatch(n))
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if other:
+        shown = ", ".join(other[:3]) + (", ..." if len(other) > 3 else "")
+        return (f"{folder} holds other files ({shown}); a cache folder may hold only news-lint's "
+                "cache: choose a new or empty folder (cache-dir, --cache-dir)")
+    return None
+
+
+def folder_for(settings: Settings, cache_dir: str | None) -> tuple[Path, Path | None]:
+    """The cache folder (``cache_dir``, else the configured one, else ``.news-lint-cache``
+    beside the configuration or in the working directory), and the folder a relative one is
+    named from (None for an absolute one)."""
     configured = getattr(settings.file, "cache_dir", None)
-    base = settings.root if settings.source is not None else Path(os.getcwd())
-    return (base / configured) if configured else base / ".news-lint-cache"
+    base = settings.root if settings.source is not None and not cache_dir else Path(os.getcwd())
+    folder = base / (cache_dir or configured or ".news-lint-cache")
+    return folder, None if os.path.isabs(cache_dir or configured or "") else base
 
 
 def load_summary(value: str) -> dict:

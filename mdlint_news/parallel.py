@@ -20,7 +20,7 @@ from typing import Iterable, Iterator, NamedTuple
 import yaml
 
 from . import document
-from .cache import Cache, default_folder, key_for, load_summary, settings_fingerprint
+from .cache import Cache, folder_for, key_for, load_summary, settings_fingerprint
 from .config import Settings
 from .diagnostics import Diagnostic
 from .fixes import allowed
@@ -141,10 +141,10 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-_CACHES: dict[str, Cache] = {}
+_CACHES: dict[tuple[str, str], Cache] = {}  # (folder, its base) -> its cache
 
 
-_FOLDER_OF: dict[tuple, tuple] = {}  # (cache_dir option, id) -> (settings, cache folder)
+_FOLDER_OF: dict[tuple, tuple] = {}  # (cache_dir option, id) -> (settings, folder, its base)
 
 
 def _cache_for(settings: Settings, opts: RunOptions) -> Cache | None:
@@ -153,12 +153,11 @@ def _cache_for(settings: Settings, opts: RunOptions) -> Cache | None:
     key = (opts.cache_dir, id(settings))
     hit = _FOLDER_OF.get(key)
     if hit is None or hit[0] is not settings:
-        hit = _FOLDER_OF[key] = (settings, str(Path(opts.cache_dir) if opts.cache_dir else
-                                               default_folder(settings)))
-    folder = hit[1]
-    cache = _CACHES.get(folder)
+        hit = _FOLDER_OF[key] = (settings, *folder_for(settings, opts.cache_dir))
+    where = (str(hit[1]), str(hit[2]))
+    cache = _CACHES.get(where)
     if cache is None:
-        cache = _CACHES[folder] = Cache(Path(folder))
+        cache = _CACHES[where] = Cache(hit[1], hit[2])
     return cache
 
 

@@ -203,3 +203,135 @@ def test_without_a_place_for_the_user_key_the_cache_is_not_used(tmp_path):
         assert got.stdout == truth.stdout
         assert got.stderr.count("news-lint: warning: the result cache is not used") == 1
     assert not (project / DB).exists()
+
+
+# --------------------------------------------------------------------------- where the cache goes
+
+
+def git(*args, cwd: Path) -> str:
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+                          cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def make_repo(folder: Path) -> Path:
+    make_project(folder)
+    git("init", "-q", cwd=folder)
+    return folder
+
+
+def commit_all(repo: Path) -> None:
+    git("add", "-A", cwd=repo)
+    git("commit", "-q", "-m", "x", cwd=repo)
+
+
+def tree(folder: Path) -> list[str]:
+    """What ``folder`` holds (but the "machines": their cache keys)."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
+                  if p.relative_to(folder).parts[0] != "machines")
+
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+@needs_git
+@pytest.mark.parametrize("target", ["../victim", "..", "victim-inside"])
+def test_a_committed_cache_folder_that_is_a_link_is_not_followed(tmp_path, target):
+    """A ``.news-lint-cache`` committed as a symbolic link (out of the project, to its parent,
+    or even to a folder inside it) is not used: nothing is written where it points, the verdict
+    is the one without a cache, one warning names it."""
+    me = machine(tmp_path, "me")
+    repo = make_repo(tmp_path / "p")
+    (tmp_path / "victim").mkdir()
+    (repo / "victim-inside").mkdir()
+    (repo / "victim-inside" / "keep.txt").write_text("x")  # git keeps no empty folder
+    (repo / ".news-lint-cache").symlink_to(target)
+    commit_all(repo)
+    before = {tmp_path: tree(tmp_path / "victim"), repo: tree(repo / "victim-inside")}
+    truth = run(me, "--no-cache", ARTICLE_NAME, cwd=repo)
+    for _ in range(2):
+        got = run(me, ARTICLE_NAME, cwd=repo)
+        assert got.stdout == truth.stdout
+        assert got.stderr.count("news-lint: warning:") == 1, got.stderr
+        assert ".news-lint-cache" in got.stderr and "link" in got.stderr, got.stderr
+    assert {tmp_path: tree(tmp_path / "victim"), repo: tree(repo / "victim-inside")} == before
+    assert not (tmp_path / ".gitignore").exists() and not (tmp_path / DB.name).exists()
+    assert git("status", "--porcelain", "--untracked-files=all", cwd=repo) == ""
+
+
+@needs_git
+def test_a_configured_cache_folder_reached_through_a_committed_link_is_not_used(tmp_path):
+    """``cache-dir = "build/cache"`` in a configuration named with --config, and the project
+    commits ``build`` as a link to the parent folder: nothing is written out there."""
+    me = machine(tmp_path, "me")
+    repo = make_repo(tmp_path / "p")
+    (repo / "mine.toml").write_text('cache-dir = "build/cache"\n', encoding="utf-8")
+    (repo / "build").symlink_to("..")
+    commit_all(repo)
+    got = run(me, "--config", "mine.toml", ARTICLE_NAME, cwd=repo)
+    assert got.stderr.count("news-lint: warning:") == 1 and "build" in got.stderr, got.stderr
+    assert not (tmp_path / "cache").exists()
+
+
+def test_an_explicit_cache_dir_is_followed_only_when_absolute(tmp_path):
+    """``--cache-dir`` with an absolute path is the user's own choice: a link on it (to a tmpfs,
+    a shared cache) is followed, and news-lint writes only inside the folder. A relative one
+    means a place in the project, which the project's own links must not move."""
+    me = machine(tmp_path, "me")
+    project = make_project(tmp_path / "p")
+    (tmp_path / "fast").mkdir()
+    (project / "link").symlink_to(tmp_path / "fast")
+    before = tree(tmp_path)
+    refused = run(me, "--cache-dir", "link", ".", cwd=project)
+    assert refused.stderr.count("news-lint: warning:") == 1 and "link" in refused.stderr
+    assert tree(tmp_path) == before
+    first = run(me, "--cache-dir", project / "link", ".", cwd=project)
+    assert first.stderr == "" and first.stdout == refused.stdout
+    new = sorted(set(tree(tmp_path)) - set(before))
+    assert new and all(p.startswith("fast/") for p in new), new
+    assert (tmp_path / "fast" / DB.name).is_file()
+    assert run(me, "--cache-dir", project / "link", ".", cwd=project).stdout == first.stdout
+
+
+@needs_git
+@pytest.mark.parametrize("how", ["--cache-dir content", 'cache-dir = "."',
+                                 'cache-dir = "content"', "committed file in the cache folder"])
+def test_a_folder_holding_other_files_is_not_made_a_cache(tmp_path, how):
+    """A cache folder gets a ``.gitignore`` holding ``*``: written into a folder of articles (or
+    the repository root) it would hide every new article from git. Such a folder is refused
+    (one warning naming it, the run goes on without the cache); git still sees a new article."""
+    me = machine(tmp_path, "me")
+    repo = make_repo(tmp_path / "p")
+    (repo / "content").mkdir()
+    for p in list(repo.glob("*.md")):
+        p.rename(repo / "content" / p.name)
+    args = ["content"]
+    if how.startswith("--"):
+        args = [*how.split(), *args]
+    elif how.startswith("committed"):
+        (repo / ".news-lint-cache").mkdir()
+        (repo / ".news-lint-cache" / "notes.md").write_text("mine\n", encoding="utf-8")
+    else:
+        (repo / ".news-lint.toml").write_text(how + "\n", encoding="utf-8")
+    commit_all(repo)
+    truth = run(me, "--no-cache", "content", cwd=repo)
+    for _ in range(2):
+        got = run(me, *args, cwd=repo)
+        assert got.stdout == truth.stdout
+        assert got.stderr.count("news-lint: warning:") == 1, got.stderr
+        assert "holds other files" in got.stderr, got.stderr
+    assert git("status", "--porcelain", "--untracked-files=all", cwd=repo) == ""
+    (repo / "content" / "2025-12-02-new.md").write_text(article_text(), encoding="utf-8")
+    status = git("status", "--porcelain", "--untracked-files=all", cwd=repo)
+    assert "content/2025-12-02-new.md" in status, status
+
+
+def test_a_warning_about_the_cache_steers_no_terminal(tmp_path):
+    """The warning names the cache's path: control characters in it are shown escaped."""
+    me = machine(tmp_path, "me")
+    project = make_project(tmp_path / "x\x1b]0;PWNED\x07y")
+    (project / DB).parent.mkdir()
+    (project / DB).write_bytes(b"this is not a database\0" * 200)
+    got = run(me, ".", cwd=project)
+    assert "news-lint: warning:" in got.stderr and "\\x1b]0;PWNED\\x07y" in got.stderr, got.stderr
+    assert "\x1b" not in got.stderr and "\x07" not in got.stderr
+
