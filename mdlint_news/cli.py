@@ -300,6 +300,9 @@ def _report(args: argparse.Namespace, results: list[FileResult], diagnostics: li
     """Write the report (and the diff, the fixes, the summary); False when it could not be
     written (said on stderr)."""
     target = args.output_file or "standard output"
+    if not args.output_file and sys.stdout is None:  # started with its standard output closed
+        print("news-lint: cannot write the report: standard output is closed", file=sys.stderr)
+        return False
     try:
         out = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
     except OSError as exc:

@@ -335,3 +335,13 @@ def test_a_warning_about_the_cache_steers_no_terminal(tmp_path):
     assert "news-lint: warning:" in got.stderr and "\\x1b]0;PWNED\\x07y" in got.stderr, got.stderr
     assert "\x1b" not in got.stderr and "\x07" not in got.stderr
 
+
+@pytest.mark.skipif(os.name != "posix", reason="closes a file descriptor of the child")
+def test_a_closed_standard_output_is_said_once_with_exit_2(tmp_path):
+    me = machine(tmp_path, "me")
+    project = make_project(tmp_path / "p")
+    proc = subprocess.run([sys.executable, "-m", "mdlint_news", "--no-cache", "."], cwd=project,
+                          env=me, stderr=subprocess.PIPE, text=True, timeout=120,
+                          preexec_fn=lambda: os.close(1))
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == "news-lint: cannot write the report: standard output is closed\n"
