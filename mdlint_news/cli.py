@@ -147,7 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _subcommand(argv)
         return _check(check_parser().parse_args(paths_not_options(argv)), where)
     except ConfigError as exc:
-        print(f"news-lint: configuration error: {visible(str(exc))}", file=sys.stderr)
+        message = visible(str(exc), keep="\n")  # its own lines (config.py escapes paths and keys)
+        print(f"news-lint: configuration error: {message}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("news-lint: interrupted", file=sys.stderr)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from . import rules as rule_registry
 from .profile import LAYOUT_NAME, OVERRIDES, Profile, is_profile_file, load_profile, read_small_file
+from .reporters import visible
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -115,8 +117,9 @@ class Settings:
         try:
             return _load_profile(name, overrides)
         except (OSError, ValueError) as exc:
-            where = f" in {self.source}" if self.source else ""
-            detail = f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) else exc
+            where = f" in {_shown(self.source)}" if self.source else ""
+            detail = f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) else str(exc)
+            detail = detail.replace(name, _shown(name))
             raise ConfigError(f"cannot load profile {self.file.profile!r}{where}: {detail}") from None
 
     @cached_property
@@ -254,7 +257,7 @@ def error_lines(exc: ValidationError, prefix: str = "") -> list[str]:
     points at may hold anything: it is never echoed)."""
     lines = []
     for err in exc.errors(include_url=False):
-        key = prefix + ".".join(str(p) for p in err["loc"])
+        key = visible(prefix + ".".join(str(p) for p in err["loc"]))
         msg = "unknown option" if err["type"] == "extra_forbidden" else err["msg"]
         given = err.get("input")
         if isinstance(given, str) and given:
@@ -262,6 +265,12 @@ def error_lines(exc: ValidationError, prefix: str = "") -> list[str]:
             msg = msg.replace(given, "...") if len(given) >= 4 else msg
         lines.append(f"  {key}: {msg}")
     return lines
+
+
+def _shown(path) -> str:
+    """A path as messages print it: control characters (a newline too) escaped, so that the
+    only line breaks of a configuration error are its own."""
+    return visible(os.fspath(path))
 
 
 def _inside(path: str, base: str) -> bool:
@@ -277,8 +286,8 @@ def _confine(settings: Settings) -> None:
     for key, value in named:
         if not _inside(os.path.realpath(os.path.join(base, value)), base):
             raise ConfigError(
-                f"{settings.source}: {key} {value!r} is outside the project ({base}); a "
-                "discovered configuration may only name paths inside its folder (a file outside "
+                f"{_shown(settings.source)}: {key} {value!r} is outside the project "
+                f"({_shown(base)}); a discovered configuration may only name paths inside its folder (a file outside "
                 "it can be used with --config)")
 
 
@@ -287,21 +296,21 @@ def _read_toml(path: Path) -> dict:
     try:
         return tomllib.loads(read_small_file(path, CONFIG_MAX_BYTES).decode("utf-8"))
     except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+        raise ConfigError(f"cannot read {_shown(path)}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        raise ConfigError(f"{_shown(path)}: invalid TOML: {exc}") from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: invalid TOML: not UTF-8 text") from None
+        raise ConfigError(f"{_shown(path)}: invalid TOML: not UTF-8 text") from None
     except ValueError as exc:
-        raise ConfigError(f"cannot read {exc}") from None
+        raise ConfigError(f"cannot read {_shown(str(exc))}") from None
 
 
 def read_config(path: Path, discovered: bool = False) -> Settings:
     """Read one configuration file. Raises ConfigError with a message that says what to change.
     A ``discovered`` one (not named by the user) must lie, and name paths, inside its folder."""
     if discovered and not _inside(os.path.realpath(path), os.path.realpath(path.parent)):
-        raise ConfigError(f"{path} is a symbolic link to a file outside its folder; not read "
-                          "(name that file with --config to use it)")
+        raise ConfigError(f"{_shown(path)} is a symbolic link to a file outside its folder; not "
+                          "read (name that file with --config to use it)")
     data = _read_toml(path)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("news-lint", {})
@@ -309,7 +318,8 @@ def read_config(path: Path, discovered: bool = False) -> Settings:
         fc = FileConfig.model_validate(data)
     except ValidationError as exc:
         section = "[tool.news-lint]" if path.name == "pyproject.toml" else ""
-        raise ConfigError(f"{path}{' ' + section if section else ''}: invalid configuration\n"
+        where = f"{_shown(path)} {section}".rstrip()
+        raise ConfigError(f"{where}: invalid configuration\n"
                           + "\n".join(error_lines(exc))) from None
     settings = Settings(fc, path.parent.resolve(), path)
     if discovered:
@@ -333,6 +343,36 @@ def _config_in(folder: Path) -> Optional[Path]:
         candidate = folder / name
         if candidate.is_file() and _has_config(candidate):
             return candidate
+    return None
+
+
+def _is_submodule(dot_git: Path) -> bool:
+    """Whether ``dot_git`` is a submodule's ``.git`` file: its ``gitdir:`` lies in the
+    ``modules/`` folder of a git directory (a worktree's lies in its ``worktrees/``)."""
+    try:
+        text = read_small_file(dot_git, 4096).decode("utf-8", "replace")
+    except (OSError, ValueError):  # a folder (a clone), or nothing git wrote
+        return False
+    if not text.startswith("gitdir:"):
+        return False
+    gitdir = Path(os.path.normpath(dot_git.parent / text[7:].splitlines()[0].strip()))
+    return any(a.name == "modules" and (a.parent / "HEAD").is_file() for a in gitdir.parents)
+
+
+def _not_yours(config: Path) -> Optional[str]:
+    """Why another user may have written ``config`` (as git's safe.directory: it or its folder
+    is owned by another user than you or root, or writable by others); None if nobody could."""
+    if not hasattr(os, "geteuid"):
+        return None
+    try:
+        own, folder = os.stat(config), os.stat(config.parent)
+    except OSError:
+        return None  # reading it reports the error
+    for what, st in (("it", own), ("its folder", folder)):
+        if st.st_uid not in (os.geteuid(), 0):
+            return f"{what} is owned by another user (uid {st.st_uid})"
+        if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH | stat.S_ISVTX):
+            return f"{what} can be written by other users (mode {stat.S_IMODE(st.st_mode):o})"
     return None
 
 
@@ -391,6 +431,8 @@ class ConfigResolver:
                 folder = folder.parent
                 continue
             own = _config_in(folder)
+            if own is not None and repo is None and self._distrusted(own):
+                own = None
             if own is not None:
                 hit = self._apply(read_config(own, discovered=True))
                 break
@@ -404,13 +446,17 @@ class ConfigResolver:
 
     def _repository(self, folder: Path) -> Optional[Path]:
         """The root of the repository holding ``folder``: the nearest folder upward that holds
-        ``.git`` (a folder, or the file of a worktree or submodule); None outside any."""
+        ``.git`` (a folder, or the file of a worktree), past submodules (their superproject's);
+        None outside any."""
         chain: list[Path] = []
+        submodule: Optional[Path] = None  # the root if no superproject is found above it
         while folder not in self._repo_of:
             chain.append(folder)
             if os.path.lexists(folder / ".git"):
-                found = folder
-                break
+                if not _is_submodule(folder / ".git"):
+                    found = folder
+                    break
+                submodule = folder
             if folder.parent == folder:
                 found = None
                 break
@@ -419,12 +465,26 @@ class ConfigResolver:
             found = self._repo_of[folder]
         for f in chain:
             self._repo_of[f] = found
-        return found
+        if found is None and submodule is not None:  # no superproject above: the submodule's root
+            for f in chain[:chain.index(submodule) + 1]:
+                self._repo_of[f] = submodule
+        return self._repo_of[chain[0]] if chain else found
 
     def _warn_ignored(self, config: Optional[Path], repo: Path) -> None:
         if config is None or config in self._ignored:
             return
         self._ignored.add(config)
-        print(f"news-lint: ignoring {config}: in a repository only the configuration at its root "
-              f"({repo}) applies (docs/trust.md); move these settings there (per-file-ignores "
-              "for a folder) or name the file with --config", file=sys.stderr)
+        print(f"news-lint: ignoring {_shown(config)}: in a repository only the configuration at "
+              f"its root ({_shown(repo)}) applies (docs/trust.md); move these settings there "
+              "(per-file-ignores for a folder) or name the file with --config", file=sys.stderr)
+
+    def _distrusted(self, config: Path) -> bool:
+        """Whether ``config`` (outside a repository) may come from another user: then it is
+        ignored, with one warning."""
+        reason = _not_yours(config)
+        if reason is not None and config not in self._ignored:
+            self._ignored.add(config)
+            print(f"news-lint: ignoring {_shown(config)}: {reason}, so another user may have "
+                  "written it (docs/trust.md); make it and its folder yours and not writable by "
+                  "others, or name it with --config", file=sys.stderr)
+        return reason is not None

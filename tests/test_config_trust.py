@@ -301,3 +301,126 @@ def test_a_fifo_named_as_the_profile_does_not_hang(repo):
     write(repo / ".news-lint.toml", 'profile = "ours.yaml"\n')
     proc = run(repo, ".", timeout=60)
     assert proc.returncode == 2 and "ours.yaml" in proc.stderr and "regular file" in proc.stderr
+
+
+# --------------------------------------------------------------------------- submodules and worktrees
+
+
+def _superproject_with_submodule(repo: Path, files: dict[str, str]) -> Path:
+    """``repo`` with a real submodule at content/evil (its `.git` is a file pointing into
+    repo/.git/modules/) holding ``files``; returns the submodule's folder."""
+    (repo / "content" / "2025" / ARTICLE_NAME).unlink()  # the submodule's article is the only one
+    evil = repo.parent / "evil"
+    evil.mkdir()
+    git("init", "-q", cwd=evil)
+    for name, text in files.items():
+        write(evil / name, text)
+    git("add", "-A", cwd=evil)
+    git("commit", "-q", "-m", "evil", cwd=evil)
+    git("-c", "protocol.file.allow=always", "submodule", "add", "-q", "../evil", "content/evil",
+        cwd=repo)
+    sub = repo / "content" / "evil"
+    assert (sub / ".git").is_file() and "modules" in (sub / ".git").read_text()
+    return sub
+
+
+SUBMODULE_CONFIGS = {
+    "exclude": 'extend-exclude = ["*.md"]\n',
+    "ignore-all": 'ignore = ["ALL"]\n',
+    "profile": 'profile = "ours.yaml"\n',  # in Prague time the article's date would be right
+}
+
+
+@pytest.mark.parametrize("nested", SUBMODULE_CONFIGS.values(), ids=SUBMODULE_CONFIGS.keys())
+def test_a_submodule_configuration_is_a_nested_one(repo, article, nested):
+    """A submodule belongs to its superproject: its configuration is ignored, with the warning,
+    whether the run starts at the superproject's root or inside the submodule."""
+    prague = SCHEMA.read_text(encoding="utf-8").replace("timezone: UTC", "timezone: Europe/Prague")
+    sub = _superproject_with_submodule(repo, {".news-lint.toml": nested, "ours.yaml": prague,
+                                              ARTICLE_NAME: article})
+    for cwd in (repo, sub):
+        proc = run(cwd, ".")
+        assert proc.returncode == 1 and codes(proc) == {"NL302", "NL402"}, (cwd, proc.stderr)
+        warning = [line for line in proc.stderr.splitlines() if "evil/.news-lint.toml" in line]
+        assert len(warning) == 1 and "ignor" in warning[0], proc.stderr
+
+
+def test_a_submodule_gets_the_superproject_configuration(repo, article):
+    write(repo / ".news-lint.toml", 'select = ["NL4"]\n')
+    sub = _superproject_with_submodule(repo, {ARTICLE_NAME: article})
+    assert codes(run(sub, ".")) == {"NL402"}
+    assert codes(run(repo, ".")) == {"NL402"}
+
+
+def test_a_worktree_inside_another_repository_is_a_root(repo, article):
+    """A worktree's `.git` is a file too, but it is a repository root: its own configuration
+    applies, not the enclosing repository's."""
+    write(repo / ".news-lint.toml", 'ignore = ["ALL"]\n')
+    git("commit", "-q", "--allow-empty", "-m", "init", cwd=repo)
+    git("worktree", "add", "-q", str(repo / "trees" / "wt"), cwd=repo)
+    wt = repo / "trees" / "wt"
+    assert (wt / ".git").is_file() and "worktrees" in (wt / ".git").read_text()
+    write(wt / ".news-lint.toml", 'select = ["NL4"]\n')
+    write(wt / ARTICLE_NAME, article)
+    for cwd in (wt, repo / "trees"):
+        proc = run(cwd, ".")
+        assert codes(proc) == {"NL402"} and "ignoring" not in proc.stderr, (proc.stdout, proc.stderr)
+
+
+# --------------------------------------------------------------------------- folders others can write
+
+
+UNSAFE = {
+    "folder-sticky-1777": lambda s, cfg: s.chmod(0o1777),
+    "folder-world-0777": lambda s, cfg: s.chmod(0o777),
+    "folder-group-0775": lambda s, cfg: s.chmod(0o775),
+    "file-world-0666": lambda s, cfg: cfg.chmod(0o666),
+    "file-of-another-user": lambda s, cfg: os.chown(cfg, 65534, 65534),
+    "folder-of-another-user": lambda s, cfg: os.chown(s, 65534, 65534),
+}
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown needs root")
+@pytest.mark.parametrize("case", [*UNSAFE, "safe"])
+def test_outside_a_repository_a_configuration_others_can_write_is_ignored(tmp_path, article, case):
+    """As git's safe.directory: a configuration another user wrote, or could have written, is
+    ignored with one warning naming it."""
+    s = tmp_path / "s"
+    cfg = write(s / ".news-lint.toml", 'ignore = ["ALL"]\n')
+    d = s / "u" / "d"
+    write(d / ARTICLE_NAME, article)
+    s.chmod(0o755)
+    cfg.chmod(0o644)
+    if case != "safe":
+        UNSAFE[case](s, cfg)
+    proc = run(d, ARTICLE_NAME, home=tmp_path / "home")
+    if case == "safe":
+        assert proc.returncode == 0 and proc.stderr == "", (proc.stdout, proc.stderr)
+        return
+    assert proc.returncode == 1 and codes(proc) == {"NL302", "NL402"}, (proc.stdout, proc.stderr)
+    warning = [line for line in proc.stderr.splitlines() if str(cfg) in line]
+    assert len(warning) == 1 and "ignor" in warning[0], proc.stderr
+
+
+# --------------------------------------------------------------------------- what reaches the terminal
+
+
+def test_the_ignored_configuration_warning_shows_control_characters_visibly(repo):
+    folder = repo / "content" / "x\x1b]0;PWNED\x07y"
+    write(folder / ".news-lint.toml", 'ignore = ["ALL"]\n')
+    proc = run(repo, ".")
+    assert "\x1b" not in proc.stderr and "\x07" not in proc.stderr, proc.stderr
+    assert "x\\x1b]0;PWNED\\x07y" in proc.stderr, proc.stderr
+
+
+def test_a_configuration_error_keeps_its_lines_and_escapes_the_rest(repo):
+    profile = SCHEMA.read_text(encoding="utf-8").replace(
+        "\nbody:\n", '\na0: 1\n"a\\e[2Jb": 1\nbody:\n', 1)
+    write(repo / "ours.yaml", profile)
+    write(repo / ".news-lint.toml", 'profile = "ours.yaml"\n')
+    proc = run(repo, ".")
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert any(line.strip() == "a0: unknown option" for line in lines), proc.stderr
+    assert any(line.strip() == "a\\x1b[2Jb: unknown option" for line in lines), proc.stderr
+    assert "\x1b" not in proc.stderr, proc.stderr
