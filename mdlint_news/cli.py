@@ -87,7 +87,7 @@ def check_parser() -> argparse.ArgumentParser:
         description="Lint Markdown news articles with YAML front matter; fix what can be fixed.",
         usage="news-lint [options] [--] [PATH ...]\n       news-lint {rules,rule NAME,schema LAYOUT}")
     p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="files or folders (default: .); one that exists is a path, whatever its name")
+                   help="files or folders (default: .), whatever their names")
     g = p.add_argument_group("fixing")
     g.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     g.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
