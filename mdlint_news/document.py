@@ -73,6 +73,7 @@ _TAG_KIND = {"tag:yaml.org,2002:map": "mapping", "tag:yaml.org,2002:seq": "seque
              **{t: "scalar" for t in _CORE_TAGS if t.rsplit(":", 1)[-1] not in ("map", "seq")}}
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: .*)?\r?$", re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# the definition of an ATX heading line (``_heading_match`` decides the same in linear time)
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*\r?$")
 # an anchor (&a) or alias (*a) can only start a node: at a line start or after a blank or a flow
 # indicator; '&' inside URLs and words never matches. (The definition; ``_maybe_anchor`` decides
@@ -459,14 +460,39 @@ def _scan_headings(text: str, start: int):
         elif fm:
             fence = fm.group(1)
         elif line.lstrip(" ").startswith("#"):
-            hm = _HEADING.match(line)
+            hm = _heading_match(line)
             if hm:
+                level, ts, te = hm
                 content_end = end - (1 if line.endswith("\r") else 0)
-                if hm.group(2) is not None:
-                    ts, te = pos + hm.start(2), pos + hm.end(2)
+                if ts is None:
+                    yield Heading(level, "", pos, content_end, content_end, content_end)
                 else:
-                    ts = te = content_end
-                yield Heading(len(hm.group(1)), hm.group(2) or "", pos, content_end, ts, te)
+                    yield Heading(level, line[ts:te], pos, content_end, pos + ts, pos + te)
+
+
+def _heading_match(line: str) -> tuple[int, int | None, int | None] | None:
+    """``_HEADING.match(line)`` as (level, start, end of group 2, None when it did not take
+    part), in one pass: the expression backtracks over every blank run (quadratic in it)."""
+    h = len(line) - len(line.lstrip(" "))
+    if h > 3:
+        return None
+    level = len(line) - h - len(line[h:].lstrip("#"))
+    h += level
+    if not 1 <= level <= 6:
+        return None
+    rest = line[h:]
+    if rest in ("", "\r"):
+        return level, None, None
+    if rest[0] not in " \t":
+        return None
+    body = line[:-1] if line.endswith("\r") else line
+    ts = len(body) - len(body[h:].lstrip(" \t"))  # the text starts after the blanks
+    tail = body.rstrip(" \t")
+    closing = len(tail.rstrip("#"))  # where a closing run of # starts (len(tail): none)
+    before = len(tail[:closing].rstrip(" \t"))
+    if closing < len(tail) and before < closing and ts <= before:
+        return level, ts, before  # ` ## ` at the end closes the heading
+    return level, ts, max(ts, len(tail))
 
 
 def _candidate_lines(text: str, start: int) -> list[int]:

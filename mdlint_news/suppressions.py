@@ -11,6 +11,7 @@ Rules are named by code, code prefix or name; none named means every rule.
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass, field
 
@@ -18,7 +19,8 @@ from .diagnostics import Applicability, Diagnostic, Edit, Fix, LineIndex
 from .document import Document
 from .rules import matching
 
-_YAML = re.compile(r"#\s*news-lint:\s*disable(?:=([\w ,-]*))?\s*$", re.MULTILINE)
+# ``(?=(X))\1`` matches X without backtracking into it (its blanks are not tried again by \s*)
+_YAML = re.compile(r"#\s*news-lint:\s*disable(?:=(?=([\w ,-]*))\1)?\s*$", re.MULTILINE)
 _HTML = re.compile(r"<!--\s*news-lint-(disable-next-line|disable|enable)((?:[\s,]+[\w-]+)*)\s*-->")
 
 
@@ -58,6 +60,7 @@ def find(doc: Document, index: LineIndex) -> tuple[list[Suppression], list[tuple
     out: list[Suppression] = []
     unknown: list[tuple[int, int, str]] = []
     last_line = len(index.starts)
+    key_ends: dict[int, int] | None = None
     fm_end = doc.close_span.start if doc.close_span else (len(text) if doc.has_frontmatter else 0)
     for m in _YAML.finditer(text, doc.yaml_start if doc.has_frontmatter else 0, fm_end):
         codes, bad = _codes(m.group(1))
@@ -68,11 +71,10 @@ def find(doc: Document, index: LineIndex) -> tuple[list[Suppression], list[tuple
         if own_line:
             out.append(Suppression(m.start(), m.end(), codes, 1, last_line, "file"))
             continue
-        first, last = pos.line, pos.line
-        for path, entry in doc.entries.items():  # the key on this line: its whole entry
-            if entry.key is not None and index.position(entry.key.start).line == pos.line:
-                last = max(last, index.position(entry.value.end).line)
-        out.append(Suppression(m.start(), m.end(), codes, first, last, "key"))
+        if key_ends is None:
+            key_ends = _key_line_ends(doc, index)
+        last = max(pos.line, key_ends.get(pos.line, pos.line))  # the key on this line: its entry
+        out.append(Suppression(m.start(), m.end(), codes, pos.line, last, "key"))
     open_ranges: dict[frozenset[str] | None, Suppression] = {}
     for m in _HTML.finditer(text, doc.body_start):
         kind = m.group(1)
@@ -92,18 +94,57 @@ def find(doc: Document, index: LineIndex) -> tuple[list[Suppression], list[tuple
     return out, unknown
 
 
+def _key_line_ends(doc: Document, index: LineIndex) -> dict[int, int]:
+    """For each line holding a key: the last line of the values of the keys on it."""
+    ends: dict[int, int] = {}
+    for entry in doc.entries.values():
+        if entry.key is not None:
+            line = index.position(entry.key.start).line
+            ends[line] = max(ends.get(line, line), index.position(entry.value.end).line)
+    return ends
+
+
 def apply(diagnostics: list[Diagnostic], suppressions: list[Suppression]) -> list[Diagnostic]:
     """Drop suppressed diagnostics, recording which suppression was used for which code."""
     if not suppressions:
         return diagnostics
     kept = []
-    for d in diagnostics:
-        hit = next((s for s in suppressions if s.covers(d)), None)
+    for d, hit in zip(diagnostics, _first_covering(diagnostics, suppressions)):
         if hit is None or d.name in ("internal-error", "unused-suppression"):
             kept.append(d)
         else:
             hit.used.add(d.code)
     return kept
+
+
+def _first_covering(diagnostics: list[Diagnostic], suppressions: list[Suppression]) -> list[Suppression | None]:
+    """For each diagnostic, the first suppression in ``suppressions`` that covers it (or None).
+
+    One sweep over the diagnostics in line order; per rule code (None: every rule) a heap of the
+    suppressions that have started, by list position; the ones that ended are dropped from its top."""
+    waiting: dict[str | None, list[int]] = {}
+    for i, s in enumerate(suppressions):
+        for code in (s.codes if s.codes is not None else (None,)):
+            waiting.setdefault(code, []).append(i)
+    for ids in waiting.values():
+        ids.sort(key=lambda i: suppressions[i].first_line, reverse=True)  # next to start: last
+    started: dict[str | None, list[int]] = {code: [] for code in waiting}
+    out: list[Suppression | None] = [None] * len(diagnostics)
+    for j in sorted(range(len(diagnostics)), key=lambda j: diagnostics[j].line):
+        line = diagnostics[j].line
+        best = None
+        for code in (diagnostics[j].code, None):
+            ids, heap = waiting.get(code), started.get(code)
+            if ids is None:
+                continue
+            while ids and suppressions[ids[-1]].first_line <= line:
+                heapq.heappush(heap, ids.pop())
+            while heap and suppressions[heap[0]].last_line < line:
+                heapq.heappop(heap)
+            if heap and (best is None or heap[0] < best):
+                best = heap[0]
+        out[j] = None if best is None else suppressions[best]
+    return out
 
 
 def removal(text: str, start: int, end: int) -> Fix:
