@@ -181,7 +181,8 @@ def _mac(*parts) -> bytes:
 def _dump_diag(d: Diagnostic) -> dict:
     out = {"code": d.code, "name": d.name, "severity": d.severity.value, "message": d.message,
            "start": d.start, "end": d.end, "path": d.path, "line": d.line, "column": d.column,
-           "end_line": d.end_line, "end_column": d.end_column, "source": d.data.get("source")}
+           "end_line": d.end_line, "end_column": d.end_column, "source": d.data.get("source"),
+           "source_column": d.data.get("source_column", 1)}
     if d.fix is not None:
         out["fix"] = {"edits": [[e.start, e.end, e.content] for e in d.fix.edits],
                       "applicability": d.fix.applicability.value, "message": d.fix.message,
@@ -200,6 +201,7 @@ def _load_diag(o: dict) -> Diagnostic:
                    o["end"], fix, o["path"], o["line"], o["column"], o["end_line"], o["end_column"])
     if o.get("source") is not None:
         d.data["source"] = o["source"]
+        d.data["source_column"] = o.get("source_column", 1)
     if "edit_pos" in o:
         d.data["edits"] = [(Position(a, b), Position(c, e)) for a, b, c, e in o["edit_pos"]]
     return d

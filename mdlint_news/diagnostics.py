@@ -91,6 +91,9 @@ class Position:
     column: int  # 1-based, in characters
 
 
+SNIPPET = 240  # most characters of a source line kept with a diagnostic (the window around it)
+
+
 class LineIndex:
     """Maps character offsets to 1-based (line, column) and back."""
 
@@ -103,6 +106,7 @@ class LineIndex:
             starts.append(i + 1)
             i = find("\n", i + 1)
         self.starts = starts
+        self._lines: dict[int, str] = {}
 
     def position(self, offset: int) -> Position:
         offset = max(0, min(offset, len(self.text)))
@@ -125,6 +129,18 @@ class LineIndex:
         diag.line, diag.column, diag.end_line, diag.end_column = s.line, s.column, e.line, e.column
         if diag.fix is not None:
             diag.data["edits"] = [(self.position(x.start), self.position(x.end)) for x in diag.fix.edits]
-        ls, le = self.line_span(s.line)
-        diag.data["source"] = self.text[ls:le]  # for reporters that show the line
+        diag.data["source"], diag.data["source_column"] = self.snippet(s.line, diag.start)
         return diag
+
+    def snippet(self, line: int, offset: int) -> tuple[str, int]:
+        """The source line for reporters, and the 1-based column where it starts: a line longer
+        than ``SNIPPET`` characters is cut to a window around ``offset``. One string per line
+        (shared by the line's diagnostics) or per window."""
+        ls, le = self.line_span(line)
+        if le - ls <= SNIPPET:
+            text = self._lines.get(line)
+            if text is None:
+                text = self._lines[line] = self.text[ls:le]
+            return text, 1
+        ws = max(ls, min(offset - SNIPPET // 3, le - SNIPPET))
+        return self.text[ws:ws + SNIPPET], ws - ls + 1

@@ -44,9 +44,11 @@ class FullReporter(Reporter):
             source = d.data.get("source")
             if source is not None:
                 gutter = str(d.line)
-                line = source.expandtabs(1)
-                start = max(d.column - 1, 0)
-                end = (d.end_column - 1) if d.end_line == d.line else len(line)
+                first = d.data.get("source_column", 1)  # a long line is a window of it
+                cut = "…" if first > 1 else ""
+                line = cut + source.expandtabs(1)
+                start = max(d.column - first, 0) + len(cut)
+                end = (d.end_column - first + len(cut)) if d.end_line == d.line else len(line)
                 end = max(end, start + 1)
                 pad = " " * _width(visible(line[:start]))
                 caret = "^" * max(_width(visible(line[start:end])), 1)
