@@ -104,6 +104,11 @@ class LeakPattern(_Model):
             re.compile(v)
         except re.error as exc:
             raise ValueError(f"not a valid regular expression: {exc}") from None
+        if _nested_repeat(_sre_p.parse(v)):
+            raise ValueError(f"the pattern {v!r} repeats without bound something that itself "
+                             "repeats without bound (like `(x+)+`): on some texts it runs for "
+                             "hours (catastrophic backtracking); rewrite it without the nested "
+                             "repetition")
         return v
 
 
@@ -172,6 +177,23 @@ except ImportError:  # pragma: no cover
 
 _ZERO_WIDTH = {_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT}
 _REPEATS = {_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", _sre_c.MAX_REPEAT)}
+
+
+def _nested_repeat(seq, inside: bool = False) -> bool:
+    """Whether a parsed pattern has an unbounded repetition (``*``, ``+``, ``{n,}``) inside
+    another one (star height 2, as ``(x+x+)+y``): the shape whose backtracking is exponential."""
+    for op, av in seq:
+        if op in _REPEATS:
+            unbounded = av[1] == _sre_c.MAXREPEAT
+            if (inside and unbounded) or _nested_repeat(av[2], inside or unbounded):
+                return True
+        elif op is _sre_c.SUBPATTERN or op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
+            if _nested_repeat(av[-1], inside):
+                return True
+        elif op is _sre_c.BRANCH:
+            if any(_nested_repeat(alt, inside) for alt in av[1]):
+                return True
+    return False
 
 
 def _required(seq) -> list[frozenset[str]]:
