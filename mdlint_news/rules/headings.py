@@ -105,7 +105,7 @@ class LeakPattern(_Model):
         except re.error as exc:
             raise ValueError(f"not a valid regular expression: {exc}") from None
         if _nested_repeat(_sre_p.parse(v)):
-            raise ValueError(f"the pattern {v!r} repeats without bound something that itself "
+            raise ValueError("the pattern repeats without bound something that itself "
                              "repeats without bound (like `(x+)+`): on some texts it runs for "
                              "hours (catastrophic backtracking); rewrite it without the nested "
                              "repetition")
