@@ -148,3 +148,33 @@ def test_ordinary_user_pattern_still_works(tmp_path):
     config = _profile_with_pattern(tmp_path, r"\bjako model\b")
     proc = run(tmp_path, with_body("Odpovídám jako model."), config=config)
     assert proc.returncode == 1 and "content-leak" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_many_invisible_characters_on_one_long_line(tmp_path):
+    """Each invisible character copied its whole line to check what removing it would make of it."""
+    proc = run(tmp_path, with_body("a\u200b " * (MB // 3)), "--select", "NL703")
+    assert proc.returncode == 1 and " NL703 " in proc.stdout, proc.stderr
+
+
+def test_structural_check_per_line_equals_its_definition():
+    """rules/encoding._becomes_structural (the line read once) decides what slicing the line
+    around each removal and matching ``_STRUCTURAL`` decides."""
+    import random
+
+    from mdlint_news.diagnostics import LineIndex
+    from mdlint_news.rules.encoding import _INVISIBLE_RE, _STRUCTURAL, _becomes_structural
+
+    rng = random.Random(14)
+    pieces = ["-", "---", ".", "...", "+", "+++", "{", "#", " ", "   ", "\t", "\r", "<<<<<<<",
+              "=======", ">>>>>>>", "x", "\u200b", "\u00ad", "\u200b\u200b", "\n"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        starts, seen = LineIndex(text).starts, {}
+        for m in _INVISIBLE_RE.finditer(text):
+            ls = text.rfind("\n", 0, m.start()) + 1
+            eol = text.find("\n", m.end())
+            eol = len(text) if eol == -1 else eol
+            want = bool(_STRUCTURAL.match(text[ls:m.start()] + text[m.end():eol])) \
+                and not _STRUCTURAL.match(text[ls:eol])
+            assert ls in starts
+            assert _becomes_structural(text, m.start(), m.end(), ls, eol, seen) == want, text

@@ -68,6 +68,7 @@ def invisible_character(ctx: Context):
     text = ctx.text
     if not any(c in _INVISIBLE or c in _JOINERS for c in rare_characters(ctx)):
         return
+    starts, seen = ctx.lines.starts, {}
     for m in _INVISIBLE_RE.finditer(text):
         run = m.group()
         if m.start() == 0 and run.startswith("\ufeff"):
@@ -82,7 +83,9 @@ def invisible_character(ctx: Context):
         # they find then was hidden, not made (fixes.fix_text's regression check)
         fix = Fix.replace(m.start(), m.end(), "", "remove the invisible character(s)",
                           priority=TEXT_FIRST)
-        if _becomes_structural(text, m.start(), m.end()):
+        line = ctx.line_of(m.start())
+        eol = starts[line] - 1 if line < len(starts) else len(text)
+        if _becomes_structural(text, m.start(), m.end(), starts[line - 1], eol, seen):
             # removing it would make the line a front-matter delimiter, a heading or a conflict
             # marker: the document's structure would change, which a safe fix never does
             fix = Fix.replace(m.start(), m.end(), "", "remove the invisible character(s) (this "
@@ -91,16 +94,25 @@ def invisible_character(ctx: Context):
 
 
 _STRUCTURAL = re.compile(r"(?:---|\.\.\.|\+\+\+)[ \t]*\r?$|---|\+\+\+|\{| {0,3}#|<{7}|={7}|>{7}")
+_STRUCTURAL_START = re.compile(r"---|\+\+\+|\{| {0,3}#|<{7}|={7}|>{7}")  # decided by 7 characters
+_DOTS_LINE = re.compile(r"\.\.\.[ \t]*\r?$")  # the one alternative that reads the whole line
 
 
-def _becomes_structural(text: str, start: int, end: int) -> bool:
-    """Would the line holding text[start:end], without it, become a front-matter delimiter, a
-    heading or a conflict marker, when it was none before?"""
-    line_start = text.rfind("\n", 0, start) + 1
-    eol = text.find("\n", end)
-    eol = len(text) if eol == -1 else eol
-    without = text[line_start:start] + text[end:eol]
-    return bool(_STRUCTURAL.match(without)) and not _STRUCTURAL.match(text[line_start:eol])
+def _becomes_structural(text: str, start: int, end: int, ls: int, eol: int, seen: dict) -> bool:
+    """Whether removing ``text[start:end]`` makes the line ``text[ls:eol]`` match
+    ``_STRUCTURAL`` when it did not before; the whole line is read once per line (``seen``),
+    not once per removal."""
+    if ls not in seen:  # characters other than dots and blanks; was it structural already
+        other = eol - ls - sum(text.count(c, ls, eol) for c in " \t.\r")
+        seen[ls] = (other, bool(_STRUCTURAL.match(text, ls, eol)))
+    other, was = seen[ls]
+    if was:
+        return False
+    head = (text[ls:min(start, ls + 8)] + text[end:min(eol, end + 8)])[:8]
+    if _STRUCTURAL_START.match(head):
+        return True
+    # `...` and blanks: only when nothing but this run, dots and blanks is on the line
+    return other == end - start and bool(_DOTS_LINE.match(text[ls:start] + text[end:eol]))
 
 
 # Latin candidates for Cyrillic and Greek letters inside Latin words: the transliteration first
