@@ -40,9 +40,11 @@ bench: $(STAMP)
 bench-scaling: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --n 100000 --scaling
 
-# Long fuzzing run (FUZZ_SECONDS, default 300; FUZZ_TARGET=all|text|unsafe|bytes): the property
-# checks of tests/test_properties.py on random examples (arbitrary bytes, YAML, Markdown,
-# mutations of real articles), failures shrunk and printed; reports the examples tried.
+# Long fuzzing run (FUZZ_SECONDS, default 300; FUZZ_TARGET=all|text|unsafe|bytes|linear): the
+# property checks of tests/test_properties.py on random examples (arbitrary bytes, YAML, Markdown,
+# mutations of real articles), failures shrunk and printed; reports the examples tried. `linear`:
+# random articles grown to 0.25 and 1 MB cost about as much per MB at both sizes, in time and
+# in memory (the ratio check of benchmarks/linearity_bench.py, on random inputs).
 # Hypothesis-based, not atheris: both were tried here; atheris ran ~10 examples/s (its
 # instrumentation slows every call, and byte mutations rarely make YAML that parses) and found
 # nothing in 60 s, while the structured hypothesis generators run 15-40 examples/s and found

@@ -8,12 +8,14 @@ lines, many keys, many suppression comments, many findings, deep nesting, many h
 Printed per input: seconds per MB at each size and the ratio of the largest size's time per MB
 to the smallest's (linear: about 1; quadratic: the size ratio, 4 for 0.25 -> 1 MB). With
 ``--rules`` every rule is also run alone (``--select`` it) on the mix of all the inputs.
-Exit status 1 when a ratio is over ``--limit`` (default 2.5): ``make fuzz FUZZ_TARGET=linear``
-runs the same check on random inputs."""
+A run over ``--budget`` seconds is stopped and counts as over the limit. Exit status 1 when a
+ratio is over ``--limit`` (default 2.5): ``make fuzz FUZZ_TARGET=linear`` runs the same check
+on random inputs."""
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -127,17 +129,38 @@ def mix(size: int) -> str:
                                                                   for t in texts[1:]))
 
 
-def seconds(fn, *args) -> float:
+class _Stopped(Exception):
+    pass
+
+
+def seconds(fn, text: str, budget: float) -> float | None:
+    """Seconds ``fn(text)`` takes; None when stopped after ``budget`` seconds."""
+    def stop(*_):
+        raise _Stopped
+
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, budget)
     t0 = time.perf_counter()
-    fn(*args)
-    return time.perf_counter() - t0
+    try:
+        fn(text)
+        return time.perf_counter() - t0
+    except _Stopped:
+        return None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
-def row(name: str, make, run, sizes: list[float]) -> float:
-    per_mb = []
+def row(name: str, make, run, sizes: list[float], budget: float) -> float:
+    per_mb: list[float] = []
     for mb in sizes:
         text = make(int(mb * 1_000_000))
-        per_mb.append(seconds(run, text) / (len(text.encode("utf-8")) / 1e6))
+        t = seconds(run, text, budget)
+        if t is None:
+            print(f"{name:34} " + " ".join(f"{x:9.3f}" for x in per_mb)
+                  + f" stopped after {budget:g} s at {mb:g} MB", flush=True)
+            return float("inf")
+        per_mb.append(t / (len(text.encode("utf-8")) / 1e6))
     ratio = per_mb[-1] / max(per_mb[0], 1e-9)
     cells = " ".join(f"{t:9.3f}" for t in per_mb)
     print(f"{name:34} {cells}   {ratio:5.2f}", flush=True)
@@ -150,12 +173,13 @@ def main() -> int:
     ap.add_argument("--rules", action="store_true", help="also every rule alone on the mixed input")
     ap.add_argument("--only", help="inputs whose name contains this")
     ap.add_argument("--limit", type=float, default=2.5, help="largest acceptable ratio")
+    ap.add_argument("--budget", type=float, default=60, help="seconds before one run is stopped")
     args = ap.parse_args()
     sizes = [float(s) for s in args.sizes.split(",")]
     default = Settings()
     every = lambda t: lint_text(t, PATH, default)  # noqa: E731
     print(f"{'input (all rules)':34} " + " ".join(f"{f'{s:g} MB':>9}" for s in sizes) + "   ratio")
-    print(f"{'':34} " + " ".join(f"{'s/MB':>9}" for _ in sizes))
+    print(f"{'':34} " + " ".join(f"{'s/MB':>9}" for _ in sizes), flush=True)
     bad = []
     rows = [("parse: decode the bytes", mix, lambda t: decode(t.encode("utf-8"))),
             ("parse: document + headings", mix, lambda t: document.parse(t, PATH).headings)]
@@ -167,7 +191,7 @@ def main() -> int:
     for name, make, run in rows:
         if args.only and args.only not in name:
             continue
-        if row(name, make, run, sizes) > args.limit:
+        if row(name, make, run, sizes, args.budget) > args.limit:
             bad.append(name)
     if bad:
         print(f"\nover the limit ({args.limit}): {', '.join(bad)}")

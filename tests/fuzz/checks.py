@@ -134,3 +134,51 @@ def check_file(folder: Path, name: str, data: bytes) -> None:
         if before_ok:
             assert _parses(text), "the fixed front matter no longer parses"
     path.unlink()
+
+
+def _grown(text: str, piece: str, size: int) -> str:
+    return text + piece * max(1, (size - len(text)) // len(piece))
+
+
+def _cost(text: str, path: str, budget: float | None = None) -> tuple[float, int]:
+    """Seconds to lint ``text`` (best of two) and the peak of memory traced while linting it;
+    AssertionError when one run takes over ``budget`` seconds (it is stopped: a hang)."""
+    import signal
+    import time
+    import tracemalloc
+
+    def over(*_):
+        raise AssertionError(f"linting {len(text):,} characters took over {budget:.0f} s")
+
+    old = signal.signal(signal.SIGALRM, over)
+    best = float("inf")
+    try:
+        for _ in range(2):
+            signal.setitimer(signal.ITIMER_REAL, budget or 0)
+            t0 = time.perf_counter()
+            mdlint_news.lint_text(text, path=path, now=NOW)
+            best = min(best, time.perf_counter() - t0)
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        tracemalloc.start()
+        mdlint_news.lint_text(text, path=path, now=NOW)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+        tracemalloc.stop()
+    return best, peak
+
+
+def check_linear(path: str, text: str, piece: str, small: int = 250_000, large: int = 1_000_000,
+                 limit: float = 2.5) -> None:
+    """Linting the article grown to ``large`` characters costs at most ``limit`` times as much
+    per character, in time and in memory, as grown to ``small`` (linear: about 1; quadratic: 4).
+    A run is stopped as a hang after a minute (the small one) or 4 times what the ratio allows."""
+    a, b = _grown(text, piece, small), _grown(text, piece, large)
+    scale = len(b) / len(a)
+    t_small, m_small = _cost(a, path, budget=60)
+    t_large, m_large = _cost(b, path, budget=4 * limit * scale * max(t_small, 0.5))
+    t_ratio = t_large / max(t_small, 1e-3) / scale
+    m_ratio = m_large / max(m_small, 1 << 20) / scale
+    assert t_ratio <= limit, f"time per MB {t_ratio:.1f}x larger at {len(b):,} than at {len(a):,} chars"
+    assert m_ratio <= limit, f"memory per MB {m_ratio:.1f}x larger at {len(b):,} than at {len(a):,} chars"

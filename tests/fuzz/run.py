@@ -1,4 +1,5 @@
-"""Long fuzzing runs: ``make fuzz`` (FUZZ_SECONDS=300 by default, FUZZ_TARGET=all|text|bytes).
+"""Long fuzzing runs: ``make fuzz`` (FUZZ_SECONDS=300 by default,
+FUZZ_TARGET=all|text|unsafe|bytes|linear).
 
 Hypothesis-based, not atheris: both were tried on this code (see the Makefile comment).
 Every example goes through the same checks as tests/test_properties.py; examples are drawn
@@ -42,11 +43,16 @@ def run_target(name: str, seconds: float) -> tuple[int, bool]:
         strategy, check = strategies.any_text(), (lambda ex: checks.check_text(*ex))
     elif name == "unsafe":
         strategy, check = strategies.any_text(), (lambda ex: checks.check_text(*ex, unsafe=True))
+    elif name == "linear":  # time and memory per MB at 0.25 and 1 MB (benchmarks/linearity_bench.py)
+        strategy, check = strategies.growth(), (lambda ex: checks.check_linear(*ex))
     else:
         strategy, check = strategies.any_bytes(), (lambda ex: checks.check_file(folder, *ex))
 
+    # a linear example lints megabytes (seconds): shrinking one would take hours
+    phases = [Phase.generate] if name == "linear" else [Phase.generate, Phase.shrink]
+
     @settings(max_examples=10**9, deadline=None, database=None, derandomize=False,
-              phases=[Phase.generate, Phase.shrink], print_blob=True,
+              phases=phases, print_blob=True,
               suppress_health_check=list(HealthCheck))
     @given(strategy)
     def target(example):
@@ -73,10 +79,11 @@ def run_target(name: str, seconds: float) -> tuple[int, bool]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--seconds", type=float, default=300)
-    ap.add_argument("--target", choices=["all", "text", "unsafe", "bytes"], default="all")
+    ap.add_argument("--target", choices=["all", "text", "unsafe", "bytes", "linear"], default="all")
     args = ap.parse_args()
-    targets = ["text", "unsafe", "bytes"] if args.target == "all" else [args.target]
-    shares = {"text": 0.45, "unsafe": 0.15, "bytes": 0.4} if args.target == "all" else {args.target: 1}
+    targets = ["text", "unsafe", "bytes", "linear"] if args.target == "all" else [args.target]
+    shares = {"text": 0.35, "unsafe": 0.1, "bytes": 0.35, "linear": 0.2} if args.target == "all" \
+        else {args.target: 1}
     ok = True
     total = 0
     t0 = time.monotonic()

@@ -230,3 +230,14 @@ def any_bytes(draw) -> tuple[str, bytes]:
     name, text = draw(any_text())
     enc = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1250", "cp1252", "utf-16", "utf-32"]))
     return name, text.encode(enc, "replace")
+
+
+@st.composite
+def growth(draw) -> tuple[str, str, str]:
+    """(file name, article, piece): the article grown by repeating the piece is linted at two
+    sizes (``checks.check_linear``); the piece is Markdown lines or one line's worth of text."""
+    name, text = draw(any_text())
+    piece = draw(st.one_of(markdown_text(), markdown_line(), st.sampled_from(BODY_LINES)))
+    if draw(st.booleans()):
+        piece = piece.replace("\r", " ").replace("\n", " ")  # grows one long line
+    return name, text, piece or " "
