@@ -14,6 +14,7 @@ from __future__ import annotations
 import heapq
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix, LineIndex
 from .document import Document
@@ -21,6 +22,7 @@ from .rules import matching
 
 # ``(?=(X))\1`` matches X without backtracking into it (its blanks are not tried again by \s*)
 _YAML = re.compile(r"#\s*news-lint:\s*disable(?:=(?=([\w ,-]*))\1)?\s*$", re.MULTILINE)
+_BLANKS = re.compile(r"[^\S\n]*")  # blanks within a line
 _HTML = re.compile(r"<!--\s*news-lint-(disable-next-line|disable|enable)((?:[\s,]+[\w-]+)*)\s*-->")
 
 
@@ -39,17 +41,19 @@ class Suppression:
                 and (self.codes is None or d.code in self.codes))
 
 
-def _codes(spec: str | None) -> tuple[frozenset[str] | None, list[str]]:
+@lru_cache(maxsize=1024)
+def _codes(spec: str | None) -> tuple[frozenset[str] | None, tuple[str, ...]]:
+    """The codes a comment's rule list names, and the names that are no rule (once per list)."""
     names = [s for s in re.split(r"[\s,]+", spec or "") if s]
     if not names:
-        return None, []
+        return None, ()
     codes, unknown = set(), []
     for n in names:
         found = matching(n)
         if not found:
             unknown.append(n)
         codes |= {r.code for r in found}
-    return frozenset(codes), unknown
+    return frozenset(codes), tuple(unknown)
 
 
 def find(doc: Document, index: LineIndex) -> tuple[list[Suppression], list[tuple[int, int, str]]]:
@@ -149,14 +153,16 @@ def _first_covering(diagnostics: list[Diagnostic], suppressions: list[Suppressio
 
 def removal(text: str, start: int, end: int) -> Fix:
     """Remove a suppression comment: its whole line when it stands alone, else the comment and
-    the blanks before it."""
-    ls = text.rfind("\n", 0, start) + 1
-    le = text.find("\n", end)
-    le = len(text) if le == -1 else le
-    line_end = le + 1 if le < len(text) else le
-    if not text[ls:start].strip() and not text[end:le].strip():
+    the blanks before it. Reads only the blanks around the comment, not its whole line (a line
+    can hold thousands of comments)."""
+    after = _BLANKS.match(text, end).end()  # to the line break, when only blanks follow
+    ls = start
+    while ls > 0 and text[ls - 1] != "\n" and text[ls - 1].isspace():
+        ls -= 1
+    if (ls == 0 or text[ls - 1] == "\n") and (after == len(text) or text[after] == "\n"):
+        line_end = after + 1 if after < len(text) else after
         return Fix((Edit(ls, line_end),), Applicability.SAFE, "remove the unused suppression line")
     s = start
-    while s > ls and text[s - 1] in " \t":
+    while s > 0 and text[s - 1] in " \t":
         s -= 1
     return Fix((Edit(s, end),), Applicability.SAFE, "remove the unused suppression")

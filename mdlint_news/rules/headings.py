@@ -635,8 +635,10 @@ def _marker_span(text: str, h: "Heading") -> tuple[int, int]:
 def _section_end(view: BodyView, pos: int) -> int:
     """Where the section whose heading is ``view.hits[pos]`` ends: at the next section heading or
     the next heading of the same or a higher level, else at the end of the content."""
-    h = view.hits[pos].heading
-    for other in view.hits[pos + 1:]:
+    hits = view.hits
+    h = hits[pos].heading
+    for k in range(pos + 1, len(hits)):  # not a slice: a copy of the rest for every section
+        other = hits[k]
         if other.index is not None or other.heading.level <= h.level:
             return other.heading.start
     return view.content_end
