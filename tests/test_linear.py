@@ -178,3 +178,16 @@ def test_structural_check_per_line_equals_its_definition():
                 and not _STRUCTURAL.match(text[ls:eol])
             assert ls in starts
             assert _becomes_structural(text, m.start(), m.end(), ls, eol, seen) == want, text
+
+
+def test_many_section_headings(tmp_path):
+    """The end of each section was found by copying the list of the headings after it."""
+    proc = run(tmp_path, with_body("## Souhrn\n" * (MB // 10)), "--select", "NL805")
+    assert proc.returncode == 1 and " NL805 " in proc.stdout, proc.stderr
+
+
+def test_many_suppression_comments_on_one_line(tmp_path):
+    """Each unused comment's removal copied its whole line."""
+    comment = "<!-- news-lint-disable-next-line NL8 -->"
+    proc = run(tmp_path, with_body(comment * (MB // len(comment))), "--select", "NL902")
+    assert proc.returncode == 1 and " NL902 " in proc.stdout, proc.stderr
