@@ -245,6 +245,7 @@ def test_a_file_being_written_is_not_fixed_and_the_run_says_so(tmp_path):
         and "run news-lint --fix again" in proc.stdout, proc.stdout
 
 
+READ = b"what news-lint read\n" * 200_000
 SAVER = """
 import fcntl, os, sys, time
 for line in sys.stdin:
@@ -255,7 +256,7 @@ for line in sys.stdin:
     seen = False
     with open(path, "rb") as held:
         print("ready", flush=True)
-        end = time.monotonic() + 0.3
+        end = time.monotonic() + 2.0
         while not seen and time.monotonic() < end:
             try:
                 fcntl.flock(held.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
@@ -270,12 +271,14 @@ for line in sys.stdin:
 def test_a_save_landing_while_news_lint_replaces_the_file_is_kept(tmp_path):
     """An editor saves (by rename) the moment news-lint holds its lock to check and replace
     the file (or a moment later): whatever the order, the editor's save is what the file holds
-    afterwards. Files one after the other until 5 saves landed under the lock (at most 60)."""
+    afterwards. Files one after the other until 5 saves landed under the lock (at most 60).
+    What news-lint read is 4 MB: hashing it under the lock keeps the lock long enough for the
+    saver to see it even on a loaded machine."""
     from mdlint_news.fixes import WriteError, write_atomic
 
     paths = [tmp_path / f"{i:02d}.md" for i in range(60)]
     for p in paths:
-        p.write_bytes(b"what news-lint read")
+        p.write_bytes(READ)
     time.sleep(QUIET + 0.2)  # left alone long enough to be fixed
     saver = subprocess.Popen([sys.executable, "-c", SAVER], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True)
@@ -286,7 +289,7 @@ def test_a_save_landing_while_news_lint_replaces_the_file_is_kept(tmp_path):
             saver.stdin.flush()
             assert saver.stdout.readline() == "ready\n"
             try:
-                write_atomic(str(p), b"news-lint's fix", expected=b"what news-lint read")
+                write_atomic(str(p), b"news-lint's fix", expected=READ)
                 outcomes.append("written")
             except WriteError as exc:
                 outcomes.append(str(exc).split(";")[0])
