@@ -116,6 +116,8 @@ INPUTS = {
     "long list": keys(lambda n: "companies:\n" + _fill("- Apple\n", n)),
     "control characters": body(lambda n: _fill("a\x07", n)),
     "mojibake": body(lambda n: _fill("PÅ™Ã­liÅ¡ ", n)),
+    "mojibake, lost bytes, one line": body(lambda n: _fill("mezinÃ¡rodnÃ vztahy ", n)),
+    "mojibake, short runs, one line": body(lambda n: _fill("Ã¡ ", n)),
     "mixed scripts": body(lambda n: _fill("Hello слово ", n)),
     "quotes and dashes": body(lambda n: _fill("\"a\" - 'b' -- ", n)),
 }

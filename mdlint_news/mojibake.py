@@ -1076,9 +1076,10 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult
     keep: list[_Slot] = []
     for run in _runs_of([s for s in slots if s.lossless]):
         dec = "".join(s.options[0] for s in run)
-        before = line[:run[0].start]
-        after = line[run[-1].end:]
-        if _plausible_text(dec, before[-1:], after[:1]):
+        # the characters around the run only: slicing the line's rest is quadratic on a long line
+        before = line[max(0, run[0].start - 1):run[0].start]
+        after = line[run[-1].end:run[-1].end + 1]
+        if _plausible_text(dec, before, after):
             for s in run:
                 fixed[s.start] = s.options[0]
             keep.extend(run)
@@ -1086,7 +1087,7 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult
         # a second layer: the decoded run holds C1 controls of a sloppy code page (Ä\x8d), so it is
         # itself mojibake; it must decode completely, in one code page, to plausible text
         dec2 = _redecode(dec)
-        if dec2 is not None and _plausible_text(dec2, before[-1:], after[:1]):
+        if dec2 is not None and _plausible_text(dec2, before, after):
             for s in run:
                 fixed[s.start] = ""
             fixed[run[0].start] = dec2
