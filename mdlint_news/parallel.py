@@ -24,6 +24,7 @@ from .cache import Cache, folder_for, key_for, load_summary, settings_fingerprin
 from .config import Settings
 from .diagnostics import Diagnostic
 from .fixes import allowed
+from .profile import read_small_file
 from .rules import BY_NAME
 from .rules.base import Context
 from .rules.crossfile import FIELDS, compact, find_duplicates, normalise, summarize
@@ -204,18 +205,10 @@ def _key(path: str, display: str, settings: Settings, fp: str | None) -> str | N
 def _read_regular(path: str, limit: int) -> bytes | None:
     """The bytes of a regular file of at most ``limit`` bytes; None for anything else (a FIFO,
     socket or device is never read), for a larger file, and when it cannot be read."""
-    opened = _open_regular(path, follow=True)
-    if opened is None:
+    try:
+        return read_small_file(path, limit)
+    except (OSError, ValueError):
         return None
-    fh, size = opened
-    with fh:
-        if size > limit:
-            return None
-        try:
-            data = fh.read(size + 1)
-        except OSError:
-            return None
-    return data if len(data) <= size else None  # longer: it grew while read
 
 
 def _open_regular(path: str, follow: bool):

@@ -119,9 +119,11 @@ def read_small_file(path: Path | str, limit: int) -> bytes:
         st = os.fstat(fh.fileno())
         if not stat.S_ISREG(st.st_mode):
             raise ValueError(f"{path}: not a regular file")
-        data = fh.read(limit + 1)
-    if len(data) > limit:
-        raise ValueError(f"{path}: over {limit:,} bytes")
+        if st.st_size > limit:
+            raise ValueError(f"{path}: over {limit:,} bytes")
+        data = fh.read(st.st_size + 1)
+    if len(data) > st.st_size:
+        raise ValueError(f"{path}: changed while it was read")
     return data
 
 
