@@ -56,8 +56,16 @@ class Reporter:
 
     name = ""
 
-    def __init__(self, stream: TextIO):
+    def __init__(self, stream: TextIO, color: bool | None = None):
         self.stream = stream
+        self.color = color  # None: as ``--color auto`` decides for the stream
+
+    def colored(self) -> bool:
+        if self.color is None:
+            from ..terminal import color_enabled
+
+            return color_enabled("auto", self.stream)
+        return self.color
 
     def report(self, diagnostics: list[Diagnostic], summary: dict) -> None:  # pragma: no cover
         raise NotImplementedError

@@ -1,9 +1,15 @@
-"""``full``: each problem with its source line and a caret under the span (like ruff/rustc)."""
+"""``full``: each problem with its source line and a caret under the span (like ruff/rustc).
+
+A long line is shown as a window around the span (at most ``WIDTH`` terminal columns, ``…``
+where it is cut); widths are terminal cells (``rich.cells``, grapheme by grapheme), so that the caret stays under the
+span after wide characters (CJK, emoji), combining marks and tabs (shown as ``TAB`` spaces)."""
 
 from __future__ import annotations
 
-import os
-import unicodedata
+from bisect import bisect_left, bisect_right
+from typing import NamedTuple
+
+from rich.cells import get_character_cell_size
 
 from ..diagnostics import Diagnostic
 from . import Reporter, visible
@@ -11,26 +17,84 @@ from .text import fix_marker
 
 _COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;36m"}
 BOLD, DIM, RESET, CYAN = "\033[1m", "\033[2m", "\033[0m", "\033[36m"
+ELLIPSIS = "…"
+TAB = 4  # columns a tab is shown as
+CONTEXT = 40  # columns of the line shown before the span, at most
+WIDTH = 120  # columns of the line shown, at most (a longer span is cut, its start shown)
 
 
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
-               for c in s)
+ZWJ, VS16 = "\u200d", "\ufe0f"
 
 
-def use_color(stream) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return hasattr(stream, "isatty") and stream.isatty()
+class Cluster(NamedTuple):
+    index: int  # of its first character in the line
+    shown: str
+    width: int  # terminal columns
+
+
+def clusters(line: str) -> list[Cluster]:
+    """The line cut where a terminal moves the cursor: a character of no width (a combining
+    mark, an emoji modifier, a variation selector) stays with the one before it, a zero-width
+    joiner joins the next one too; a tab is shown as ``TAB`` spaces and a control character
+    as its escape, each as wide as what is shown."""
+    out: list[Cluster] = []
+    joined = False
+    for i, ch in enumerate(line):
+        if ch == "\t":
+            out.append(Cluster(i, " " * TAB, TAB))
+            joined = False
+            continue
+        shown = visible(ch)
+        if shown != ch:
+            out.append(Cluster(i, shown, len(shown)))
+            joined = False
+            continue
+        width = get_character_cell_size(ch)
+        if out and (joined or width == 0) and not out[-1].shown.startswith(("\\", " ")):
+            last = out[-1]
+            wide = 2 if ch == VS16 else last.width  # an emoji presentation: two columns
+            out[-1] = Cluster(last.index, last.shown + ch, wide)
+        else:
+            out.append(Cluster(i, ch, width))
+        joined = ch == ZWJ
+    return out
+
+
+class Window(NamedTuple):
+    text: str  # what is shown of the line, ellipses included
+    pad: int  # columns before the caret
+    carets: int  # columns under the span (at least 1)
+
+
+def window(source: str, first: int, start: int, end: int) -> Window:
+    """The part of ``source`` (a line, or a window of one starting at column ``first``) shown
+    for the span from index ``start`` to ``end`` of ``source``."""
+    cells = clusters(source)
+    starts = [c.index for c in cells]
+    s = bisect_right(starts, max(start, 0)) - 1 if cells and start < len(source) else len(cells)
+    e = max(bisect_left(starts, min(end, len(source))), s + 1) if cells else 0
+    left, room = max(s, 0), CONTEXT
+    while left > 0 and cells[left - 1].width <= room:
+        left -= 1
+        room -= cells[left].width
+    right, room = s, WIDTH - (CONTEXT - room)
+    while right < len(cells) and cells[right].width <= room:
+        room -= cells[right].width
+        right += 1
+    right = max(right, min(s + 1, len(cells)))  # a span starting with a character too wide
+    cut_left = ELLIPSIS if left > 0 or first > 1 else ""
+    cut_right = ELLIPSIS if right < len(cells) else ""
+    text = cut_left + "".join(c.shown for c in cells[left:right]) + cut_right
+    pad = len(cut_left) + sum(c.width for c in cells[left:s])
+    carets = sum(c.width for c in cells[s:min(e, right)])
+    return Window(text, pad, max(carets, 1))
 
 
 class FullReporter(Reporter):
     name = "full"
 
     def report(self, diagnostics: list[Diagnostic], summary: dict) -> None:
-        color = use_color(self.stream)
+        color = self.colored()
 
         def c(code: str, text: str) -> str:
             return f"{code}{text}{RESET}" if color else text
@@ -43,18 +107,14 @@ class FullReporter(Reporter):
               f"{c(DIM, '(' + d.name + ')')}\n")
             source = d.data.get("source")
             if source is not None:
-                gutter = str(d.line)
                 first = d.data.get("source_column", 1)  # a long line is a window of it
-                cut = "…" if first > 1 else ""
-                line = cut + source.expandtabs(1)
-                start = max(d.column - first, 0) + len(cut)
-                end = (d.end_column - first + len(cut)) if d.end_line == d.line else len(line)
-                end = max(end, start + 1)
-                pad = " " * _width(visible(line[:start]))
-                caret = "^" * max(_width(visible(line[start:end])), 1)
+                end = d.end_column - first if d.end_line == d.line else len(source)
+                shown = window(source, first, d.column - first, end)
+                gutter = str(d.line)
                 w(f"{c(CYAN, ' ' * len(gutter) + ' |')}\n")
-                w(f"{c(CYAN, gutter + ' |')} {visible(line)}\n")
-                w(f"{c(CYAN, ' ' * len(gutter) + ' |')} {pad}{c(_COLORS[sev], caret)}\n")
+                w(f"{c(CYAN, gutter + ' |')} {shown.text}\n")
+                w(f"{c(CYAN, ' ' * len(gutter) + ' |')} {' ' * shown.pad}"
+                  f"{c(_COLORS[sev], '^' * shown.carets)}\n")
             if d.fix is not None:
                 w(f"  {c(DIM, 'help: ' + visible(d.fix.message))}\n")
             w("\n")
