@@ -336,7 +336,8 @@ def _write(out, args: argparse.Namespace, results: list[FileResult], diagnostics
     if args.statistics:
         out.write(_statistics(diagnostics))
     elif not args.diff:
-        get_reporter(args.output_format)(out).report(diagnostics, {"files": files})
+        get_reporter(args.output_format)(out).report(
+            diagnostics, {"files": files, "fail_on": args.fail_on})
     text_out = args.output_format in ("concise", "full") and not args.output_file
     if args.show_fixes and args.fix:
         print(_show_fixes(args, results), file=out if text_out else sys.stderr)

@@ -133,6 +133,8 @@ def test_github_annotations_on_the_seed_span_exactly_the_damaged_text():
     for m in mojibake:
         ln, col, eln, ecol = (int(m.group(i)) for i in (3, 4, 5, 6))
         message = m.group(8).replace("%25", "%")
+        assert message.startswith(f"{seed}:{ln}:{col}: NL701 ")  # where, for the log too
+        message = message.split(" NL701 ", 1)[1]
         assert eln == ln and ecol > col
         # the damaged run, as the message shows it ("mojibake in 'field': 'run' ..." in values)
         quoted = message.split("'")[3 if message.startswith("mojibake in '") else 1]

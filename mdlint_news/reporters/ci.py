@@ -7,8 +7,9 @@ import hashlib
 import os
 
 from .. import __version__
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Severity
 from ..rules import BY_CODE
+from ..runner import fails
 from . import Reporter, json_text, visible
 from .json import diagnostic_dict
 
@@ -33,18 +34,22 @@ def _gh_escape_prop(s: str) -> str:
 
 
 class GithubReporter(Reporter):
-    """GitHub Actions workflow commands: annotations on the pull request's diff."""
+    """GitHub Actions workflow commands: annotations on the pull request's diff. GitHub shows
+    10 annotations of each kind per step; the others are only lines of the log, where the
+    properties are not shown: the message starts with ``path:line:col: CODE`` too."""
 
     name = "github"
 
     def report(self, diagnostics: list[Diagnostic], summary: dict) -> None:
         level = {"error": "error", "warning": "warning", "info": "notice"}
         for d in diagnostics:
-            props = [f"file={_gh_escape_prop(relative(d.path))}", f"line={d.line}", f"col={d.column}",
+            path = relative(d.path)
+            props = [f"file={_gh_escape_prop(path)}", f"line={d.line}", f"col={d.column}",
                      f"endLine={d.end_line}", f"endColumn={d.end_column}",
                      f"title={_gh_escape_prop(f'{d.code} {d.name}')}"]
+            message = f"{path}:{d.line}:{d.column}: {d.code} {d.message}"
             self.stream.write(f"::{level[d.severity.value]} {','.join(props)}::"
-                              f"{_gh_escape_data(d.message)}\n")
+                              f"{_gh_escape_data(message)}\n")
 
 
 def fingerprint(d: Diagnostic) -> str:
@@ -142,16 +147,19 @@ def _uri(path: str) -> str:
 
 
 class JunitReporter(Reporter):
-    """JUnit XML: one test case per file, a failure per problem."""
+    """JUnit XML: one test case per file, a failure per problem that fails the run (at or
+    above ``fail-on``, as the exit code); the others (info notes by default) are the test
+    case's ``system-out``, which leaves it passing."""
 
     name = "junit"
 
     def report(self, diagnostics: list[Diagnostic], summary: dict) -> None:
         files = summary.get("files") or sorted({d.path for d in diagnostics})
+        fail_on = Severity(summary.get("fail_on", Severity.WARNING.value))
         by_path: dict[str, list[Diagnostic]] = {}
         for d in diagnostics:
             by_path.setdefault(d.path, []).append(d)
-        failures = sum(1 for f in files if by_path.get(f))
+        failures = sum(1 for f in files if fails(by_path.get(f, ()), fail_on))
         from xml.etree import ElementTree as ET  # only for this format
 
         suites = ET.Element("testsuites", name="news-lint", tests=str(len(files)),
@@ -161,11 +169,18 @@ class JunitReporter(Reporter):
         for f in files:
             name = visible(f)  # XML 1.0 cannot hold most control characters, even escaped
             case = ET.SubElement(suite, "testcase", classname="news-lint", name=name, file=name)
+            notes = []
             for d in by_path.get(f, ()):
                 message = visible(d.message)
+                text = f"{name}:{d.line}:{d.column}: {d.code} {d.severity.value}: {message} ({d.name})"
+                if not fails((d,), fail_on):
+                    notes.append(text)
+                    continue
                 failure = ET.SubElement(case, "failure", type=d.name,
                                         message=f"{d.line}:{d.column}: {d.code} {message}")
-                failure.text = f"{name}:{d.line}:{d.column}: {d.code} {message} ({d.name})"
+                failure.text = text
+            if notes:
+                ET.SubElement(case, "system-out").text = "\n".join(notes)
         ET.indent(suites)
         self.stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         self.stream.write(ET.tostring(suites, encoding="unicode"))
