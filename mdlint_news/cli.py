@@ -16,6 +16,7 @@ from .config import ConfigError, ConfigResolver
 from .diagnostics import Applicability, Severity
 from .discovery import discover
 from .reporters import FORMATS, get_reporter, visible
+from .reporters.text import fixes_listing
 from .rules import RULES, lookup, matching
 from . import parallel
 from .runner import FileResult, fails
@@ -242,6 +243,10 @@ def _check(args: argparse.Namespace, where: Where) -> int:
         print(f"news-lint: {visible(m)}", file=sys.stderr)
     if missing and not files:
         return EXIT_ERROR
+    if not files:  # as ruff: a warning, exit 0 (nothing checked is no problem found)
+        print(f"news-lint: warning: no Markdown articles found under "
+              f"{visible(', '.join(args.paths or ['.']))}; nothing was checked", file=sys.stderr)
+        return EXIT_OK
     items = [(path, path, resolver.for_file(path)) for path in files]
     # --diff writes nothing, also when given with --fix (ruff's meaning)
     opts = parallel.RunOptions(fix=args.fix and not args.diff, diff=args.diff,
@@ -339,8 +344,9 @@ def _write(out, args: argparse.Namespace, results: list[FileResult], diagnostics
         get_reporter(args.output_format)(out).report(
             diagnostics, {"files": files, "fail_on": args.fail_on})
     text_out = args.output_format in ("concise", "full") and not args.output_file
-    if args.show_fixes and args.fix:
-        print(_show_fixes(args, results), file=out if text_out else sys.stderr)
+    listing = _show_fixes(args, results) if args.show_fixes and args.fix else ""
+    if listing:
+        print(listing, file=out if text_out else sys.stderr)
     if not args.quiet:
         summary = _summary(args, results, diagnostics, len(files))
         print(summary, file=out if text_out and not args.diff else sys.stderr)
@@ -374,15 +380,8 @@ def _statistics(diagnostics) -> str:
 
 
 def _show_fixes(args, results: list[FileResult]) -> str:
-    lines = []
-    for r in results:
-        if not r.changed:
-            continue
-        lines.append(f"Fixed {visible(r.path)}:")
-        for d in r.fixed:
-            message = visible(d.fix.message if d.fix else d.message)
-            lines.append(f"  {d.line}:{d.column}: {d.code} {message} ({d.name})")
-    return "\n".join(lines) if lines else "No fixes applied."
+    """The fixes applied, each once (empty when none: the summary says so)."""
+    return "\n".join(line for r in results if r.changed for line in fixes_listing(r.path, r.fixed))
 
 
 def _plural(n: int, word: str) -> str:
@@ -395,7 +394,9 @@ def _summary(args, results: list[FileResult], diagnostics, n_files: int) -> str:
         n_fixed = sum(len(r.fixed) for r in results)
         n_changed = sum(1 for r in results if r.changed)
         verb = "Would fix" if args.diff else "Fixed"
-        lines.append(f"{verb} {_plural(n_fixed, 'problem')} in {_plural(n_changed, 'file')}.")
+        lines.append(f"{verb} {_plural(n_fixed, 'problem')} in {_plural(n_changed, 'file')}."
+                     if n_fixed or n_changed else
+                     "No fixes to apply." if args.diff else "No fixes applied.")
     if args.diff:
         return "\n".join(lines)
     by_sev = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}

@@ -122,3 +122,66 @@ def test_help_fits_a_screen_and_has_examples():
     assert proc.returncode == 0
     assert "examples:" in proc.stdout and "news-lint --fix content/" in proc.stdout
     assert len(proc.stdout.splitlines()) <= 60
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_show_fixes_lists_each_fix_once(tmp_path):
+    """On the examples, one mojibake repair of a whole value is reported at each damaged run
+    in it; the listing names that repair once, with the positions it covers."""
+    import shutil
+
+    shutil.copytree(REPO / "examples" / "content", tmp_path / "c")
+    proc = run(["--fix", "--show-fixes", "--no-cache", "c"], tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    listing = [l for l in proc.stdout.splitlines() if l.startswith("  ")]
+    assert listing
+    for block in proc.stdout.split("Fixed c/")[1:]:  # within a file, each fix text once
+        fixes = [l.split(": ", 1)[1] for l in block.splitlines() if l.startswith("  ")]
+        assert fixes and len(fixes) == len(set(fixes)), block
+    value = "write 'Indie a Kazachstán potvrdily zájem"
+    assert sum(value in l for l in listing) == 1
+    line = next(l for l in listing if value in l)
+    assert line.lstrip().startswith("5:30, 5:45, 5:63")  # where it applies, in order
+
+
+def test_nothing_fixed_says_so_once(tmp_path):
+    write(tmp_path, article_text())
+    for args in (["--fix", "--show-fixes", "."], ["--fix", "."]):
+        proc = run(args, tmp_path)
+        assert proc.returncode == 0
+        assert "Fixed 0" not in proc.stdout + proc.stderr
+        assert proc.stdout.splitlines() == ["No fixes applied.", "All checks passed (1 file)."]
+
+
+def test_a_folder_without_articles_warns_instead_of_passing(tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("not an article\n", encoding="utf-8")
+    proc = run(["empty"], tmp_path)
+    assert proc.returncode == 0  # as ruff: nothing to check is not a problem found
+    assert "All checks passed" not in proc.stdout + proc.stderr
+    assert proc.stdout == ""
+    assert proc.stderr == ("news-lint: warning: no Markdown articles found under empty; "
+                           "nothing was checked\n")
+
+
+def test_compiling_word_lists_is_announced_once_on_stderr(tmp_path):
+    """The first lost-byte repair compiles wordfreq's lists (tens of seconds): a note on stderr
+    says so, only when it happens; the JSON on stdout stays JSON."""
+    seed = REPO / "examples" / "content" / "2025-11-25-india-kazakhstan-strengthen-strategic-ties-at-high.md"
+    cache = tmp_path / "xdg"
+    cache.mkdir()
+    env = {"XDG_CACHE_HOME": str(cache), "NEWS_LINT_LEXICON": ""}
+    args = ["--no-cache", "-q", "--output-format", "json", str(seed)]
+    first = run(args, tmp_path, env)
+    assert first.returncode == 1, first.stderr
+    assert json.loads(first.stdout)
+    notes = [l for l in first.stderr.splitlines() if "compiling word lists" in l]
+    lexicon = cache / "news-lint" / "lexicon-v1.sqlite3"
+    assert notes and notes[0].startswith("news-lint: compiling word lists for cs (once per machine")
+    assert str(lexicon) in notes[0]
+    assert lexicon.is_file()
+    second = run(args, tmp_path, env)
+    assert second.returncode == 1 and json.loads(second.stdout) == json.loads(first.stdout)
+    assert "compiling" not in second.stderr

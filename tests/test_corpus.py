@@ -287,4 +287,4 @@ def test_fix_whole_corpus_is_idempotent_and_only_touches_reported_edits(cli, tmp
     # again, so running it on the changed ones suffices)
     second = cli("--fix", *changed, cwd=work)
     assert {p.name: p.read_bytes() for p in work.glob("*.md")} == after
-    assert "Fixed 0 problems in 0 files." in second.stdout
+    assert "No fixes applied." in second.stdout

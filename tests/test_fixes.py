@@ -278,7 +278,7 @@ def test_fix_changes_only_the_date_value(cli, tmp_path, valid_article):
     # a second --fix has nothing to do and writes nothing
     mtime = path.stat().st_mtime_ns
     again = cli("--fix", ARTICLE_NAME)
-    assert again.returncode == 0 and "Fixed 0 problems in 0 files." in again.stdout
+    assert again.returncode == 0 and "No fixes applied." in again.stdout
     assert path.read_bytes() == after and path.stat().st_mtime_ns == mtime
 
 
@@ -366,7 +366,7 @@ def test_unsafe_fixes_only_when_asked(cli, tmp_path, valid_article):
     safe_only = cli("--fix", ARTICLE_NAME)
     assert safe_only.returncode == 1
     assert path.read_bytes() == dup.encode()  # nothing written
-    assert "Fixed 0 problems in 0 files." in safe_only.stdout
+    assert "No fixes applied." in safe_only.stdout
 
     unsafe = cli("--fix", "--unsafe-fixes", ARTICLE_NAME)
     assert unsafe.returncode == 0, unsafe.stdout
@@ -384,7 +384,7 @@ def test_read_only_file_is_reported_not_written(cli, tmp_path, valid_article):
     assert stat.S_IMODE(path.stat().st_mode) == 0o444
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(ARTICLE_NAME + ":")]
     assert any("read-only" in ln for ln in lines), proc.stdout
-    assert "Fixed 0 problems in 0 files." in proc.stdout
+    assert "No fixes applied." in proc.stdout
 
 
 # --------------------------------------------------------------------------- damaged corpus files
