@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -18,7 +19,7 @@ from .discovery import discover
 from .reporters import FORMATS, get_reporter, visible
 from .reporters.text import fixes_listing
 from .rules import RULES, lookup, matching
-from . import parallel
+from . import parallel, terminal
 from .runner import FileResult, fails
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
@@ -88,14 +89,14 @@ def check_parser() -> argparse.ArgumentParser:
         description="Lint Markdown news articles with YAML front matter; fix what can be fixed.",
         usage="news-lint [options] [--] [PATH ...]\n       news-lint {rules,rule NAME,schema LAYOUT}")
     p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="files or folders (default: .), whatever their names")
+                   help="files or folders (default: .); - is standard input")
     g = p.add_argument_group("fixing")
     g.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     g.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     g.add_argument("--diff", action="store_true", help="print the diff --fix would make; write nothing")
     g.add_argument("--follow-symlinks", action="store_true", default=None,
-                   help="follow symlinked articles and folders inside the given folders (skipped "
-                        "by default) and let --fix write their targets")
+                   help="follow symlinks inside the given folders (skipped by default); "
+                        "--fix writes their targets")
     g = p.add_argument_group("rules")
     g.add_argument("--select", type=_selectors, metavar="RULES",
                    help="only these rules: codes, prefixes (NL3) or names, comma-separated")
@@ -106,18 +107,22 @@ def check_parser() -> argparse.ArgumentParser:
     g.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
     g.add_argument("--cache-dir", metavar="DIR", help="result cache folder (default .news-lint-cache)")
     g.add_argument("--config", type=Path, metavar="FILE",
-                   help="use this .news-lint.toml or pyproject.toml instead of discovery")
+                   help="this .news-lint.toml or pyproject.toml, not discovery")
     g = p.add_argument_group("output")
     g.add_argument("--output-format", choices=FORMATS, default=None,
                    help="default: full on a terminal, github under GitHub Actions, else concise")
     g.add_argument("--output-file", type=Path, metavar="FILE")
+    g.add_argument("--stdin-filename", metavar="NAME",
+                   help="lint stdin as NAME; --fix prints the fixed text")
+    g.add_argument("--color", choices=terminal.COLOR_CHOICES, default="auto", metavar="WHEN",
+                   help="auto, always or never (see NO_COLOR, FORCE_COLOR)")
     g.add_argument("--statistics", action="store_true", help="count problems per rule instead")
     g.add_argument("--show-fixes", action="store_true", help="list the fixes --fix applied")
     g.add_argument("-q", "--quiet", action="store_true", help="no summary, no progress bar")
     g.add_argument("--no-progress", action="store_true", help="no progress bar on a terminal")
     g.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems remain")
     g.add_argument("--exit-non-zero-on-fix", action="store_true",
-                   help="exit 1 when --fix changed a file, even if nothing remains")
+                   help="exit 1 when --fix changed a file")
     g.add_argument("--fail-on", choices=[s.value for s in Severity], default="warning",
                    help="lowest severity that makes the exit code 1 (default: warning)")
     p.add_argument("--version", action="version", version=f"news-lint {__version__}")
@@ -146,7 +151,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv and argv[0] in ("rules", "rule", "schema") and not _exists(argv[0]):
             return _subcommand(argv)
-        return _check(check_parser().parse_args(paths_not_options(argv)), where)
+        parser = check_parser()
+        args = parser.parse_args(paths_not_options(argv))
+        if terminal.stdin_usage(args):
+            parser.error(terminal.stdin_usage(args))
+        return _check(args, where)
     except ConfigError as exc:
         message = visible(str(exc), keep="\n")  # its own lines (config.py escapes paths and keys)
         print(f"news-lint: configuration error: {message}", file=sys.stderr)
@@ -217,14 +226,17 @@ def _progress(total: int, args: argparse.Namespace):
 
     progress = Progress("[progress.description]{task.description}", BarColumn(),
                         MofNCompleteColumn(), TimeRemainingColumn(),
-                        console=_stderr_console(), transient=True)
+                        console=_stderr_console(args.color), transient=True)
     return progress
 
 
-def _stderr_console():
+def _stderr_console(color: str = "auto"):
     from rich.console import Console
 
-    return Console(stderr=True)
+    if color == "auto":  # rich reads NO_COLOR and FORCE_COLOR itself
+        return Console(stderr=True)
+    return Console(stderr=True, force_terminal=True,
+                   color_system="auto" if color == "always" else None)
 
 
 def _check(args: argparse.Namespace, where: Where) -> int:
@@ -233,6 +245,8 @@ def _check(args: argparse.Namespace, where: Where) -> int:
     cli = {"select": args.select, "ignore": args.ignore, "extend_select": args.extend_select,
            "follow_symlinks": args.follow_symlinks}
     resolver = ConfigResolver(args.config, cli)
+    if terminal.reads_stdin(args):
+        return _check_stdin(args, resolver, where)
     where.doing = f"looking for files in {', '.join(args.paths or ['.'])}"
     missing: list[str] = []  # paths that do not exist or cannot be reached
     # as strings: a Path object costs several times the memory, and 100,000 of them show
@@ -264,6 +278,25 @@ def _check(args: argparse.Namespace, where: Where) -> int:
     if not _report(args, results, diagnostics, files):
         return EXIT_ERROR
     return _exit_code(args, results, diagnostics, missing)
+
+
+def _check_stdin(args: argparse.Namespace, resolver: ConfigResolver, where: Where) -> int:
+    """``-`` / ``--stdin-filename``: one text, no cache, no cross-file rules; with --fix the
+    text (fixed or not) on standard output and the report on stderr, as ruff and black do."""
+    name = args.stdin_filename or terminal.STDIN
+    opts = parallel.RunOptions(fix=args.fix and not args.diff, diff=args.diff,
+                               unsafe=args.unsafe_fixes, use_cache=False)
+    where.doing = "linting standard input"
+    result, fixed = terminal.lint_stdin(args, resolver.for_file(args.stdin_filename or "-"), opts)
+    diagnostics = sorted(result.diagnostics, key=lambda d: (d.line, d.column, d.code))
+    if opts.fix:
+        sys.stdout.buffer.write(fixed)
+        terminal.pass_rest_through()
+        sys.stdout.flush()
+    with contextlib.redirect_stdout(sys.stderr) if opts.fix else contextlib.nullcontext():
+        if not _report(args, [result], diagnostics, [name]):
+            return EXIT_ERROR
+    return _exit_code(args, [result], diagnostics, [])
 
 
 def _lint(items: list, opts: parallel.RunOptions, args: argparse.Namespace, where: Where
@@ -341,7 +374,8 @@ def _write(out, args: argparse.Namespace, results: list[FileResult], diagnostics
     if args.statistics:
         out.write(_statistics(diagnostics))
     elif not args.diff:
-        get_reporter(args.output_format)(out).report(
+        color = terminal.color_enabled(args.color, out)
+        get_reporter(args.output_format)(out, color).report(
             diagnostics, {"files": files, "fail_on": args.fail_on})
     text_out = args.output_format in ("concise", "full") and not args.output_file
     listing = _show_fixes(args, results) if args.show_fixes and args.fix else ""

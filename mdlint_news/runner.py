@@ -243,28 +243,69 @@ def _lint_and_fix(result: FileResult, path: Path, settings: Settings, fix: bool,
                   unsafe: bool, now: datetime | None) -> tuple | None:
     """Fill ``result`` by linting (and, with ``fix``/``diff``, fixing in memory) one file;
     return what is to be written: (new bytes, bytes read, status when read, diagnostics)."""
-    display = result.path
-    decoded, raw, problem, st = _read(path, settings, display)
+    decoded, raw, problem, st = _read(path, settings, result.path)
     if problem is not None:
         result.diagnostics = [problem]
         return None
-    diagnostics = lint_text(decoded.text, display, settings, now, decoded, result.summary)
-    if not (fix or diff):
-        result.diagnostics = diagnostics
-        return None
     if fix:
         clean_stale_temporaries(os.path.dirname(os.path.realpath(path)) or ".")
+    new_bytes, diagnostics = _lint_decoded(result, decoded, raw, settings, fix or diff, diff,
+                                           unsafe, now)
+    return (new_bytes, raw, st, diagnostics) if fix and new_bytes is not None else None
+
+
+def _lint_decoded(result: FileResult, decoded: Decoded, raw: bytes, settings: Settings, fix: bool,
+                  diff: bool, unsafe: bool, now: datetime | None
+                  ) -> tuple[bytes | None, list[Diagnostic]]:
+    """Lint decoded text (and fix it in memory, with ``fix``); the fixed bytes when they differ
+    from ``raw`` (else None), and the diagnostics of the text as it was."""
+    display = result.path
+    diagnostics = lint_text(decoded.text, display, settings, now, decoded, result.summary)
+    if not fix:
+        result.diagnostics = diagnostics
+        return None, diagnostics
     fixed = _fixed_bytes(decoded, raw, diagnostics, settings, display, unsafe, now)
     if isinstance(fixed, list):  # refused: the diagnostics to report
         result.diagnostics = fixed
-        return None
+        return None, diagnostics
     new_bytes, target, result.fixed, result.diagnostics = fixed
     if new_bytes == raw:
-        return None
+        return None, diagnostics
     result.changed = True
     if diff:
         result.diff = _diff_of(display, decoded, target, new_bytes)
-    return (new_bytes, raw, st, diagnostics) if fix else None
+    return new_bytes, diagnostics
+
+
+def process_bytes(data: bytes, settings: Settings, display: str, *, fix: bool = False,
+                  diff: bool = False, unsafe: bool = False, now: datetime | None = None
+                  ) -> tuple[FileResult, bytes]:
+    """Lint (with ``fix`` or ``diff``: also fix, in memory) the bytes of an article that is no
+    file (standard input), within ``max-file-size`` as a file; the result, and the bytes
+    ``--fix`` gives (``data`` itself when nothing changes or nothing may be fixed)."""
+    result = FileResult(display)
+    limit = settings.file.max_file_size
+    problem = None
+    if len(data) > limit:
+        problem = _unreadable(f"standard input is over the {limit:,}-byte limit (max-file-size); "
+                              "not read", display)[2]
+    elif not data.strip():
+        problem = _unreadable("standard input is empty", display)[2]
+    else:
+        try:
+            decoded = decode(data)
+        except DecodeError as exc:
+            problem = _unreadable(str(exc), display, *_error_position(data, exc))[2]
+    if problem is not None:
+        result.diagnostics = [problem]
+        return result, data
+    try:
+        new_bytes, _ = _lint_decoded(result, decoded, data, settings, fix or diff, diff, unsafe, now)
+    except Exception as exc:  # never a traceback for one bad input
+        result.diagnostics = [_located_error(
+            f"{type(exc).__name__}: {exc}; please report this with the text", display)]
+        return result, data
+    return result, data if new_bytes is None else new_bytes
 
 
 def _diff_of(display: str, decoded: Decoded, target: Decoded, new_bytes: bytes) -> str:

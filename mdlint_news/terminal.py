@@ -40,3 +40,51 @@ def read_stdin(limit: int) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
     return b"".join(chunks)
+
+
+STDIN = "-"
+
+
+def stdin_usage(args) -> str | None:
+    """What is wrong with how standard input was asked for (``-`` among other paths, or
+    ``--stdin-filename`` with paths), else None."""
+    paths = args.paths or []
+    if STDIN in paths and len(paths) > 1:
+        return "'-' (standard input) cannot be given with other paths: lint them in another run"
+    if args.stdin_filename is not None and paths not in ([], [STDIN]):
+        return ("--stdin-filename names the text read from standard input: give no PATH, or "
+                "'-' (a file named '-' is './-')")
+    return None
+
+
+def reads_stdin(args) -> bool:
+    return args.stdin_filename is not None or (args.paths or []) == [STDIN]
+
+
+def lint_stdin(args, settings, opts):
+    """Lint (with ``--fix``/``--diff``: fix in memory) standard input as ``--stdin-filename``
+    (or as ``-``, for whose rules no file name is known); the result and the bytes ``--fix``
+    gives."""
+    from .runner import process_bytes
+
+    name = args.stdin_filename
+    data = read_stdin(settings.file.max_file_size)
+    result, fixed = process_bytes(data, settings, name or "", fix=opts.fix, diff=opts.diff,
+                                  unsafe=opts.unsafe)
+    if not name:  # linted without a file name (the file-name rules need one); shown as "-"
+        result.path = STDIN
+        for d in (*result.diagnostics, *result.fixed):
+            d.path = STDIN
+        if result.diff.startswith("--- \n+++ \n"):
+            result.diff = f"--- {STDIN}\n+++ {STDIN}\n" + result.diff.split("\n", 2)[2]
+    return result, fixed
+
+
+def pass_rest_through() -> None:
+    """Copy what is left of standard input to standard output: text over ``max-file-size`` is
+    not read, but ``--fix`` still gives back all of it (an editor replaces its buffer with
+    what comes out)."""
+    import shutil
+
+    if sys.stdin is not None:
+        shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer, 1 << 20)

@@ -13,10 +13,7 @@ from rich.cells import get_character_cell_size
 
 from ..diagnostics import Diagnostic
 from . import Reporter, visible
-from .text import fix_marker
-
-_COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;36m"}
-BOLD, DIM, RESET, CYAN = "\033[1m", "\033[2m", "\033[0m", "\033[36m"
+from .text import BOLD, CYAN, DIM, SEVERITY_COLORS as _COLORS, fix_marker, paint
 ELLIPSIS = "…"
 TAB = 4  # columns a tab is shown as
 CONTEXT = 40  # columns of the line shown before the span, at most
@@ -94,10 +91,7 @@ class FullReporter(Reporter):
     name = "full"
 
     def report(self, diagnostics: list[Diagnostic], summary: dict) -> None:
-        color = self.colored()
-
-        def c(code: str, text: str) -> str:
-            return f"{code}{text}{RESET}" if color else text
+        c = paint(self.colored())
 
         w = self.stream.write
         for d in diagnostics:

@@ -14,9 +14,22 @@ def fix_marker(d: Diagnostic) -> str:
     return {Applicability.SAFE: "[*] ", Applicability.UNSAFE: "[-] "}.get(d.fix.applicability, "")
 
 
-def format_line(d: Diagnostic) -> str:
+SEVERITY_COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;36m"}
+BOLD, DIM, RESET, CYAN = "\033[1m", "\033[2m", "\033[0m", "\033[36m"
+
+
+def paint(color: bool):
+    """``paint(color)(code, text)``: ``text`` in the colour ``code``, when colouring."""
+    def c(code: str, text: str) -> str:
+        return f"{code}{text}{RESET}" if color else text
+    return c
+
+
+def format_line(d: Diagnostic, color: bool = False) -> str:
+    c = paint(color)
     sev = "" if d.severity.value == "error" else f"{d.severity.value}: "
-    return (f"{visible(d.path)}:{d.line}:{d.column}: {d.code} {fix_marker(d)}{sev}"
+    return (f"{c(BOLD, visible(d.path))}:{d.line}:{d.column}: "
+            f"{c(SEVERITY_COLORS[d.severity.value], d.code)} {fix_marker(d)}{sev}"
             f"{visible(d.message)} ({d.name})")
 
 
@@ -24,9 +37,9 @@ class ConciseReporter(Reporter):
     name = "concise"
 
     def report(self, diagnostics: list[Diagnostic], summary: dict) -> None:
-        write = self.stream.write
+        write, color = self.stream.write, self.colored()
         for d in diagnostics:
-            write(format_line(d) + "\n")
+            write(format_line(d, color) + "\n")
 
 
 def fixes_listing(path: str, fixed: list[Diagnostic]) -> list[str]:
