@@ -19,7 +19,7 @@ from .discovery import discover
 from .reporters import FORMATS, get_reporter, visible
 from .reporters.text import fixes_listing
 from .rules import RULES, lookup, matching
-from . import parallel, terminal
+from . import lexicon, parallel, terminal
 from .runner import FileResult, fails
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
@@ -239,7 +239,13 @@ def _stderr_console(color: str = "auto"):
                    color_system="auto" if color == "always" else None)
 
 
+def _note(message: str) -> None:
+    """A line on stderr about what takes a while (never on stdout, where reports go)."""
+    print(f"news-lint: {visible(message)}", file=sys.stderr, flush=True)
+
+
 def _check(args: argparse.Namespace, where: Where) -> int:
+    lexicon.set_notice(_note)
     if args.output_format is None:
         args.output_format = default_format(sys.stdout if args.output_file is None else None)
     cli = {"select": args.select, "ignore": args.ignore, "extend_select": args.extend_select,

@@ -23,6 +23,7 @@ import sqlite3
 import threading
 import unicodedata
 from pathlib import Path
+from typing import Callable
 
 FORMAT = 1  # bump when what is stored changes
 CHAR_WORDS = 30_000  # letter frequencies: over the most frequent word forms
@@ -120,6 +121,29 @@ class _Store:
 
 
 _STORE = _Store()
+COMPILE_SECONDS = 30  # all the languages a first repair compiles, on a laptop
+_notice: Callable[[str], None] | None = None
+
+
+def set_notice(notice: Callable[[str], None] | None) -> None:
+    """Where to say (once, when it starts) that word lists are being compiled: the first
+    lost-byte repair takes tens of seconds, which must not look like a hang."""
+    global _notice
+    _notice = notice
+
+
+def _announce(conn: sqlite3.Connection, lang: str) -> None:
+    """Say that compiling starts, when no list has been compiled into this file yet (later
+    languages take a second or two each, in the same stall)."""
+    if _notice is None or conn.execute("SELECT 1 FROM meta WHERE key LIKE 'built:%'").fetchone():
+        return
+    if _STORE.path is not None:
+        where = f"(once per machine, ~{COMPILE_SECONDS} s) into {_STORE.path}"
+    else:
+        where = (f"(~{COMPILE_SECONDS} s) into memory: {default_path().parent} cannot be "
+                 "written, so every run compiles them again (set NEWS_LINT_LEXICON to a "
+                 "writable file)")
+    _notice(f"compiling word lists for {lang} {where}")
 
 
 def _compile(conn: sqlite3.Connection, lang: str) -> None:
@@ -201,6 +225,7 @@ class Lexicon:
                 try:
                     if conn.execute("SELECT 1 FROM meta WHERE key = ?",
                                     ("built:" + lang,)).fetchone() is None:
+                        _announce(conn, lang)
                         _compile(conn, lang)
                     conn.execute("COMMIT")
                 except BaseException:
