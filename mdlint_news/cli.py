@@ -263,10 +263,11 @@ def _check(args: argparse.Namespace, where: Where) -> int:
         print(f"news-lint: {visible(m)}", file=sys.stderr)
     if missing and not files:
         return EXIT_ERROR
-    if not files:  # as ruff: a warning, exit 0 (nothing checked is no problem found)
+    if not files:  # as ruff: a warning, exit 0 (nothing checked is no problem found); an
+        # empty report all the same ([] for JSON, a SARIF file to upload), but no summary
         print(f"news-lint: warning: no Markdown articles found under "
               f"{visible(', '.join(args.paths or ['.']))}; nothing was checked", file=sys.stderr)
-        return EXIT_OK
+        args.quiet = True
     items = [(path, path, resolver.for_file(path)) for path in files]
     # --diff writes nothing, also when given with --fix (ruff's meaning)
     opts = parallel.RunOptions(fix=args.fix and not args.diff, diff=args.diff,

@@ -164,6 +164,11 @@ def test_a_folder_without_articles_warns_instead_of_passing(tmp_path):
     assert proc.stdout == ""
     assert proc.stderr == ("news-lint: warning: no Markdown articles found under empty; "
                            "nothing was checked\n")
+    # a machine format still gets its (empty) report: CI steps read or upload it
+    proc = run(["--output-format", "json", "empty"], tmp_path)
+    assert proc.returncode == 0 and json.loads(proc.stdout) == [] and "warning" in proc.stderr
+    proc = run(["--output-format", "sarif", "--output-file", "r.sarif", "empty"], tmp_path)
+    assert proc.returncode == 0 and json.loads((tmp_path / "r.sarif").read_text())["runs"]
 
 
 def test_compiling_word_lists_is_announced_once_on_stderr(tmp_path):

@@ -155,7 +155,7 @@ class JunitReporter(Reporter):
 
     def report(self, diagnostics: list[Diagnostic], summary: dict) -> None:
         files = summary.get("files") or sorted({d.path for d in diagnostics})
-        fail_on = Severity(summary.get("fail_on", Severity.WARNING.value))
+        fail_on = Severity(summary.get("fail_on") or Severity.WARNING.value)
         by_path: dict[str, list[Diagnostic]] = {}
         for d in diagnostics:
             by_path.setdefault(d.path, []).append(d)
