@@ -172,7 +172,8 @@ class JunitReporter(Reporter):
             notes = []
             for d in by_path.get(f, ()):
                 message = visible(d.message)
-                text = f"{name}:{d.line}:{d.column}: {d.code} {d.severity.value}: {message} ({d.name})"
+                text = (f"{name}:{d.line}:{d.column}: {d.code} {d.severity.value}: {message} "
+                        f"({d.name})")
                 if not fails((d,), fail_on):
                     notes.append(text)
                     continue

@@ -1,8 +1,8 @@
 """``full``: each problem with its source line and a caret under the span (like ruff/rustc).
 
 A long line is shown as a window around the span (at most ``WIDTH`` terminal columns, ``…``
-where it is cut); widths are terminal cells (``rich.cells``, grapheme by grapheme), so that the caret stays under the
-span after wide characters (CJK, emoji), combining marks and tabs (shown as ``TAB`` spaces)."""
+where it is cut); widths are terminal cells (``rich.cells``), grapheme by grapheme, so that the
+caret stays under the span after wide characters (CJK, emoji), combining marks and tabs."""
 
 from __future__ import annotations
 
@@ -13,13 +13,12 @@ from rich.cells import get_character_cell_size
 
 from ..diagnostics import Diagnostic
 from . import Reporter, visible
-from .text import BOLD, CYAN, DIM, SEVERITY_COLORS as _COLORS, fix_marker, paint
+from .text import BOLD, CYAN, DIM, SEVERITY_COLORS, fix_marker, paint
+
 ELLIPSIS = "…"
 TAB = 4  # columns a tab is shown as
 CONTEXT = 40  # columns of the line shown before the span, at most
 WIDTH = 120  # columns of the line shown, at most (a longer span is cut, its start shown)
-
-
 ZWJ, VS16 = "\u200d", "\ufe0f"
 
 
@@ -35,24 +34,21 @@ def clusters(line: str) -> list[Cluster]:
     joiner joins the next one too; a tab is shown as ``TAB`` spaces and a control character
     as its escape, each as wide as what is shown."""
     out: list[Cluster] = []
-    joined = False
+    joined = attach = False  # after a joiner; the last cluster is a character's
     for i, ch in enumerate(line):
-        if ch == "\t":
-            out.append(Cluster(i, " " * TAB, TAB))
-            joined = False
-            continue
-        shown = visible(ch)
-        if shown != ch:
+        shown = " " * TAB if ch == "\t" else visible(ch)
+        if shown != ch:  # a tab, or a control character's escape
             out.append(Cluster(i, shown, len(shown)))
-            joined = False
+            joined = attach = False
             continue
         width = get_character_cell_size(ch)
-        if out and (joined or width == 0) and not out[-1].shown.startswith(("\\", " ")):
+        if attach and (joined or width == 0):
             last = out[-1]
             wide = 2 if ch == VS16 else last.width  # an emoji presentation: two columns
             out[-1] = Cluster(last.index, last.shown + ch, wide)
         else:
             out.append(Cluster(i, ch, width))
+            attach = True
         joined = ch == ZWJ
     return out
 
@@ -96,8 +92,8 @@ class FullReporter(Reporter):
         w = self.stream.write
         for d in diagnostics:
             sev = d.severity.value
-            w(f"{c(BOLD, visible(d.path))}:{d.line}:{d.column}: {c(_COLORS[sev], d.code)} "
-              f"{fix_marker(d)}{c(_COLORS[sev], sev)}: {visible(d.message)} "
+            w(f"{c(BOLD, visible(d.path))}:{d.line}:{d.column}: {c(SEVERITY_COLORS[sev], d.code)} "
+              f"{fix_marker(d)}{c(SEVERITY_COLORS[sev], sev)}: {visible(d.message)} "
               f"{c(DIM, '(' + d.name + ')')}\n")
             source = d.data.get("source")
             if source is not None:
@@ -108,7 +104,7 @@ class FullReporter(Reporter):
                 w(f"{c(CYAN, ' ' * len(gutter) + ' |')}\n")
                 w(f"{c(CYAN, gutter + ' |')} {shown.text}\n")
                 w(f"{c(CYAN, ' ' * len(gutter) + ' |')} {' ' * shown.pad}"
-                  f"{c(_COLORS[sev], '^' * shown.carets)}\n")
+                  f"{c(SEVERITY_COLORS[sev], '^' * shown.carets)}\n")
             if d.fix is not None:
                 w(f"  {c(DIM, 'help: ' + visible(d.fix.message))}\n")
             w("\n")
