@@ -122,9 +122,10 @@ def check_parser() -> argparse.ArgumentParser:
     g.add_argument("--no-progress", action="store_true", help="no progress bar on a terminal")
     g.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems remain")
     g.add_argument("--exit-non-zero-on-fix", action="store_true",
-                   help="exit 1 when --fix changed a file")
-    g.add_argument("--fail-on", choices=[s.value for s in Severity], default="warning",
-                   help="lowest severity that makes the exit code 1 (default: warning)")
+                   help="exit 1 when --fix changed a file, even if nothing remains")
+    g.add_argument("--fail-on", choices=[s.value for s in Severity], default=None,
+                   help="lowest severity that makes the exit code 1 (default: `fail-on` of the "
+                        "configuration, else warning)")
     p.add_argument("--version", action="version", version=f"news-lint {__version__}")
     return p
 
@@ -284,7 +285,7 @@ def _check(args: argparse.Namespace, where: Where) -> int:
                          key=lambda d: (d.path, d.line, d.column, d.code))
     if not _report(args, results, diagnostics, files):
         return EXIT_ERROR
-    return _exit_code(args, results, diagnostics, missing)
+    return _exit_code(args, results, diagnostics, missing, resolver)
 
 
 def _check_stdin(args: argparse.Namespace, resolver: ConfigResolver, where: Where) -> int:
@@ -303,7 +304,7 @@ def _check_stdin(args: argparse.Namespace, resolver: ConfigResolver, where: Wher
     with contextlib.redirect_stdout(sys.stderr) if opts.fix else contextlib.nullcontext():
         if not _report(args, [result], diagnostics, [name]):
             return EXIT_ERROR
-    return _exit_code(args, [result], diagnostics, [])
+    return _exit_code(args, [result], diagnostics, [], resolver)
 
 
 def _lint(items: list, opts: parallel.RunOptions, args: argparse.Namespace, where: Where
@@ -394,7 +395,7 @@ def _write(out, args: argparse.Namespace, results: list[FileResult], diagnostics
 
 
 def _exit_code(args: argparse.Namespace, results: list[FileResult], diagnostics: list,
-               missing: list[str]) -> int:
+               missing: list[str], resolver: ConfigResolver) -> int:
     if any(d.name == "internal-error" for d in diagnostics) or any(r.write_error for r in results):
         return EXIT_ERROR
     if missing:
@@ -405,7 +406,9 @@ def _exit_code(args: argparse.Namespace, results: list[FileResult], diagnostics:
         return EXIT_PROBLEMS
     if args.diff:
         return EXIT_PROBLEMS if any(r.changed for r in results) else EXIT_OK
-    return EXIT_PROBLEMS if fails(diagnostics, Severity(args.fail_on)) else EXIT_OK
+    failing = any(fails((d,), Severity(args.fail_on or resolver.for_file(d.path).fail_on))
+                  for d in diagnostics)
+    return EXIT_PROBLEMS if failing else EXIT_OK
 
 
 def _statistics(diagnostics) -> str:

@@ -12,12 +12,14 @@ import sys
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from . import config_errors
 from . import rules as rule_registry
-from .profile import LAYOUT_NAME, OVERRIDES, Profile, is_profile_file, load_profile, read_small_file
+from .profile import (LAYOUT_NAME, OVERRIDES, Profile, is_profile_file, layout_names, load_profile,
+                      read_small_file)
 from .reporters import visible
 
 if sys.version_info >= (3, 11):
@@ -54,28 +56,42 @@ class FileConfig(BaseModel):
     cache_dir: Optional[str] = Field(None, alias="cache-dir")
     duplicates_index: Optional[list[str]] = Field(None, alias="duplicates-index")
     # profile overrides (see profile.OVERRIDES)
-    timezone: Optional[str] = None
-    date_format: Optional[str] = Field(None, alias="date-format")
-    future_tolerance_hours: Optional[float] = Field(None, alias="future-tolerance-hours")
-    slug_max_length: Optional[int] = Field(None, alias="slug-max-length", gt=0)
-    category_max_length: Optional[int] = Field(None, alias="category-max-length", gt=0)
-    author_min_importance: Optional[int] = Field(None, alias="author-min-importance")
-    author_since: Optional[str] = Field(None, alias="author-since")
-    line_endings: Optional[str] = Field(None, alias="line-endings")
+    timezone: Optional[str] = Field(None, examples=["Europe/Prague"])
+    date_format: Optional[str] = Field(None, alias="date-format", examples=["%Y-%m-%d %H:%M:%S"])
+    future_tolerance_hours: Optional[float] = Field(None, alias="future-tolerance-hours", examples=[24])
+    slug_max_length: Optional[int] = Field(None, alias="slug-max-length", gt=0, examples=[50])
+    category_max_length: Optional[int] = Field(None, alias="category-max-length", gt=0, examples=[20])
+    author_min_importance: Optional[int] = Field(None, alias="author-min-importance", examples=[3])
+    author_since: Optional[str] = Field(None, alias="author-since", examples=["2025-10-01"])
+    line_endings: Optional[Literal["lf", "crlf", "auto"]] = Field(None, alias="line-endings",
+                                                                   examples=["auto"])
+    # the lowest severity that fails the run (--fail-on overrides it)
+    fail_on: Optional[Literal["error", "warning", "info"]] = Field(None, alias="fail-on",
+                                                                   examples=["error"])
 
     @field_validator("select", "ignore", "extend_select")
     @classmethod
     def _known_rules(cls, v):
-        for sel in v or ():
+        names = [n for r in rule_registry.RULES for n in (r.name, r.code)]
+        for i, sel in enumerate(v or (), 1):
             if not rule_registry.matching(sel):
-                raise ValueError(f"{sel!r} matches no rule (see `news-lint rules`)")
+                hint = config_errors.did_you_mean(sel.strip().lower(), names)
+                shown = visible(sel[:40]) + ("..." if len(sel) > 40 else "")  # a rule's name, not a secret
+                raise ValueError(f"entry {i} ({shown!r}) matches no rule code, code prefix or name"
+                                 f"{'; ' + hint if hint else ''} (`news-lint rules` lists them)")
         return v
 
     @field_validator("profile")
     @classmethod
     def _profile_name(cls, v: str) -> str:
         if not is_profile_file(v) and not LAYOUT_NAME.fullmatch(v):
-            raise ValueError("a layout name (letters, digits, '_' and '-') or a path to a .yaml file")
+            raise ValueError("must be a layout name (letters, digits, '_' and '-') or a path to a "
+                             f".yaml file, for example `profile = \"{layout_names()[0]}\"`")
+        if not is_profile_file(v) and v not in layout_names():
+            hint = config_errors.did_you_mean(v, layout_names())
+            raise ValueError(f"no shipped layout of that name{'; ' + hint if hint else ''} (shipped: "
+                             f"{', '.join(layout_names())}; or name your own profile file, such as "
+                             "`profile = \"site.yaml\"`)")
         return v
 
     @field_validator("per_file_ignores")
@@ -98,6 +114,11 @@ class Settings:
     cli_ignore: list[str] = field(default_factory=list)
     cli_extend_select: list[str] = field(default_factory=list)
     cli_follow_symlinks: Optional[bool] = None  # --follow-symlinks
+
+    @property
+    def fail_on(self) -> str:
+        """``fail-on`` of the configuration (``--fail-on`` wins, in the command line)."""
+        return self.file.fail_on or "warning"
 
     @property
     def follow_symlinks(self) -> bool:
@@ -237,34 +258,28 @@ class _Excluder:
 
 
 def _load_profile(name: str, overrides: dict) -> Profile:
-    """The profile with its ``body:`` section checked; errors name keys, never values."""
+    """The profile with its ``body:`` section checked; errors name keys, never values. A key
+    that a configuration key overrides is named as that configuration key."""
     from .rules.headings import BodySettings, body_settings
+
+    by_path = {path: key for key, path in OVERRIDES.items() if key in overrides}
+
+    def where(loc: tuple) -> Optional[str]:
+        key = by_path.get(tuple(str(p) for p in loc))
+        return f"{key} (in the configuration)" if key else None
 
     try:
         profile = load_profile(name, overrides)
     except ValidationError as exc:
-        raise ValueError("invalid profile\n" + "\n".join(error_lines(exc))) from None
+        raise ValueError("invalid profile\n" + "\n".join(
+            config_errors.error_lines(exc, Profile, where=where, style="yaml"))) from None
     try:
         BodySettings.model_validate(profile.body or {})
     except ValidationError as exc:
-        raise ValueError("invalid `body:` section\n" + "\n".join(error_lines(exc, "body."))) from None
+        raise ValueError("invalid `body:` section\n" + "\n".join(
+            config_errors.error_lines(exc, BodySettings, "body.", style="yaml"))) from None
     body_settings(profile)  # the body rules' section: a bad one is a config error, now
     return profile
-
-
-def error_lines(exc: ValidationError, prefix: str = "") -> list[str]:
-    """``  key: message`` per error, without the value that was given (a file a configuration
-    points at may hold anything: it is never echoed)."""
-    lines = []
-    for err in exc.errors(include_url=False):
-        key = visible(prefix + ".".join(str(p) for p in err["loc"]))
-        msg = "unknown option" if err["type"] == "extra_forbidden" else err["msg"]
-        given = err.get("input")
-        if isinstance(given, str) and given:
-            msg = msg.replace(repr(given), "the value")
-            msg = msg.replace(given, "...") if len(given) >= 4 else msg
-        lines.append(f"  {key}: {msg}")
-    return lines
 
 
 def _shown(path) -> str:
@@ -298,11 +313,30 @@ def _read_toml(path: Path) -> dict:
     except OSError as exc:
         raise ConfigError(f"cannot read {_shown(path)}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{_shown(path)}: invalid TOML: {exc}") from None
+        raise ConfigError(f"{_shown(path)}: {_toml_error(exc, path)}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{_shown(path)}: invalid TOML: not UTF-8 text") from None
     except ValueError as exc:
         raise ConfigError(f"cannot read {_shown(str(exc))}") from None
+
+
+_TOML_AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
+
+
+def _toml_error(exc: Exception, path: Path) -> str:
+    """tomllib's message with its position first: ``invalid TOML at line L, column C: ...``
+    (the end of the document is given as its line and column too)."""
+    text = str(exc)
+    m = _TOML_AT.search(text)
+    if m is None:
+        return f"invalid TOML: {text}; fix the syntax (https://toml.io)"
+    if m.group(1):
+        line, column = m.group(1), m.group(2)
+    else:
+        data = read_small_file(path, CONFIG_MAX_BYTES).decode("utf-8", "replace")
+        line, column = data.count("\n") + 1, len(data) - data.rfind("\n")
+    return (f"invalid TOML at line {line}, column {column}: {text[:m.start()]}; fix the syntax "
+            "(https://toml.io) and run news-lint again")
 
 
 def read_config(path: Path, discovered: bool = False) -> Settings:
@@ -320,7 +354,7 @@ def read_config(path: Path, discovered: bool = False) -> Settings:
         section = "[tool.news-lint]" if path.name == "pyproject.toml" else ""
         where = f"{_shown(path)} {section}".rstrip()
         raise ConfigError(f"{where}: invalid configuration\n"
-                          + "\n".join(error_lines(exc))) from None
+                          + "\n".join(config_errors.error_lines(exc, FileConfig))) from None
     settings = Settings(fc, path.parent.resolve(), path)
     if discovered:
         _confine(settings)
@@ -328,20 +362,25 @@ def read_config(path: Path, discovered: bool = False) -> Settings:
     return settings
 
 
-def _has_config(path: Path) -> bool:
+def _has_config(path: Path, strict: bool = True) -> bool:
+    """Whether the file configures news-lint. A pyproject.toml that is not valid TOML is an
+    error when ``strict`` (the project's own file may hold the table: as ruff, say so rather
+    than lint with the defaults); else (a folder whose configuration is ignored anyway) no."""
     if path.name == "pyproject.toml":
         try:
             return "news-lint" in _read_toml(path).get("tool", {})
         except ConfigError:
+            if strict:
+                raise
             return False
     return True
 
 
-def _config_in(folder: Path) -> Optional[Path]:
+def _config_in(folder: Path, strict: bool = True) -> Optional[Path]:
     """The configuration file in ``folder``, if there is one."""
     for name in CONFIG_FILES:
         candidate = folder / name
-        if candidate.is_file() and _has_config(candidate):
+        if candidate.is_file() and _has_config(candidate, strict):
             return candidate
     return None
 
@@ -427,7 +466,7 @@ class ConfigResolver:
                 break
             chain.append(folder)
             if repo is not None and folder != repo:
-                self._warn_ignored(_config_in(folder), repo)
+                self._warn_ignored(_config_in(folder, strict=False), repo)
                 folder = folder.parent
                 continue
             own = _config_in(folder)

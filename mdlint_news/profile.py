@@ -8,7 +8,7 @@ import stat
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -71,7 +71,7 @@ class Profile(_Model):
     # language of each field's text, for the encoding repair's word model ("body": the Markdown
     # body; a field not named here: detected per line)
     languages: dict[str, str] = {}
-    line_endings: str = Field("auto", alias="line-endings", pattern="^(lf|crlf|auto)$")
+    line_endings: Literal["lf", "crlf", "auto"] = Field("auto", alias="line-endings")
     # sections, footer and content rules of the body (used by the body rules)
     body: dict[str, Any] = {}
 
@@ -81,7 +81,7 @@ class Profile(_Model):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("unknown time zone (use an IANA name such as 'UTC' or 'Europe/Prague')")
+            raise ValueError("must be an IANA time zone name, for example `UTC` or `Europe/Prague`")
         return v
 
     @property
@@ -125,6 +125,12 @@ def read_small_file(path: Path | str, limit: int) -> bytes:
     if len(data) > st.st_size:
         raise ValueError(f"{path}: changed while it was read")
     return data
+
+
+@lru_cache(maxsize=1)
+def layout_names() -> list[str]:
+    """The layouts news-lint ships a profile for (``schemas/<layout>.yaml``)."""
+    return sorted(p.stem for p in schemas_dir().glob("*.yaml"))
 
 
 def load_raw(name_or_path: str) -> dict:
