@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from datetime import datetime, timedelta
 
 from ..schema import parse_date, parse_published
@@ -76,7 +78,9 @@ def date_mismatch(ctx: Context):
     publishedAt: '2025-12-01T17:27:21+00:00'
     ```
 
-    **Fix (safe).** Rewrites the `date` value from `publishedAt`; nothing else changes.
+    **Fix (safe).** Rewrites the `date` value from `publishedAt`; nothing else changes. Unsafe
+    when the new value falls on another calendar day (in the profile's time zone) and the file
+    name (`YYYY-MM-DD-...md`) or a `permalink` carries the date: the public URL would change.
 
     **Options.** `timezone`, `date-format` (profile).
     """
@@ -91,10 +95,37 @@ def date_mismatch(ctx: Context):
     except ValueError:
         return  # date-format reports it
     span = ctx.doc.value_span("date")
-    fix = replace_value(ctx.doc, ("date",), expected, f"set date to '{expected}'")
+    moved = _url_change(ctx, date, expected)
+    fix = replace_value(ctx.doc, ("date",), expected, f"set date to '{expected}'" + moved,
+                        UNSAFE if moved else SAFE)
     yield Problem(span.start, span.end,
                   f"date '{date}' differs from publishedAt '{ctx.data['publishedAt']}' "
-                  f"(expected '{expected}' in {ctx.profile.timezone})", fix)
+                  f"(expected '{expected}' in {ctx.profile.timezone}){moved}", fix)
+
+
+_DATED_NAME = re.compile(r"\d{4}-\d{2}-\d{2}-")
+_DATE_PLACEHOLDERS = (":year", ":month", ":i_month", ":day", ":i_day", ":short_year", ":y_day")
+
+
+def _url_change(ctx: Context, old: str, new: str) -> str:
+    """Why fixing `date` from ``old`` to ``new`` would change the article's public URL (its
+    calendar day changes and the file name or the permalink carries the date), or ''."""
+    fmt = ctx.profile.date_format
+    day_old, day_new = (parse_date(v, fmt).strftime("%Y-%m-%d") for v in (old, new))
+    if day_old == day_new:
+        return ""
+    carriers = []
+    if _DATED_NAME.match(os.path.basename(ctx.path or "")):
+        carriers.append("the file name")
+    permalink = ctx.data.get("permalink")
+    if isinstance(permalink, str) and (any(p in permalink for p in _DATE_PLACEHOLDERS)
+                                       or day_old in permalink or day_old.replace("-", "/") in permalink):
+        carriers.append("the permalink")
+    if not carriers:
+        return ""
+    return (f"; the fix moves the date from {day_old} to {day_new}; {' and '.join(carriers)} "
+            "carries the date, so the public URL would change (unsafe: check the URL or add a "
+            "redirect first)")
 
 
 @rule("NL303", "published-format", ERROR)
