@@ -19,7 +19,7 @@ from .discovery import discover
 from .reporters import FORMATS, get_reporter, visible
 from .reporters.text import fixes_listing
 from .rules import RULES, lookup, matching
-from . import lexicon, parallel, terminal
+from . import baseline, lexicon, parallel, terminal
 from .runner import FileResult, fails
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
@@ -123,6 +123,12 @@ def check_parser() -> argparse.ArgumentParser:
     g.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems remain")
     g.add_argument("--exit-non-zero-on-fix", action="store_true",
                    help="exit 1 when --fix changed a file, even if nothing remains")
+    g = p.add_argument_group("starting on a site with old problems")
+    g.add_argument("--baseline", type=Path, metavar="FILE",
+                   help="report only problems not recorded in FILE (default: `baseline` of the "
+                        "configuration)")
+    g.add_argument("--update-baseline", action="store_true",
+                   help="record today's problems in the baseline file and exit 0")
     g.add_argument("--fail-on", choices=[s.value for s in Severity], default=None,
                    help="lowest severity that makes the exit code 1 (default: `fail-on` of the "
                         "configuration, else warning)")
@@ -283,6 +289,10 @@ def _check(args: argparse.Namespace, where: Where) -> int:
     where.doing = f"writing the report to {args.output_file or 'standard output'}"
     diagnostics = sorted((d for r in results for d in r.diagnostics),
                          key=lambda d: (d.path, d.line, d.column, d.code))
+    if args.update_baseline:
+        print(baseline.record(args.baseline, items, diagnostics), file=sys.stderr)
+        return EXIT_ERROR if missing else EXIT_OK
+    diagnostics, args.baseline_note = baseline.apply(args.baseline, items, diagnostics)
     if not _report(args, results, diagnostics, files):
         return EXIT_ERROR
     return _exit_code(args, results, diagnostics, missing, resolver)
@@ -452,6 +462,8 @@ def _summary(args, results: list[FileResult], diagnostics, n_files: int) -> str:
                      f"{with_problems} of {_plural(n_files, 'file')}.")
     else:
         lines.append(f"All checks passed ({_plural(n_files, 'file')}).")
+    if getattr(args, "baseline_note", ""):
+        lines.append(args.baseline_note)
     safe = sum(1 for d in diagnostics if d.fix and d.fix.applicability is Applicability.SAFE)
     unsafe = sum(1 for d in diagnostics if d.fix and d.fix.applicability is Applicability.UNSAFE)
     if safe and not args.fix:

@@ -65,6 +65,8 @@ class FileConfig(BaseModel):
     author_since: Optional[str] = Field(None, alias="author-since", examples=["2025-10-01"])
     line_endings: Optional[Literal["lf", "crlf", "auto"]] = Field(None, alias="line-endings",
                                                                    examples=["auto"])
+    # findings recorded here are not reported (--baseline overrides it; baseline.py)
+    baseline: Optional[str] = Field(None, examples=[".news-lint-baseline.json"])
     # the lowest severity that fails the run (--fail-on overrides it)
     fail_on: Optional[Literal["error", "warning", "info"]] = Field(None, alias="fail-on",
                                                                    examples=["error"])
@@ -114,6 +116,11 @@ class Settings:
     cli_ignore: list[str] = field(default_factory=list)
     cli_extend_select: list[str] = field(default_factory=list)
     cli_follow_symlinks: Optional[bool] = None  # --follow-symlinks
+
+    @property
+    def baseline_path(self) -> Optional[Path]:
+        """The configuration's ``baseline`` file (relative to its folder), if any."""
+        return self.root / self.file.baseline if self.file.baseline else None
 
     @property
     def fail_on(self) -> str:
@@ -297,6 +304,7 @@ def _confine(settings: Settings) -> None:
     base = os.path.realpath(settings.root)
     named = [("profile", settings.file.profile)] if is_profile_file(settings.file.profile) else []
     named += [("cache-dir", settings.file.cache_dir)] if settings.file.cache_dir else []
+    named += [("baseline", settings.file.baseline)] if settings.file.baseline else []
     named += [("duplicates-index", d) for d in settings.file.duplicates_index or ()]
     for key, value in named:
         if not _inside(os.path.realpath(os.path.join(base, value)), base):

@@ -1,0 +1,225 @@
+"""A baseline: today's problems recorded so that later runs report only new ones.
+
+A finding is known by its file (relative to the folder of its configuration, or without one
+to the baseline's folder), its rule, and a fingerprint
+of its message and the text of its line (numbers in the message left out): not by its line
+number, so lines inserted above it do not make it new. Identical findings in one file are
+counted: two recorded, a third is new. The file is sorted JSON (small diffs when committed);
+its paths are only compared, never opened."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .config import ConfigError
+from .diagnostics import Diagnostic
+from .profile import read_small_file
+from .reporters import visible
+
+VERSION = 1
+MAX_BYTES = 50_000_000
+_NUMBER = re.compile(r"\d+")
+_REMAKE = "; make it again with `news-lint --update-baseline` (it records today's problems)"
+
+
+class BaselineError(ConfigError):
+    """The baseline cannot be read or written: reported as a configuration error (exit 2)."""
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(max_length=4096)
+    rule: str = Field(max_length=100)
+    fingerprint: str = Field(pattern="^[0-9a-f]{16}$")
+    count: int = Field(ge=1)
+
+
+class BaselineFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[1]
+    findings: list[Entry]
+
+
+Key = tuple[str, str, str]  # path, rule, fingerprint
+
+
+def fingerprint(d: Diagnostic) -> str:
+    """The finding's identity within its file: rule, message (numbers left out: they are often
+    line numbers or today's date) and its line's text (stripped)."""
+    text = "\0".join((d.code, d.name, _NUMBER.sub("#", d.message), str(d.data.get("source", "")).strip()))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def relative(path: str, root: str) -> str:
+    """A linted file's path as the baseline records it: relative to the baseline's folder."""
+    full = os.path.abspath(path)
+    rel = os.path.relpath(full, root) if os.path.splitdrive(full)[0] == os.path.splitdrive(root)[0] else full
+    return rel.replace(os.sep, "/")
+
+
+def key(d: Diagnostic, root: str) -> Key:
+    return relative(d.path, root), d.name, fingerprint(d)
+
+
+def recordable(d: Diagnostic) -> bool:
+    """Whether a finding may be recorded (an internal error never is)."""
+    return not d.name.startswith("internal")
+
+
+def load(path: Path) -> Counter:
+    """The recorded findings, counted by key. BaselineError says what is wrong and what to do."""
+    shown = visible(os.fspath(path))
+    try:
+        data = read_small_file(path, MAX_BYTES)
+    except FileNotFoundError:
+        raise BaselineError(f"baseline {shown} does not exist{_REMAKE}") from None
+    except OSError as exc:
+        raise BaselineError(f"cannot read the baseline {shown}: {exc.strerror}") from None
+    except ValueError:
+        raise BaselineError(f"the baseline {shown} is not a regular file of at most "
+                            f"{MAX_BYTES:,} bytes{_REMAKE}") from None
+    try:
+        parsed = BaselineFile.model_validate(json.loads(data.decode("utf-8")))
+    except (ValueError, RecursionError, ValidationError) as exc:
+        what = "not JSON" if not isinstance(exc, ValidationError) else \
+            f"not a news-lint baseline of version {VERSION}"
+        raise BaselineError(f"the baseline {shown} is {what}{_REMAKE}") from None
+    out: Counter = Counter()
+    for e in parsed.findings:
+        out[(e.path, e.rule, e.fingerprint)] += e.count
+    return out
+
+
+Where = tuple[str, str]  # a linted path's baseline (its name) and the folder its path is relative to
+
+
+def hide(diagnostics: list[Diagnostic], baselines: dict[str, Path],
+         baseline_of: dict[str, Where]) -> tuple[list[Diagnostic], int]:
+    """The findings not recorded in their file's baseline, and how many were hidden.
+    ``baselines``: baseline file by name; ``baseline_of``: a linted path's baseline and root."""
+    known = {name: load(path) for name, path in baselines.items()}
+    kept, hidden = [], 0
+    for d in diagnostics:
+        name, root = baseline_of.get(d.path, ("", ""))
+        if not root or not recordable(d):
+            kept.append(d)
+            continue
+        k = key(d, root)
+        if known[name][k] > 0:
+            known[name][k] -= 1
+            hidden += 1
+        else:
+            kept.append(d)
+    return kept, hidden
+
+
+def update(path: Path, diagnostics: Iterable[Diagnostic], linted: dict[str, str]) -> int:
+    """Write the baseline at ``path``: the findings of the files linted now (``linted``: path ->
+    the folder it is recorded relative to), and the entries of files not linted now that are
+    still there. Returns how many findings it holds."""
+    counts: Counter = Counter(key(d, linted[d.path]) for d in diagnostics if recordable(d))
+    now = {relative(p, root) for p, root in linted.items()}
+    root = next(iter(linted.values()), os.path.dirname(os.path.abspath(path)))
+    try:
+        old = load(path) if os.path.lexists(path) else Counter()
+    except BaselineError:
+        old = Counter()  # a garbled one is replaced
+    for (p, rule, fp), n in old.items():
+        if p not in now and _still_there(root, p):
+            counts[(p, rule, fp)] += n
+    _write(path, counts)
+    return sum(counts.values())
+
+
+def _still_there(root: str, rel: str) -> bool:
+    """Whether a recorded path names a file inside the baseline's folder that exists."""
+    if not rel or os.path.isabs(rel) or ".." in rel.split("/") or any(ord(c) < 32 for c in rel):
+        return False
+    return os.path.isfile(os.path.join(root, rel))
+
+
+def text_of(counts: Counter) -> str:
+    findings = [{"path": p, "rule": r, "fingerprint": f, "count": n}
+                for (p, r, f), n in sorted(counts.items())]
+    return json.dumps({"version": VERSION, "findings": findings}, indent=1, ensure_ascii=False,
+                      sort_keys=True) + "\n"
+
+
+def _write(path: Path, counts: Counter) -> None:
+    """A temporary file in the same folder, renamed over the old baseline."""
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".news-lint-baseline.", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text_of(counts))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644 & ~_umask())
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.lexists(tmp):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise BaselineError(f"cannot write the baseline {visible(os.fspath(path))}: "
+                            f"{exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _targets(cli_file: Optional[Path], items: list) -> tuple[dict[str, Path], dict[str, Where]]:
+    """The baseline files of a run (``--baseline``, else each configuration's ``baseline``)
+    and, per linted path, its baseline and the folder its path is recorded relative to: its
+    configuration's (the repository root, in a repository), else the baseline's."""
+    files: dict[str, Path] = {}
+    of: dict[str, Where] = {}
+    for path, _, settings in items:
+        b = cli_file if cli_file is not None else settings.baseline_path
+        if b is None:
+            continue
+        files[os.fspath(b)] = b
+        root = settings.root if settings.source is not None else os.path.dirname(os.path.abspath(b))
+        of[path] = (os.fspath(b), os.path.abspath(root))
+    if cli_file is not None:
+        files.setdefault(os.fspath(cli_file), cli_file)
+    return files, of
+
+
+def apply(cli_file: Optional[Path], items: list, diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic], str]:
+    """The findings to report, and the summary's line about the hidden ones ('' without a
+    baseline)."""
+    files, of = _targets(cli_file, items)
+    if not files:
+        return diagnostics, ""
+    kept, hidden = hide(diagnostics, files, of)
+    return kept, f"{hidden} problem{'' if hidden == 1 else 's'} hidden by the baseline."
+
+
+def record(cli_file: Optional[Path], items: list, diagnostics: list[Diagnostic]) -> str:
+    """``--update-baseline``: write each baseline; the line that says what was written."""
+    files, of = _targets(cli_file, items)
+    if not files:
+        raise BaselineError("--update-baseline needs a file: name it with --baseline FILE or "
+                            "with the `baseline` key of the configuration")
+    said = []
+    for name, path in sorted(files.items()):
+        linted = {p: root for p, (b, root) in of.items() if b == name}
+        n = update(path, [d for d in diagnostics if d.path in linted], linted)
+        said.append(f"{visible(os.fspath(path))}: {n} problem{'' if n == 1 else 's'} recorded")
+    return "Baseline written: " + "; ".join(said) + "."

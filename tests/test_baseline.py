@@ -1,0 +1,253 @@
+"""Starting gradually (issue 15, item 3): a baseline records today's problems by a fingerprint
+that survives line shifts; later runs report only new ones. The acceptance test builds a site
+repository with old problematic articles and commits through the real pre-commit hook of this
+repository, installed by commit."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ARTICLE_NAME, VALID_BODY, article_text
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "content"
+OLD_BAD = ["2025-12-22-A-10-largest-healthcare-data-breaches-reported-to-.md",
+           "2025-12-06-openai-has-trained-its-llm-to-confess-to-bad-behav.md",
+           "2025-11-25-india-kazakhstan-strengthen-strategic-ties-at-high.md"]
+OLD_CLEAN = "2025-09-21-aplikace-google-home-dostává-nový-vzhled-co-se-měn.md"
+NEW_CLEAN = "2025-12-01-real-apple-support-emails-used-in-new-phishing-sca.md"
+LEAK = "Here is the translation of the article."
+CODE = re.compile(r"^(.+?):\d+:\d+: (NL\d{3}) ", re.MULTILINE)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def leaky(n: int) -> str:
+    """A valid article whose body has ``n`` identical leaked lines (n identical findings)."""
+    extra = "".join(f"\n\n{LEAK}" for _ in range(n))
+    return article_text(body=VALID_BODY.replace("Podrobnější text článku.",
+                                                "Podrobnější text článku." + extra))
+
+
+def reported(stdout: str) -> list[tuple[str, str]]:
+    return CODE.findall(stdout)
+
+
+def shift(path: Path, lines: int = 3) -> None:
+    """Insert lines above every finding: YAML comments at the top of the front matter and blank
+    lines at the top of the body."""
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    head, sep, body = text[4:].partition("\n---\n")
+    text = "---\n" + "# edited\n" * lines + head + sep + "\n" * lines + body
+    path.write_text(text, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def test_update_then_only_new_findings_are_reported(cli, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    for name in OLD_BAD:
+        shutil.copyfile(EXAMPLES / name, site / name)
+    before = cli("site")
+    assert before.returncode == 1
+    n_old = len(reported(before.stdout))
+    assert n_old > 100
+
+    made = cli("--baseline", "base.json", "--update-baseline", "site")
+    assert made.returncode == 0, made.stderr
+    data = json.loads((tmp_path / "base.json").read_text(encoding="utf-8"))
+    assert data["version"] == 1
+    keys = [(f["path"], f["rule"], f["fingerprint"]) for f in data["findings"]]
+    assert keys == sorted(keys) and sum(f["count"] for f in data["findings"]) == n_old
+    assert all(f["path"].startswith("site/") for f in data["findings"])  # relative to its folder
+    assert not any(str(tmp_path) in f["path"] for f in data["findings"])
+
+    after = cli("--baseline", "base.json", "site")
+    assert after.returncode == 0, after.stdout
+    assert reported(after.stdout) == []
+    assert f"{n_old} problems hidden by the baseline" in after.stdout
+    assert len([line for line in after.stdout.splitlines() if "baseline" in line]) == 1
+
+    for name in OLD_BAD:  # findings survive lines inserted above them
+        shift(site / name)
+    shifted = cli("--baseline", "base.json", "site")
+    assert shifted.returncode == 0, shifted.stdout
+    assert f"{n_old} problems hidden" in shifted.stdout
+
+    write(site / ARTICLE_NAME, article_text(urlToImage="https://cdn.example.com/img/a b.jpg"))
+    new = cli("--baseline", "base.json", "site")
+    assert new.returncode == 1
+    assert {p for p, _ in reported(new.stdout)} == {f"site/{ARTICLE_NAME}"}, new.stdout
+
+
+def test_update_is_stable_and_keeps_files_not_linted(cli, tmp_path):
+    for name in OLD_BAD:
+        shutil.copyfile(EXAMPLES / name, tmp_path / name)
+    cli("--baseline", "b.json", "--update-baseline", ".", check_rc=0)
+    first = (tmp_path / "b.json").read_bytes()
+    cli("--baseline", "b.json", "--update-baseline", ".", check_rc=0)
+    assert (tmp_path / "b.json").read_bytes() == first  # the same findings: the same bytes
+    cli("--baseline", "b.json", "--update-baseline", OLD_BAD[0], check_rc=0)  # one file only
+    assert (tmp_path / "b.json").read_bytes() == first  # the others' entries are kept
+
+
+def test_counts_per_fingerprint(cli, tmp_path):
+    article = write(tmp_path / ARTICLE_NAME, leaky(2))
+    assert len(reported(cli(ARTICLE_NAME).stdout)) == 2
+    cli("--baseline", "b.json", "--update-baseline", ARTICLE_NAME, check_rc=0)
+    data = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert [f["count"] for f in data["findings"]] == [2]
+    assert cli("--baseline", "b.json", ARTICLE_NAME).returncode == 0
+    article.write_text(leaky(3), encoding="utf-8")
+    third = cli("--baseline", "b.json", ARTICLE_NAME)
+    assert third.returncode == 1 and len(reported(third.stdout)) == 1, third.stdout
+    assert "2 problems hidden by the baseline" in third.stdout
+    article.write_text(leaky(1), encoding="utf-8")  # one fixed since: it simply disappears
+    fixed = cli("--baseline", "b.json", ARTICLE_NAME)
+    assert fixed.returncode == 0 and "1 problem hidden by the baseline" in fixed.stdout
+
+
+def test_the_baseline_key_in_the_configuration(cli, tmp_path):
+    write(tmp_path / ".news-lint.toml", 'baseline = "lint/baseline.json"\n')
+    write(tmp_path / "content" / ARTICLE_NAME, leaky(1))
+    (tmp_path / "lint").mkdir()
+    missing = cli("content")
+    assert missing.returncode == 2 and "--update-baseline" in missing.stderr, missing.stderr
+    cli("--update-baseline", "content", check_rc=0)
+    data = json.loads((tmp_path / "lint" / "baseline.json").read_text(encoding="utf-8"))
+    assert [f["path"] for f in data["findings"]] == [f"content/{ARTICLE_NAME}"]  # the config's root
+    assert cli("content").returncode == 0
+
+
+def test_a_baseline_outside_the_project_is_refused_from_a_discovered_configuration(cli, tmp_path):
+    (tmp_path / "site" / ".git").mkdir(parents=True)
+    write(tmp_path / "site" / ".news-lint.toml", 'baseline = "../elsewhere.json"\n')
+    write(tmp_path / "site" / ARTICLE_NAME, leaky(1))
+    proc = cli(ARTICLE_NAME, cwd=tmp_path / "site")
+    assert proc.returncode == 2 and "baseline" in proc.stderr, proc.stderr
+
+
+def test_update_without_a_file_is_a_usage_error(cli, tmp_path):
+    write(tmp_path / ARTICLE_NAME, leaky(1))
+    proc = cli("--update-baseline", ARTICLE_NAME)
+    assert proc.returncode == 2 and "--baseline" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("content", [
+    b"{not json", b"", b"\xff\xfe garbage", b"[]", b'{"version": 99, "findings": []}',
+    b'{"version": 1, "findings": [{"path": 1}]}',
+    b'{"version": 1, "findings": [{"path": "a.md", "rule": "x", "fingerprint": "zz", "count": -1}]}',
+    b"[" * 100_000 + b"]" * 100_000,
+    b'{"version": 1, "findings": [], "secret": "\x1b[2Jhunter2"}',
+])
+def test_a_garbled_baseline_is_a_configuration_error(cli, tmp_path, content):
+    (tmp_path / "b.json").write_bytes(content)
+    write(tmp_path / ARTICLE_NAME, leaky(1))
+    proc = cli("--baseline", "b.json", ARTICLE_NAME)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert "b.json" in proc.stderr and "--update-baseline" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and "hunter2" not in proc.stderr and "\x1b" not in proc.stderr
+
+
+def test_a_huge_baseline_is_refused_without_reading_it(cli, tmp_path):
+    with open(tmp_path / "b.json", "wb") as fh:
+        fh.truncate(200_000_000)  # sparse
+    write(tmp_path / ARTICLE_NAME, leaky(1))
+    proc = cli("--baseline", "b.json", ARTICLE_NAME)
+    assert proc.returncode == 2 and "b.json" in proc.stderr and "bytes" in proc.stderr, proc.stderr
+
+
+def test_paths_in_the_baseline_are_only_compared(cli, tmp_path):
+    """An entry naming a file outside the project is never opened, and does not hide anything."""
+    write(tmp_path / ARTICLE_NAME, leaky(1))
+    (tmp_path / "b.json").write_text(json.dumps({"version": 1, "findings": [
+        {"path": "/etc/passwd", "rule": "content-leak", "fingerprint": "0" * 16, "count": 5},
+        {"path": "../../x\n.md", "rule": "content-leak", "fingerprint": "1" * 16, "count": 5}]}),
+        encoding="utf-8")
+    proc = cli("--baseline", "b.json", ARTICLE_NAME)
+    assert proc.returncode == 1 and len(reported(proc.stdout)) == 1
+    cli("--baseline", "b.json", "--update-baseline", ARTICLE_NAME, check_rc=0)
+    paths = [f["path"] for f in json.loads((tmp_path / "b.json").read_text())["findings"]]
+    assert paths == [ARTICLE_NAME]  # entries of files that are not there are dropped
+
+
+# --------------------------------------------------------------------------- acceptance: pre-commit
+
+
+def _git(repo: Path, *args: str, env: dict, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True,
+                          encoding="utf-8", check=check, timeout=600)
+
+
+def _env(tmp_path: Path) -> dict:
+    env = dict(os.environ)
+    env.update(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), GIT_AUTHOR_NAME="t",
+               GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@example.com", NO_COLOR="1", PYTHONIOENCODING="utf-8")
+    env.pop("GITHUB_ACTIONS", None)
+    # the git hook runs `pre-commit` from this interpreter's folder
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def _commit(repo: Path, env: dict, message: str) -> subprocess.CompletedProcess:
+    _git(repo, "add", "-A", env=env)
+    return _git(repo, "commit", "-m", message, env=env, check=False)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is needed")
+def test_acceptance_a_site_with_old_problems_commits_new_clean_articles(tmp_path):
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    env = _env(tmp_path)
+    repo = tmp_path / "site"
+    posts = repo / "_posts"
+    posts.mkdir(parents=True)
+    for name in [*OLD_BAD, OLD_CLEAN]:
+        shutil.copyfile(EXAMPLES / name, posts / name)
+    write(repo / ".news-lint.toml", 'baseline = ".news-lint-baseline.json"\n')
+    write(repo / ".pre-commit-config.yaml",
+          f"repos:\n- repo: {ROOT}\n  rev: {head}\n  hooks:\n  - id: news-lint\n")
+    _git(repo, "init", "-q", env=env)
+    made = subprocess.run([sys.executable, "-m", "mdlint_news", "--update-baseline", "."], cwd=repo,
+                          env=env, capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert made.returncode == 0, made.stderr
+    subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=env, check=True,
+                   capture_output=True, timeout=300)
+
+    first = _commit(repo, env, "the site as it was, with its baseline")
+    assert first.returncode == 0, first.stdout + first.stderr
+
+    shutil.copyfile(EXAMPLES / NEW_CLEAN, posts / NEW_CLEAN)
+    clean = _commit(repo, env, "a new clean article")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+    damaged = write(posts / ARTICLE_NAME, article_text(urlToImage="https://cdn.example.com/img/a b.jpg"))
+    bad = _commit(repo, env, "a new damaged article")
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    out = bad.stdout + bad.stderr
+    assert {p for p, _ in reported(out)} == {f"_posts/{ARTICLE_NAME}"}, out
+    assert {c for _, c in reported(out)} == {"NL402"}, out
+    _git(repo, "rm", "-q", "--cached", f"_posts/{ARTICLE_NAME}", env=env)
+    damaged.unlink()
+
+    for name in OLD_BAD:
+        shift(posts / name)
+    edited = _commit(repo, env, "old articles edited: lines inserted above their old problems")
+    assert edited.returncode == 0, edited.stdout + edited.stderr
+    assert _git(repo, "status", "--porcelain", env=env).stdout == ""
