@@ -24,6 +24,11 @@ from .config import ConfigError
 from .diagnostics import Diagnostic
 from .profile import read_small_file
 from .reporters import visible
+from .rules import RULES
+from .rules.meta import internal_error
+
+# news-lint failing on a file is never a known problem
+_NEVER = frozenset(r.code for r in RULES if r.check is internal_error)
 
 VERSION = 1
 MAX_BYTES = 50_000_000
@@ -74,7 +79,7 @@ def key(d: Diagnostic, root: str) -> Key:
 
 def recordable(d: Diagnostic) -> bool:
     """Whether a finding may be recorded (an internal error never is)."""
-    return not d.name.startswith("internal")
+    return d.code not in _NEVER
 
 
 def load(path: Path) -> Counter:

@@ -129,6 +129,8 @@ def check_parser() -> argparse.ArgumentParser:
                         "configuration)")
     g.add_argument("--update-baseline", action="store_true",
                    help="record today's problems in the baseline file and exit 0")
+    g.add_argument("--add-noqa", action="store_true",
+                   help="write a suppression comment for every problem found; exit 0")
     g.add_argument("--fail-on", choices=[s.value for s in Severity], default=None,
                    help="lowest severity that makes the exit code 1 (default: `fail-on` of the "
                         "configuration, else warning)")
@@ -293,6 +295,8 @@ def _check(args: argparse.Namespace, where: Where) -> int:
         print(baseline.record(args.baseline, items, diagnostics), file=sys.stderr)
         return EXIT_ERROR if missing else EXIT_OK
     diagnostics, args.baseline_note = baseline.apply(args.baseline, items, diagnostics)
+    if args.add_noqa:
+        return _add_noqa(items, diagnostics, missing)
     if not _report(args, results, diagnostics, files):
         return EXIT_ERROR
     return _exit_code(args, results, diagnostics, missing, resolver)
@@ -315,6 +319,20 @@ def _check_stdin(args: argparse.Namespace, resolver: ConfigResolver, where: Wher
         if not _report(args, [result], diagnostics, [name]):
             return EXIT_ERROR
     return _exit_code(args, [result], diagnostics, [], resolver)
+
+
+def _add_noqa(items: list, diagnostics: list, missing: list[str]) -> int:
+    from . import noqa
+
+    done = noqa.add(items, diagnostics)
+    for error in done.errors:
+        print(f"news-lint: {error}", file=sys.stderr)
+    left = (f"; {_plural(done.left, 'problem')} could not take one ({done.across} found across "
+            f"files, which comments do not suppress: use --baseline; {done.left - done.across} "
+            "where a comment would change the article or its checks)") if done.left else ""
+    print(f"Added suppressions for {_plural(done.added, 'problem')} in "
+          f"{_plural(done.files, 'file')}{left}.", file=sys.stderr)
+    return EXIT_ERROR if done.errors or missing else EXIT_OK
 
 
 def _lint(items: list, opts: parallel.RunOptions, args: argparse.Namespace, where: Where

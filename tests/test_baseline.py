@@ -251,3 +251,52 @@ def test_acceptance_a_site_with_old_problems_commits_new_clean_articles(tmp_path
     edited = _commit(repo, env, "old articles edited: lines inserted above their old problems")
     assert edited.returncode == 0, edited.stdout + edited.stderr
     assert _git(repo, "status", "--porcelain", env=env).stdout == ""
+
+
+# --------------------------------------------------------------------------- --add-noqa
+
+
+def _front_matter(path: Path) -> dict:
+    import yaml
+
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("\n---\n", 1)[0][4:])
+
+
+@pytest.mark.parametrize("name", OLD_BAD[:2])
+def test_add_noqa_writes_suppressions_for_every_current_finding(cli, tmp_path, name):
+    article = tmp_path / name
+    shutil.copyfile(EXAMPLES / name, article)
+    before = cli(name)
+    assert before.returncode == 1
+    data = _front_matter(article)
+
+    added = cli("--add-noqa", name)
+    assert added.returncode == 0, added.stderr
+    n = len(reported(before.stdout))
+    m = re.search(r"Added suppressions for (\d+) problems in 1 file(?:; (\d+) problems? could not)?",
+                  added.stderr)
+    assert m, added.stderr
+    done, left = int(m.group(1)), int(m.group(2) or 0)
+    assert done + left == n and left <= 1, added.stderr
+    text = article.read_text(encoding="utf-8")
+    assert "# news-lint: disable=" in text and "<!-- news-lint-disable-next-line" in text
+    assert _front_matter(article) == data  # the front matter's values are the same
+    after = cli(name)
+    # what is left: a footer link, whose comment would stand between the footer's `---` and it
+    assert [c for _, c in reported(after.stdout)] == ["NL822"] * left, after.stdout
+
+    again = cli("--add-noqa", name)  # idempotent
+    assert again.returncode == 0 and "Added suppressions for 0 problems" in again.stderr, again.stderr
+    assert article.read_text(encoding="utf-8") == text
+
+
+def test_add_noqa_in_the_body_keeps_paragraphs(cli, tmp_path):
+    article = write(tmp_path / ARTICLE_NAME, leaky(2).replace(
+        f"\n\n{LEAK}", f"\n\nA first line of the paragraph.\n{LEAK}", 1))
+    assert len(reported(cli(ARTICLE_NAME).stdout)) == 2
+    cli("--add-noqa", ARTICLE_NAME, check_rc=0)
+    text = article.read_text(encoding="utf-8")
+    # the paragraph's lines stay together: the comment ends the line above, inline
+    assert f"A first line of the paragraph. <!-- news-lint-disable-next-line content-leak -->\n{LEAK}" in text
+    assert f"\n\n<!-- news-lint-disable-next-line content-leak -->\n{LEAK}" in text  # after a blank line
+    assert cli(ARTICLE_NAME).returncode == 0
