@@ -32,6 +32,7 @@ from .runner import lint_text
 _KEY_COMMENT = re.compile(r"#\s*news-lint:\s*disable(=[\w ,-]*)?[^\S\n]*$")
 _FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"[ ]{0,3}#{1,6}(\s|$)")
+RELINT_BUDGET = 40  # relints a file's body comments may cost (each failing one costs a few)
 
 
 @dataclass
@@ -97,7 +98,13 @@ def _suppress_checked(decoded, path: str, settings, found: list[Diagnostic], out
     head, body, _ = planned(text, found, decoded.newline)
     if verified(head) is None:
         return text, 0
-    kept = _acceptable(list(body), lambda more: verified(head + more) is not None)
+    budget = [RELINT_BUDGET]
+
+    def ok(more: list[Edit]) -> bool:  # past the budget, the remaining body comments are left
+        budget[0] -= 1
+        return budget[0] >= 0 and verified(head + more) is not None
+
+    kept = _acceptable(list(body), ok)
     return applied(text, head + kept), verified(head + kept) or 0
 
 
@@ -161,13 +168,13 @@ def _plan(doc, index: LineIndex, found: list[Diagnostic]) -> _Plan:
     plan = _Plan()
     first_body = index.position(doc.body_start).line
     last_fm = index.position(doc.close_span.start).line
-    spans = _key_spans(doc, index)
     fenced = _fenced_lines(doc.text, index, first_body)
+    keys = _innermost(_key_spans(doc, index), sorted({d.line for d in found if d.line <= last_fm}))
     for d in found:
         if first_body <= d.line and d.line not in fenced and d.line > last_fm:
             plan.body.setdefault(d.line, set()).add(d.name)
         elif d.line <= last_fm:  # on a delimiter line: the file-wide comment
-            hit = _innermost(spans, d.line)
+            hit = keys.get(d.line)
             if hit is None or not hit[2]:
                 plan.whole.add(d.name)
             else:
@@ -197,12 +204,20 @@ def _key_spans(doc, index: LineIndex) -> list[tuple[int, int, bool]]:
     return out
 
 
-def _innermost(spans: list[tuple[int, int, bool]], line: int):
-    best = None
-    for span in spans:
-        if span[0] <= line <= span[1] and (best is None or span[0] > best[0]):
-            best = span
-    return best
+def _innermost(spans: list[tuple[int, int, bool]], lines: list[int]) -> dict[int, tuple]:
+    """For each of ``lines`` (sorted), the span with the latest key line that holds it. Entries
+    nest, so one sweep with a stack does it (each span pushed and popped once)."""
+    spans = sorted(spans)
+    out, stack, i = {}, [], 0
+    for line in lines:
+        while i < len(spans) and spans[i][0] <= line:
+            stack.append(spans[i])
+            i += 1
+        while stack and stack[-1][1] < line:
+            stack.pop()
+        if stack:
+            out[line] = stack[-1]
+    return out
 
 
 def _fenced_lines(text: str, index: LineIndex, first: int) -> set[int]:
