@@ -146,7 +146,9 @@ class Settings:
             return _load_profile(name, overrides)
         except (OSError, ValueError) as exc:
             where = f" in {_shown(self.source)}" if self.source else ""
-            detail = f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) else str(exc)
+            detail = (f"{exc.filename}: {exc.strerror}; `profile` names a YAML file relative to the "
+                      f"configuration's folder, or a shipped layout ({', '.join(layout_names())})"
+                      if isinstance(exc, OSError) else str(exc))
             detail = detail.replace(name, _shown(name))
             raise ConfigError(f"cannot load profile {self.file.profile!r}{where}: {detail}") from None
 
