@@ -122,18 +122,12 @@ def check_parser() -> argparse.ArgumentParser:
     g.add_argument("--no-progress", action="store_true", help="no progress bar on a terminal")
     g.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems remain")
     g.add_argument("--exit-non-zero-on-fix", action="store_true",
-                   help="exit 1 when --fix changed a file, even if nothing remains")
-    g = p.add_argument_group("starting on a site with old problems")
-    g.add_argument("--baseline", type=Path, metavar="FILE",
-                   help="report only problems not recorded in FILE (default: `baseline` of the "
-                        "configuration)")
-    g.add_argument("--update-baseline", action="store_true",
-                   help="record today's problems in the baseline file and exit 0")
-    g.add_argument("--add-noqa", action="store_true",
-                   help="write a suppression comment for every problem found; exit 0")
-    g.add_argument("--fail-on", choices=[s.value for s in Severity], default=None,
-                   help="lowest severity that makes the exit code 1 (default: `fail-on` of the "
-                        "configuration, else warning)")
+                   help="exit 1 when --fix changed a file")
+    g.add_argument("--fail-on", choices=[s.value for s in Severity], default=None, metavar="LEVEL",
+                   help="error, warning (default), info: lowest that exits 1")
+    g.add_argument("--baseline", type=Path, metavar="FILE", help="report only problems not in FILE")
+    g.add_argument("--update-baseline", action="store_true", help="write today's problems to FILE")
+    g.add_argument("--add-noqa", action="store_true", help="add a suppression for each problem")
     p.add_argument("--version", action="version", version=f"news-lint {__version__}")
     return p
 
