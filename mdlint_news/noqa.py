@@ -29,7 +29,8 @@ from .profile import read_small_file
 from .reporters import visible
 from .runner import lint_text
 
-_KEY_COMMENT = re.compile(r"#\s*news-lint:\s*disable(=[\w ,-]*)?[^\S\n]*$")
+# ``(?=(X))\2`` matches X without backtracking into it (as suppressions.py: linear on long lines)
+_KEY_COMMENT = re.compile(r"#\s*news-lint:\s*disable(=(?=([\w ,-]*))\2)?[^\S\n]*$")
 _FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"[ ]{0,3}#{1,6}(\s|$)")
 RELINT_BUDGET = 40  # relints a file's body comments may cost (each failing one costs a few)

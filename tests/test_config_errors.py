@@ -83,7 +83,7 @@ def test_toml_syntax_error_exits_2_with_file_line_and_column(cli, tmp_path, vali
     assert "Traceback" not in proc.stderr
 
 
-def test_broken_pyproject_in_an_ignored_nested_folder_only_warns(cli, tmp_path, valid_article):
+def test_broken_pyproject_in_an_ignored_nested_folder_is_passed_over(cli, tmp_path, valid_article):
     """In a repository only the root's configuration is read: a vendored package's broken
     pyproject.toml below it is not ours to reject."""
     (tmp_path / ".git").mkdir()
