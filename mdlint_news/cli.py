@@ -291,9 +291,15 @@ def _check(args: argparse.Namespace, where: Where) -> int:
     diagnostics, args.baseline_note = baseline.apply(args.baseline, items, diagnostics)
     if args.add_noqa:
         return _add_noqa(items, diagnostics, missing)
+    args.threshold = _threshold(args, resolver)
     if not _report(args, results, diagnostics, files):
         return EXIT_ERROR
     return _exit_code(args, results, diagnostics, missing, resolver)
+
+
+def _threshold(args: argparse.Namespace, resolver: ConfigResolver):
+    """The file's ``fail-on``: the command line's, else its configuration's."""
+    return lambda path: args.fail_on or resolver.for_file(path).fail_on
 
 
 def _check_stdin(args: argparse.Namespace, resolver: ConfigResolver, where: Where) -> int:
@@ -309,6 +315,7 @@ def _check_stdin(args: argparse.Namespace, resolver: ConfigResolver, where: Wher
         sys.stdout.buffer.write(fixed)
         terminal.pass_rest_through()
         sys.stdout.flush()
+    args.threshold = _threshold(args, resolver)
     with contextlib.redirect_stdout(sys.stderr) if opts.fix else contextlib.nullcontext():
         if not _report(args, [result], diagnostics, [name]):
             return EXIT_ERROR
@@ -406,7 +413,7 @@ def _write(out, args: argparse.Namespace, results: list[FileResult], diagnostics
     elif not args.diff:
         color = terminal.color_enabled(args.color, out)
         get_reporter(args.output_format)(out, color).report(
-            diagnostics, {"files": files, "fail_on": args.fail_on})
+            diagnostics, {"files": files, "fail_on": args.threshold})
     text_out = args.output_format in ("concise", "full") and not args.output_file
     listing = _show_fixes(args, results) if args.show_fixes and args.fix else ""
     if listing:
@@ -428,7 +435,7 @@ def _exit_code(args: argparse.Namespace, results: list[FileResult], diagnostics:
         return EXIT_PROBLEMS
     if args.diff:
         return EXIT_PROBLEMS if any(r.changed for r in results) else EXIT_OK
-    failing = any(fails((d,), Severity(args.fail_on or resolver.for_file(d.path).fail_on))
+    failing = any(fails((d,), Severity(args.threshold(d.path)))
                   for d in diagnostics)
     return EXIT_PROBLEMS if failing else EXIT_OK
 

@@ -50,6 +50,18 @@ def test_fail_on_in_the_configuration(cli, tmp_path, warning_only):
     assert cli("--fail-on", "warning", FUTURE).returncode == 1  # the command line wins
 
 
+def test_junit_follows_fail_on_from_the_configuration(cli, tmp_path, warning_only):
+    """JUnit's failures agree with the exit code when fail-on comes from the configuration."""
+    from junitparser import JUnitXml
+
+    write(tmp_path / ".news-lint.toml", 'fail-on = "error"\n')
+    proc = cli("--output-format", "junit", "--output-file", str(tmp_path / "r.xml"), FUTURE)
+    assert proc.returncode == 0, proc.stderr
+    cases = [case for suite in JUnitXml.fromfile(str(tmp_path / "r.xml")) for case in suite]
+    assert cases and all(case.is_passed for case in cases)
+    assert "NL304" in (tmp_path / "r.xml").read_text()  # reported, as a note
+
+
 def test_fail_on_in_pyproject(cli, tmp_path, warning_only):
     write(tmp_path / "pyproject.toml", '[tool.news-lint]\nfail-on = "error"\n')
     assert cli(FUTURE).returncode == 0

@@ -155,11 +155,13 @@ class JunitReporter(Reporter):
 
     def report(self, diagnostics: list[Diagnostic], summary: dict) -> None:
         files = summary.get("files") or sorted({d.path for d in diagnostics})
-        fail_on = Severity(summary.get("fail_on") or Severity.WARNING.value)
+        threshold = summary.get("fail_on") or Severity.WARNING.value  # a value, or one per path
+        fail_on_of = ((lambda f: Severity(threshold(f))) if callable(threshold)
+                      else (lambda f, level=Severity(threshold): level))
         by_path: dict[str, list[Diagnostic]] = {}
         for d in diagnostics:
             by_path.setdefault(d.path, []).append(d)
-        failures = sum(1 for f in files if fails(by_path.get(f, ()), fail_on))
+        failures = sum(1 for f in files if fails(by_path.get(f, ()), fail_on_of(f)))
         from xml.etree import ElementTree as ET  # only for this format
 
         suites = ET.Element("testsuites", name="news-lint", tests=str(len(files)),
@@ -167,6 +169,7 @@ class JunitReporter(Reporter):
         suite = ET.SubElement(suites, "testsuite", name="news-lint", tests=str(len(files)),
                               failures=str(failures), errors="0", skipped="0")
         for f in files:
+            fail_on = fail_on_of(f)
             name = visible(f)  # XML 1.0 cannot hold most control characters, even escaped
             case = ET.SubElement(suite, "testcase", classname="news-lint", name=name, file=name)
             notes = []
