@@ -83,9 +83,17 @@ def _exists(path: str) -> bool:
     return True
 
 
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Help beside options up to 28 columns long (``--stdin-filename NAME``), so --help stays
+    one screen."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=28)
+
+
 def check_parser() -> argparse.ArgumentParser:
     p = _Parser(
-        prog="news-lint", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
+        prog="news-lint", formatter_class=_HelpFormatter, epilog=EPILOG,
         description="Lint Markdown news articles with YAML front matter; fix what can be fixed.",
         usage="news-lint [options] [--] [PATH ...]\n       news-lint {rules,rule NAME,schema LAYOUT}")
     p.add_argument("paths", nargs="*", metavar="PATH",
@@ -95,11 +103,10 @@ def check_parser() -> argparse.ArgumentParser:
     g.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     g.add_argument("--diff", action="store_true", help="print the diff --fix would make; write nothing")
     g.add_argument("--follow-symlinks", action="store_true", default=None,
-                   help="follow symlinks inside the given folders (skipped by default); "
-                        "--fix writes their targets")
+                   help="follow symlinks within the folders given")
     g = p.add_argument_group("rules")
     g.add_argument("--select", type=_selectors, metavar="RULES",
-                   help="only these rules: codes, prefixes (NL3) or names, comma-separated")
+                   help="only these rules (codes, prefixes like NL3, names)")
     g.add_argument("--extend-select", type=_selectors, default=[], metavar="RULES")
     g.add_argument("--ignore", type=_selectors, default=[], metavar="RULES")
     g.add_argument("--jobs", "-j", type=int, metavar="N", default=None,
@@ -107,10 +114,11 @@ def check_parser() -> argparse.ArgumentParser:
     g.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
     g.add_argument("--cache-dir", metavar="DIR", help="result cache folder (default .news-lint-cache)")
     g.add_argument("--config", type=Path, metavar="FILE",
-                   help="this .news-lint.toml or pyproject.toml, not discovery")
+                   help="use this configuration file, none other")
     g = p.add_argument_group("output")
-    g.add_argument("--output-format", choices=FORMATS, default=None,
-                   help="default: full on a terminal, github under GitHub Actions, else concise")
+    g.add_argument("--output-format", choices=FORMATS, default=None, metavar="FORMAT",
+                   help=f"{', '.join(FORMATS)} (default: full on a terminal, github under "
+                        "GitHub Actions, else concise)")
     g.add_argument("--output-file", type=Path, metavar="FILE")
     g.add_argument("--stdin-filename", metavar="NAME",
                    help="lint stdin as NAME; --fix prints the fixed text")
@@ -124,7 +132,7 @@ def check_parser() -> argparse.ArgumentParser:
     g.add_argument("--exit-non-zero-on-fix", action="store_true",
                    help="exit 1 when --fix changed a file")
     g.add_argument("--fail-on", choices=[s.value for s in Severity], default=None, metavar="LEVEL",
-                   help="error, warning (default), info: lowest that exits 1")
+                   help="lowest severity that exits 1 (default: warning)")
     g.add_argument("--baseline", type=Path, metavar="FILE", help="report only problems not in FILE")
     g.add_argument("--update-baseline", action="store_true", help="write today's problems to FILE")
     g.add_argument("--add-noqa", action="store_true", help="add a suppression for each problem")
