@@ -227,7 +227,7 @@ def _name(field: str):
 
 
 NonEmpty = Annotated[StrictStr, Field(min_length=1)]
-HttpUrl = Annotated[StrictStr, Field(json_schema_extra={"format": "uri", "pattern": "^https?://\\S+$"})]
+HttpUrl = StrictStr  # its JSON Schema pattern is added by schema_export
 
 # --------------------------------------------------------------------------- models
 
@@ -245,19 +245,18 @@ class TechNewsArticle(BaseModel):
     model_config = ConfigDict(extra="forbid", title="tech_news_article")
 
     author: Optional[NonEmpty] = Field(None, description="present exactly when importance >= 3")
-    category: Annotated[StrictStr, AfterValidator(_category), Field(json_schema_extra={"maxLength": 20})]
+    category: Annotated[StrictStr, AfterValidator(_category)]
     companies: Optional[_names("companies")] = None
     date: Annotated[StrictStr, AfterValidator(_date),
                     Field(description="publishedAt in the profile's time zone")]
     description: StrictStr
-    importance: Annotated[StrictInt, AfterValidator(_importance),
-                          Field(json_schema_extra={"minimum": 1, "maximum": 5})]
+    importance: Annotated[StrictInt, AfterValidator(_importance)]
     layout: Literal["tech_news_article"]
     original_title: NonEmpty
     people: Optional[_names("people")] = None
     publishedAt: Annotated[StrictStr, AfterValidator(_published),
                            Field(description="ISO 8601 with an explicit offset")]
-    slug: Optional[Annotated[StrictStr, AfterValidator(_slug), Field(json_schema_extra={"maxLength": 50})]] = None
+    slug: Optional[Annotated[StrictStr, AfterValidator(_slug)]] = None
     source: Source
     title: NonEmpty
     url: Annotated[HttpUrl, _url("url-invalid")]
@@ -411,4 +410,7 @@ def expects_string(layout: str | None, path: tuple) -> bool:
 
 
 def json_schema(layout: str) -> dict:
-    return MODELS[layout].model_json_schema()
+    """The layout's JSON Schema with every constraint it can state (see schema_export)."""
+    from .schema_export import json_schema as export
+
+    return export(layout)
