@@ -1,10 +1,10 @@
-# Two commands: `make demo` and `make test`. Each creates .venv when missing and installs what it needs.
+# Two commands: `make demo` and `make test` (`make sdist-test`: the suite from the sdist). Each creates .venv when missing and installs what it needs.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.news-lint-installed
 
-.PHONY: demo test install schemas readme clean bench bench-scaling fuzz
+.PHONY: demo test install schemas readme clean bench bench-scaling fuzz sdist-test
 
 install: $(STAMP)
 
@@ -28,6 +28,22 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The whole test suite from the unpacked sdist, with the sdist installed (and its test extra) in
+# a fresh venv: what a packager gets. pre-commit installs hooks only from a git repository, so the
+# unpacked tree is made one (the pre-commit tests try the hooks from it). ../shared is absent
+# there: the corpus tests skip. `make test` checks the packaging quickly (tests/test_packaging.py).
+SDIST_DIR := build/sdist-test
+sdist-test: $(STAMP)
+	rm -rf $(SDIST_DIR) && mkdir -p $(SDIST_DIR)
+	$(BIN)/python -m build --sdist --outdir $(SDIST_DIR) .
+	tar -xzf $(SDIST_DIR)/mdlint_news-*.tar.gz -C $(SDIST_DIR)
+	$(PYTHON) -m venv $(SDIST_DIR)/venv
+	$(SDIST_DIR)/venv/bin/python -m pip install --quiet --disable-pip-version-check \
+	  "$$(ls $(SDIST_DIR)/mdlint_news-*.tar.gz)[test]"
+	cd $(SDIST_DIR)/mdlint_news-*/ && git init -q && git add -A \
+	  && git -c user.name=sdist -c user.email=sdist@localhost commit -q -m sdist \
+	  && ../venv/bin/pytest -p no:cacheprovider
 
 # Speed and scale (prints a table) and the encoding benchmark; `make bench-scaling` times
 # 10,000 against 100,000 articles and reports peak memory (about 400 MB of files, a few minutes).
