@@ -16,7 +16,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
+ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 IGNORED = shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.egg-info", ".pytest_cache",
                                  ".news-lint-cache", "build", "dist", ".hypothesis")
@@ -119,3 +122,70 @@ def site(tmp: Path) -> Path:
 
 def lexicon_files(folder: Path) -> list[Path]:
     return sorted(folder.rglob("lexicon*.sqlite3")) if folder.is_dir() else []
+
+
+def seed_lexicon(env: dict[str, str]) -> None:
+    """Put this machine's compiled word lists where a run with ``env`` should find them (the
+    rule of ``lexicon.default_path``): a run looking anywhere else compiles them there, found by
+    ``lexicon_files``, which the tests forbid. Compiling afresh costs ~30 s per test (it does
+    when this machine has compiled nothing yet)."""
+    from mdlint_news.lexicon import default_path
+
+    source = default_path()
+    if env.get("NEWS_LINT_LEXICON"):
+        target = Path(env["NEWS_LINT_LEXICON"])
+    else:
+        base = env.get("XDG_CACHE_HOME") or str(Path(env["HOME"]) / ".cache")
+        target = Path(base) / "news-lint" / source.name
+    if source.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+
+def run_gitlab(job: dict, tmp: Path, variables: dict[str, str]) -> tuple:
+    """The job's script lines in one bash session (GitLab's `set -eo pipefail` shell), its
+    variables expanded (only $CI_PROJECT_DIR, as GitLab would), the user's on top."""
+    project = site(tmp)
+    env = fresh_env(tmp)
+    env.update(CI="true", GITLAB_CI="true", CI_PROJECT_DIR=str(project))
+    for key, value in {**job.get("variables", {}), **variables}.items():
+        value = str(value).replace("$CI_PROJECT_DIR", str(project))
+        assert "$" not in value, f"variable {key} uses a variable the test does not know"
+        env[key] = value
+    seed_lexicon(env)
+    proc = bash("\n".join(job["script"]), cwd=project, env=env)
+    return proc, project, env
+
+
+def read_outputs(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    return dict(line.split("=", 1) for line in path.read_text("utf-8").splitlines() if "=" in line)
+
+
+def run_action(tmp: Path, inputs: dict[str, str]) -> dict:
+    """Run action.yml's steps in order, stopping at the first that fails, as GitHub does."""
+    workspace = site(tmp)
+    env = fresh_env(tmp)
+    outputs = tmp / "github_output"
+    env.update(GITHUB_ACTION_PATH=str(ROOT), GITHUB_OUTPUT=str(outputs), GITHUB_ACTIONS="true",
+               GITHUB_WORKSPACE=str(workspace), RUNNER_OS="Linux")
+    seed_lexicon(env)
+    values = {f"inputs.{k}": str(v.get("default", "")) for k, v in ACTION["inputs"].items()}
+    values.update({f"inputs.{k}": v for k, v in inputs.items()}, **{"runner.os": "Linux"})
+    record = {"steps": [], "uses": {}, "env": env, "workspace": workspace}
+    for step in ACTION["runs"]["steps"]:
+        values.update({f"steps.install.outputs.{k}": v for k, v in read_outputs(outputs).items()})
+        if not condition(step.get("if"), values):
+            continue
+        if "uses" in step:
+            record["uses"][step["uses"]] = {k: substitute(str(v), values)
+                                            for k, v in step.get("with", {}).items()}
+            continue
+        assert step["shell"] == "bash", step
+        step_env = {**env, **{k: substitute(str(v), values) for k, v in step.get("env", {}).items()}}
+        proc = bash(substitute(step["run"], values), cwd=workspace, env=step_env)
+        record["steps"].append((step["name"], proc))
+        if proc.returncode != 0:
+            break
+    return record

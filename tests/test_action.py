@@ -15,10 +15,9 @@ import jsonschema
 import pytest
 import yaml
 
-from ci_steps import (ROOT, UnknownExpression, annotations, bash, condition, fresh_env,
-                      lexicon_files, site, snapshot, substitute)
+from ci_steps import (ACTION, ROOT, UnknownExpression, annotations, condition, lexicon_files,
+                      run_action, run_gitlab, snapshot, substitute)
 
-ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 TEMPLATE = ROOT / "docs" / "ci" / "news-lint.gitlab-ci.yml"
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 DAMAGED = "2025-12-22-A-10-largest-healthcare-data-breaches-reported-to-.md"
@@ -31,52 +30,6 @@ NOT_RUN = {
 }
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is needed")
-
-
-def seed_lexicon(target: Path) -> None:
-    """Put this machine's compiled word lists where the run under test should find them: a run
-    looking anywhere else compiles them there (found by ``lexicon_files``), which the tests
-    forbid. (Compiling afresh costs ~30 s per test; when nothing is compiled yet, it is.)"""
-    from mdlint_news.lexicon import default_path
-
-    source = default_path()
-    if source.is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-
-
-def read_outputs(path: Path) -> dict[str, str]:
-    if not path.exists():
-        return {}
-    return dict(line.split("=", 1) for line in path.read_text("utf-8").splitlines() if "=" in line)
-
-
-def run_action(tmp: Path, inputs: dict[str, str]) -> dict:
-    """Run action.yml's steps in order, stopping at the first that fails, as GitHub does."""
-    workspace = site(tmp)
-    env = fresh_env(tmp)
-    outputs = tmp / "github_output"
-    env.update(GITHUB_ACTION_PATH=str(ROOT), GITHUB_OUTPUT=str(outputs), GITHUB_ACTIONS="true",
-               GITHUB_WORKSPACE=str(workspace), RUNNER_OS="Linux")
-    seed_lexicon(Path(env["HOME"]) / ".cache" / "news-lint" / "lexicon-v1.sqlite3")
-    values = {f"inputs.{k}": str(v.get("default", "")) for k, v in ACTION["inputs"].items()}
-    values.update({f"inputs.{k}": v for k, v in inputs.items()}, **{"runner.os": "Linux"})
-    record = {"steps": [], "uses": {}, "env": env, "workspace": workspace}
-    for step in ACTION["runs"]["steps"]:
-        values.update({f"steps.install.outputs.{k}": v for k, v in read_outputs(outputs).items()})
-        if not condition(step.get("if"), values):
-            continue
-        if "uses" in step:
-            record["uses"][step["uses"]] = {k: substitute(str(v), values)
-                                            for k, v in step.get("with", {}).items()}
-            continue
-        assert step["shell"] == "bash", step
-        step_env = {**env, **{k: substitute(str(v), values) for k, v in step.get("env", {}).items()}}
-        proc = bash(substitute(step["run"], values), cwd=workspace, env=step_env)
-        record["steps"].append((step["name"], proc))
-        if proc.returncode != 0:
-            break
-    return record
 
 
 def test_action_is_composite_and_uses_only_the_listed_actions():
@@ -142,21 +95,6 @@ def gitlab_job() -> dict:
     jobs = {k: v for k, v in doc.items() if isinstance(v, dict) and "script" in v}
     assert list(jobs) == ["news-lint"]
     return jobs["news-lint"]
-
-
-def run_gitlab(job: dict, tmp: Path, variables: dict[str, str]) -> tuple:
-    """The job's script lines in one bash session (GitLab's `set -eo pipefail` shell), its
-    variables expanded (only $CI_PROJECT_DIR, as GitLab would), the user's on top."""
-    project = site(tmp)
-    env = fresh_env(tmp)
-    env.update(CI="true", GITLAB_CI="true", CI_PROJECT_DIR=str(project))
-    for key, value in {**job.get("variables", {}), **variables}.items():
-        value = str(value).replace("$CI_PROJECT_DIR", str(project))
-        assert "$" not in value, f"variable {key} uses a variable the test does not know"
-        env[key] = value
-    seed_lexicon(Path(env["NEWS_LINT_LEXICON"]))
-    proc = bash("\n".join(job["script"]), cwd=project, env=env)
-    return proc, project, env
 
 
 def test_gitlab_template_says_what_to_set(tmp_path):
