@@ -162,6 +162,10 @@ def run_toml(block: Block, tmp: Path) -> None:
     name = "pyproject.toml" if "[tool.news-lint]" in block.text else ".news-lint.toml"
     (cwd / name).write_text(block.text, encoding="utf-8")
     subprocess.run(["git", "init", "-q"], cwd=cwd, check=True)
+    if re.search(r"^baseline\s*=", block.text, re.MULTILINE):  # recorded first, as the README says
+        record = subprocess.run(["news-lint", "--update-baseline", "examples/content"], cwd=cwd,
+                                env=env, capture_output=True, text=True, timeout=600)
+        assert record.returncode == 0, record.stderr
     proc = subprocess.run(["news-lint", "examples/content"], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode in (0, 1), proc.stdout + proc.stderr
