@@ -102,8 +102,12 @@ def check_parser() -> argparse.ArgumentParser:
     g.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     g.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     g.add_argument("--diff", action="store_true", help="print the diff --fix would make; write nothing")
+    g.add_argument("--fix-only", action="store_true",
+                   help="apply safe fixes and list them; the problems that remain are counted, "
+                        "not listed, and do not fail the run (pre-commit's fix hook)")
     g.add_argument("--follow-symlinks", action="store_true", default=None,
                    help="follow symlinks within the folders given")
+    _file_selection(p.add_argument_group("file selection"))
     g = p.add_argument_group("rules")
     g.add_argument("--select", type=_selectors, metavar="RULES",
                    help="only these rules (codes, prefixes like NL3, names)")
@@ -138,6 +142,18 @@ def check_parser() -> argparse.ArgumentParser:
     g.add_argument("--add-noqa", action="store_true", help="add a suppression for each problem")
     p.add_argument("--version", action="version", version=f"news-lint {__version__}")
     return p
+
+
+def _file_selection(g) -> None:
+    g.add_argument("--exclude", type=_csv, metavar="GLOBS",
+                   help="files and folders to leave out, comma-separated (replaces `exclude`)")
+    g.add_argument("--extend-exclude", type=_csv, metavar="GLOBS",
+                   help="more files and folders to leave out (adds to `exclude`)")
+    g.add_argument("--respect-gitignore", action=argparse.BooleanOptionalAction, default=None,
+                   help="leave out what git ignores (.gitignore, .git/info/exclude); default: on")
+    g.add_argument("--force-exclude", action=argparse.BooleanOptionalAction, default=None,
+                   help="apply the excludes and .gitignore to files named on the command line "
+                        "too (for pre-commit)")
 
 
 class Where:
@@ -259,8 +275,12 @@ def _check(args: argparse.Namespace, where: Where) -> int:
     lexicon.set_notice(_note)
     if args.output_format is None:
         args.output_format = default_format(sys.stdout if args.output_file is None else None)
+    args.fix = args.fix or args.fix_only
     cli = {"select": args.select, "ignore": args.ignore, "extend_select": args.extend_select,
-           "follow_symlinks": args.follow_symlinks}
+           "follow_symlinks": args.follow_symlinks,
+           "files": {"exclude": args.exclude, "extend_exclude": args.extend_exclude,
+                     "respect_gitignore": args.respect_gitignore,
+                     "force_exclude": args.force_exclude}}
     resolver = ConfigResolver(args.config, cli)
     if terminal.reads_stdin(args):
         return _check_stdin(args, resolver, where)
@@ -269,7 +289,8 @@ def _check(args: argparse.Namespace, where: Where) -> int:
     # as strings: a Path object costs several times the memory, and 100,000 of them show
     real: set[str] = set()  # the files' real paths, for the cross-file index
     files = list(discover(args.paths or ["."], resolver,
-                          lambda p, why: missing.append(f"{p}: {why}"), real))
+                          lambda p, why: missing.append(f"{p}: {why}"), real,
+                          lambda why: print(f"news-lint: warning: {visible(why)}", file=sys.stderr)))
     for m in missing:
         print(f"news-lint: {visible(m)}", file=sys.stderr)
     if missing and not files:
@@ -286,6 +307,12 @@ def _check(args: argparse.Namespace, where: Where) -> int:
                                cache_dir=args.cache_dir)
     where.files = files
     results, clean = _lint(items, opts, args, where)
+    args.skipped = [r.path for r in results if r.skipped]  # not articles (articles.py)
+    if args.skipped:
+        results = [r for r in results if not r.skipped]
+        skipped = set(args.skipped)
+        items = [item for item in items if item[1] not in skipped]
+        files = [item[1] for item in items]
     where.doing = "comparing the articles with each other (duplicates)"
     parallel.cross_file(results, items, parallel.index_folders(items), opts, clean, real)
     where.doing = "saving the cache"
@@ -420,8 +447,9 @@ def _write(out, args: argparse.Namespace, results: list[FileResult], diagnostics
         out.write(_statistics(diagnostics))
     elif not args.diff:
         color = terminal.color_enabled(args.color, out)
+        listed = [] if args.fix_only else diagnostics  # the check hook lists what remains
         get_reporter(args.output_format)(out, color).report(
-            diagnostics, {"files": files, "fail_on": args.threshold})
+            listed, {"files": files, "fail_on": args.threshold})
     text_out = args.output_format in ("concise", "full") and not args.output_file
     listing = _show_fixes(args, results) if args.show_fixes and args.fix else ""
     if listing:
@@ -441,6 +469,8 @@ def _exit_code(args: argparse.Namespace, results: list[FileResult], diagnostics:
         return EXIT_OK
     if args.exit_non_zero_on_fix and any(r.changed for r in results):
         return EXIT_PROBLEMS
+    if args.fix_only:
+        return EXIT_OK
     if args.diff:
         return EXIT_PROBLEMS if any(r.changed for r in results) else EXIT_OK
     failing = any(fails((d,), Severity(args.threshold(d.path)))
@@ -480,6 +510,12 @@ def _summary(args, results: list[FileResult], diagnostics, n_files: int) -> str:
                      "No fixes to apply." if args.diff else "No fixes applied.")
     if args.diff:
         return "\n".join(lines)
+    if args.fix_only:
+        if diagnostics:
+            lines.append(f"{_plural(len(diagnostics), 'problem')} remain in "
+                         f"{_plural(len({d.path for d in diagnostics}), 'file')}: "
+                         "`news-lint` lists them.")
+        return "\n".join(lines + _skipped_line(args))
     by_sev = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
     with_problems = len({d.path for d in diagnostics})
     if diagnostics:
@@ -497,7 +533,14 @@ def _summary(args, results: list[FileResult], diagnostics, n_files: int) -> str:
         lines.append(f"[*] {safe} fixable with --fix (preview with --diff).")
     if unsafe and not args.unsafe_fixes:
         lines.append(f"[-] {unsafe} more fixable with --fix --unsafe-fixes.")
-    return "\n".join(lines)
+    return "\n".join(lines + _skipped_line(args))
+
+
+def _skipped_line(args) -> list[str]:
+    if not getattr(args, "skipped", None):
+        return []
+    return [f"{_plural(len(args.skipped), 'file')} skipped: not articles (no front matter, or a "
+            "layout without a profile); `include` in the configuration selects them."]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -48,6 +48,11 @@ class FileConfig(BaseModel):
     per_file_ignores: dict[str, list[str]] = Field({}, alias="per-file-ignores")
     exclude: Optional[list[str]] = None
     extend_exclude: list[str] = Field([], alias="extend-exclude")
+    # files to lint even when they are not articles (articles.py); globs as per-file-ignores
+    include: list[str] = []
+    respect_gitignore: bool = Field(True, alias="respect-gitignore")
+    # excludes (and .gitignore) apply to paths named on the command line too (pre-commit's)
+    force_exclude: bool = Field(False, alias="force-exclude")
     profile: str = "tech_news_article"
     max_file_size: int = Field(5_000_000, alias="max-file-size", gt=0)
     # symlinked articles and folders met while walking are skipped unless this is true; then
@@ -116,6 +121,8 @@ class Settings:
     cli_ignore: list[str] = field(default_factory=list)
     cli_extend_select: list[str] = field(default_factory=list)
     cli_follow_symlinks: Optional[bool] = None  # --follow-symlinks
+    # --exclude, --extend-exclude, --[no-]respect-gitignore, --[no-]force-exclude (when given)
+    cli_files: dict = field(default_factory=dict)
 
     @property
     def baseline_path(self) -> Optional[Path]:
@@ -175,8 +182,27 @@ class Settings:
 
     @cached_property
     def exclude(self) -> tuple[str, ...]:
-        base = self.file.exclude if self.file.exclude is not None else list(DEFAULT_EXCLUDE)
-        return tuple(base) + tuple(self.file.extend_exclude)
+        base = self.cli_files.get("exclude")
+        if base is None:
+            base = self.file.exclude if self.file.exclude is not None else list(DEFAULT_EXCLUDE)
+        return (*base, *self.file.extend_exclude, *self.cli_files.get("extend_exclude", ()))
+
+    @property
+    def respect_gitignore(self) -> bool:
+        given = self.cli_files.get("respect_gitignore")
+        return self.file.respect_gitignore if given is None else given
+
+    @property
+    def force_exclude(self) -> bool:
+        given = self.cli_files.get("force_exclude")
+        return self.file.force_exclude if given is None else given
+
+    def is_included(self, path: Path | str) -> bool:
+        """Whether an ``include`` glob selects the file (linted even if not an article)."""
+        if not self.file.include:
+            return False
+        rel = _relative(path, self.root)
+        return any(_glob_match(rel, pattern) for pattern in self.file.include)
 
     def is_excluded(self, path: Path | str) -> bool:
         """Whether an ``exclude`` pattern matches the path (relative to the configuration's
@@ -197,9 +223,10 @@ class Settings:
     def _excluder(self) -> "_Excluder":
         return _Excluder(self.exclude)
 
-    def with_cli(self, select=None, ignore=(), extend_select=(), follow_symlinks=None) -> "Settings":
+    def with_cli(self, select=None, ignore=(), extend_select=(), follow_symlinks=None,
+                 files: dict | None = None) -> "Settings":
         return Settings(self.file, self.root, self.source, select, list(ignore), list(extend_select),
-                        follow_symlinks)
+                        follow_symlinks, {k: v for k, v in (files or {}).items() if v is not None})
 
 
 def _relative(path: Path | str, root: Path) -> str:
@@ -447,7 +474,8 @@ class ConfigResolver:
 
     def _apply(self, s: Settings) -> Settings:
         return s.with_cli(self.cli.get("select"), self.cli.get("ignore", ()),
-                          self.cli.get("extend_select", ()), self.cli.get("follow_symlinks"))
+                          self.cli.get("extend_select", ()), self.cli.get("follow_symlinks"),
+                          self.cli.get("files"))
 
     def for_path(self, path: Path) -> Settings:
         if self.explicit is not None:

@@ -6,12 +6,14 @@ import os
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .config import ConfigResolver
+from .config import ConfigResolver, Settings
+from .gitignore import GitIgnored
 
 
 def discover(paths: list[str], resolver: ConfigResolver,
              on_error: Callable[[str, str], None] | None = None,
-             seen: set[str] | None = None) -> Iterator[str]:
+             seen: set[str] | None = None,
+             on_warning: Callable[[str], None] | None = None) -> Iterator[str]:
     """Yield ``*.md`` files under ``paths`` (recursively, sorted, excludes applied), as
     normalised path strings (``str(Path(...))``: a Path object per file would cost several
     times the time and memory, and 100,000 of them show). A path given
@@ -23,26 +25,39 @@ def discover(paths: list[str], resolver: ConfigResolver,
     on for them (``--follow-symlinks``); then they are followed only when their target lies
     inside one of the folders given (never out of them), each target once (no loops, no
     duplicates). Every file is yielded once, whatever the names it is reached by. ``seen``, if
-    given, is filled with the real path of every file yielded."""
+    given, is filled with the real path of every file yielded.
+
+    Files and folders git ignores are skipped while walking (``respect-gitignore``, on by
+    default; gitignore.py). A file named explicitly is linted even when excluded or ignored,
+    unless ``force-exclude`` is on (as ruff: pre-commit names every staged file)."""
     seen = seen if seen is not None else set()
     on_error = on_error or (lambda path, why: None)
+    ignored = GitIgnored(on_warning)
     roots = [os.path.realpath(raw) for raw in paths if os.path.isdir(raw)]
     for raw in paths:
         p = Path(raw)
         try:
             os.lstat(p)
             folder = p.is_dir() and not raw.endswith(".md")  # one given by a symlink too
-            excluded = not folder and resolver.for_path(p).is_excluded(p)
+            excluded = not folder and _force_excluded(p, resolver.for_path(p), ignored)
         except (OSError, ValueError) as exc:
             on_error(raw, _why(exc, "no such file or directory"))
             continue
         if folder:
-            yield from _walk(p, resolver, seen, roots, {os.path.realpath(p)}, on_error)
+            yield from _walk(p, resolver, seen, roots, {os.path.realpath(p)}, on_error, ignored)
         elif not excluded:
             key = _key(p)
             if key not in seen:
                 seen.add(key)
                 yield str(p)
+
+
+def _force_excluded(path: Path, settings: Settings, ignored: GitIgnored) -> bool:
+    """Whether a file named explicitly is left out: only with ``force-exclude``."""
+    if not settings.force_exclude:
+        return False
+    return settings.is_excluded(path) or (settings.respect_gitignore
+                                          and ignored.ignored(os.path.realpath(path)))
 
 
 def _why(exc: Exception, missing: str = "cannot be reached") -> str:
@@ -62,7 +77,8 @@ def _inside(real: str, roots: list[str]) -> bool:
 
 
 def _walk(root: Path, resolver: ConfigResolver, seen: set[str], roots: list[str],
-          walked: set[str], on_error: Callable[[str, str], None]) -> Iterator[str]:
+          walked: set[str], on_error: Callable[[str, str], None],
+          ignored: GitIgnored) -> Iterator[str]:
     """The articles under ``root``; a folder that cannot be read (permissions, a path longer than
     the system allows) is passed to ``on_error``, and the walk goes on."""
     try:
@@ -76,6 +92,7 @@ def _walk(root: Path, resolver: ConfigResolver, seen: set[str], roots: list[str]
         return
     real_root = os.path.realpath(root)
     folder = settings.relative(root)
+    gitignore = settings.respect_gitignore
     prefix = "" if str(root) == "." else os.path.join(str(root), "")  # str(root / name) is prefix + name
     for entry in entries:
         try:
@@ -86,8 +103,8 @@ def _walk(root: Path, resolver: ConfigResolver, seen: set[str], roots: list[str]
                 on_error(prefix + entry.name, _why(exc))
             continue
         if sub is not None:
-            if sub:
-                yield from _walk(root / entry.name, resolver, seen, roots, walked, on_error)
+            if sub and not (gitignore and ignored.ignored(os.path.realpath(root / entry.name), True)):
+                yield from _walk(root / entry.name, resolver, seen, roots, walked, on_error, ignored)
             continue
         if entry.name.endswith(".md") and not entry.name.startswith("."):
             # the folder's settings are the file's; when the folder passes, only the name is new
@@ -96,6 +113,8 @@ def _walk(root: Path, resolver: ConfigResolver, seen: set[str], roots: list[str]
                 continue
             # not a symlink: its real path is its folder's real path and its name
             key = _key(root / entry.name) if link else os.path.join(real_root, entry.name)
+            if gitignore and ignored.ignored(os.path.join(real_root, entry.name)):
+                continue
             if key not in seen:
                 seen.add(key)
                 yield prefix + entry.name

@@ -288,6 +288,8 @@ def _check_file(path: str, display: str, settings: Settings, fp: str | None, opt
     and store the result. A file with nothing to report comes back as a ``Clean``."""
     result = process_file(Path(path), settings, display, fix=opts.fix, diff=opts.diff,
                           unsafe=opts.unsafe)
+    if result.skipped:  # not an article: not cached (telling one takes a parse, no rule)
+        return result
     hashes = None if result.reportable else compact(result.summary)
     if key and cache is not None and not result.changed and \
             not any(d.name in UNCACHEABLE for d in result.diagnostics):

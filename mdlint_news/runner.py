@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
-from . import document, suppressions
+from . import articles, document, suppressions
 from .config import Settings
 from .decoding import _UNICODE_BOMS, UTF8_BOM, Decoded, DecodeError, decode, encode
 from .diagnostics import Diagnostic, LineIndex, Severity
@@ -29,12 +29,12 @@ def _diag(rule_name: str, message: str, start: int = 0, end: int = 0, path: str 
 
 def lint_text(text: str, path: str = "", settings: Settings | None = None,
               now: datetime | None = None, decoded: Decoded | None = None,
-              summary: dict | None = None) -> list[Diagnostic]:
+              summary: dict | None = None, doc: document.Document | None = None) -> list[Diagnostic]:
     """Lint one article's text. Pure: no I/O. Diagnostics are located (line/column) and sorted.
     ``decoded`` says how the file's bytes were read (for the encoding rules); a ``summary`` dict
-    is filled with what the cross-file rules compare."""
+    is filled with what the cross-file rules compare; ``doc``: the text already parsed."""
     settings = settings or Settings()
-    doc = document.parse(text, path)
+    doc = doc if doc is not None and doc.text is text else document.parse(text, path)
     ctx = Context(doc, settings.profile, path, now or datetime.now(timezone.utc), decoded)
     if summary is not None:
         summary.update(crossfile.summarize(ctx))
@@ -106,6 +106,7 @@ class FileResult:
     changed: bool = False  # written (fix) or would be (diff)
     summary: dict = field(default_factory=dict)  # for the cross-file rules (rules/crossfile.py)
     write_error: str = ""  # writing the fixes failed (the file was not changed): exit code 2
+    skipped: str = ""  # not an article (articles.verdict) and not selected by `include`: why
 
     @property
     def reportable(self) -> bool:
@@ -260,7 +261,13 @@ def _lint_decoded(result: FileResult, decoded: Decoded, raw: bytes, settings: Se
     """Lint decoded text (and fix it in memory, with ``fix``); the fixed bytes when they differ
     from ``raw`` (else None), and the diagnostics of the text as it was."""
     display = result.path
-    diagnostics = lint_text(decoded.text, display, settings, now, decoded, result.summary)
+    doc = document.parse(decoded.text, display)
+    if not settings.is_included(display):
+        found = articles.verdict(doc, settings.profile)
+        if not found.article:
+            result.skipped = found.reason
+            return None, []
+    diagnostics = lint_text(decoded.text, display, settings, now, decoded, result.summary, doc)
     if not fix:
         result.diagnostics = diagnostics
         return None, diagnostics
