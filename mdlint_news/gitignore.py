@@ -21,6 +21,12 @@ GIT_TIMEOUT = 120  # seconds; a repository that large is reported, not waited on
 _SAFE = ["-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false"]
 
 
+def _is_work_tree(folder: str) -> bool:
+    """A ``.git`` file (a worktree, a submodule) or a ``.git`` folder git made (it has a HEAD)."""
+    dot_git = os.path.join(folder, ".git")
+    return os.path.isfile(dot_git) or os.path.isfile(os.path.join(dot_git, "HEAD"))
+
+
 class GitIgnored:
     """``ignored(real_path, is_dir)``: whether git ignores the path (an absolute real path)."""
 
@@ -49,7 +55,7 @@ class GitIgnored:
         chain = []
         while folder not in self._top_of:
             chain.append(folder)
-            if os.path.lexists(os.path.join(folder, ".git")):
+            if _is_work_tree(folder):
                 found: Optional[str] = folder
                 break
             parent = os.path.dirname(folder)

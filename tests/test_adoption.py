@@ -252,29 +252,30 @@ def test_hooks_installed_by_commit_guard_a_site(tmp_path):
     assert first.returncode == 0, first.stdout + first.stderr
     assert "vendor" not in git("ls-files", cwd=site)
 
-    # a damaged article: a missing section (no fix) and a wrong heading level (a safe fix)
-    name = "2025-12-02-damaged.md"
-    text = (EXAMPLES / CLEAN[1]).read_text(encoding="utf-8")
-    assert "\n## Podrobnosti\n" in text and "\n## Souhrn\n" in text
-    damaged = text.replace("\n## Souhrn\n", "\n### Souhrn\n")
-    (site / "_news" / name).write_text(damaged.replace("slug: ", "slug: x", 1), encoding="utf-8")
+    # the article damaged: a wrong heading level (a safe fix) and a value of the wrong type (none)
+    path = site / "_news" / CLEAN[1]
+    text = path.read_text(encoding="utf-8")
+    assert "\n## Souhrn\n" in text and "\nimportance: 3\n" in text
+    path.write_text(text.replace("\n## Souhrn\n", "\n### Souhrn\n")
+                    .replace("\nimportance: 3\n", "\nimportance: high\n"), encoding="utf-8")
     blocked = _commit(site, env, "damaged")
     out = blocked.stdout + blocked.stderr
     assert blocked.returncode != 0, out
     assert "files were modified by this hook" in out
-    assert f"Fixed _news/{name}" in out
-    problem = f"_news/{name}:"
+    assert f"Fixed _news/{CLEAN[1]}" in out
     assert out.count("NL801") == 1, out  # the fix is listed once, by the fix hook
-    remaining = [line for line in out.splitlines() if line.startswith(problem) and "NL801" not in line]
-    assert remaining, out  # the check hook lists what remains ...
+    remaining = [line for line in out.splitlines() if line.startswith(f"_news/{CLEAN[1]}:")]
+    assert any("importance" in line for line in remaining), out  # the check hook lists it ...
     assert len(remaining) == len(set(remaining)), out  # ... once: the fix hook does not repeat it
-    assert "### Souhrn" not in (site / "_news" / name).read_text(encoding="utf-8")
+    assert "remain" in out  # the fix hook counts it
+    assert "### Souhrn" not in path.read_text(encoding="utf-8")
 
     # the author repairs what remains; the next commit passes
-    (site / "_news" / name).write_text(text.replace(CLEAN[1][11:-3], name[11:-3]), encoding="utf-8")
-    shutil.move(site / "_news" / name, site / "_news" / CLEAN[1])  # the clean one's name: no mismatch
+    path.write_text(path.read_text(encoding="utf-8").replace("importance: high", "importance: 3"),
+                    encoding="utf-8")
     fine = _commit(site, env, "fixed")
     assert fine.returncode == 0, fine.stdout + fine.stderr
+    assert path.read_text(encoding="utf-8") == text
 
 
 def test_fix_hook_repairs_and_next_commit_passes(tmp_path):

@@ -102,7 +102,7 @@ def catalogue_run(tmp_path_factory):
         (root / name).write_bytes(data)
     (root / GOOD).write_text(article_text(), encoding="utf-8")
     (root / "dir.md").mkdir()
-    (root / "dir.md" / "inner.md").write_text("# no front matter\n", encoding="utf-8")
+    (root / "dir.md" / "inner.md").write_text("layout: tech_news_article\n# no front matter\n", encoding="utf-8")
     os.symlink("loop.md", root / "loop.md")
     os.symlink("nothing-here.md", root / "dangling.md")
     os.mkfifo(root / "fifo.md")

@@ -131,11 +131,12 @@ def test_unknown_selector_names_the_selector(cli, tmp_path):
 
 
 def _tree(root: Path) -> None:
-    """Files without front matter: each one linted yields exactly one frontmatter-missing."""
+    """Articles whose front matter lost its `---` lines (so still articles, articles.py): each
+    one linted yields exactly one frontmatter-missing."""
     for rel in ["b.md", "a.md", "sub/z.md", "sub/deep/er/x.md", "sub-a.md", "Zeta.md",
                 "node_modules/pkg/readme.md", ".git/x.md", "venv/x.md", ".hidden.md",
                 "notes.txt", "sub/deep/notes.markdown", "drafts/d.md", "post.draft.md"]:
-        write(root / rel, "# Just a heading\n")
+        write(root / rel, "layout: tech_news_article\n# Just a heading\n")
 
 
 def test_recursive_discovery_sorted_and_deterministic(cli, tmp_path):
@@ -177,7 +178,7 @@ def test_exclude_from_config_replaces_default_excludes(cli, tmp_path):
 
 
 def test_explicit_file_is_linted_whatever_its_suffix(cli, tmp_path):
-    write(tmp_path / "article.markdown", "# no front matter\n")
+    write(tmp_path / "article.markdown", "layout: tech_news_article\n# no front matter\n")
     proc = cli("article.markdown")
     assert [p["name"] for p in problems(proc.stdout)] == ["frontmatter-missing"]
 
@@ -351,7 +352,7 @@ def test_output_file(cli, three_problems):
 
 
 def test_unreadable_files_are_reported_at_the_bad_byte(cli, tmp_path):
-    (tmp_path / "latin1.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    (tmp_path / "latin1.md").write_bytes(b"---\ntitle: caf\xe9\nlayout: tech_news_article\n---\n")
     (tmp_path / "bom.md").write_bytes(b"\xef\xbb\xbf---\xff\n")
     (tmp_path / "binary.md").write_bytes(b"\xef\xbb\xbf---\nab\x00c\n")
     (tmp_path / "empty.md").write_bytes(b"")
@@ -378,13 +379,13 @@ def test_unreadable_files_are_reported_at_the_bad_byte(cli, tmp_path):
 
 
 def test_same_file_given_twice_is_linted_once(cli, tmp_path):
-    write(tmp_path / "a.md", "# no front matter\n")
+    write(tmp_path / "a.md", "layout: tech_news_article\n# no front matter\n")
     proc = cli("a.md", "./a.md", ".")
     assert len(problems(proc.stdout)) == 1
 
 
 def test_symlinked_folder_given_explicitly_is_walked(cli, tmp_path):
-    write(tmp_path / "real" / "a.md", "# no front matter\n")
+    write(tmp_path / "real" / "a.md", "layout: tech_news_article\n# no front matter\n")
     (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
     proc = cli("--select", "NL0,NL1", "link")
     assert [(p["path"], p["name"]) for p in problems(proc.stdout)] == \
@@ -407,7 +408,7 @@ def test_run_from_inside_an_excluded_folder_lints_nothing_there(cli, tmp_path):
     and the whole path when the folder itself is excluded."""
     _tree(tmp_path)
     write(tmp_path / ".news-lint.toml", 'extend-exclude = ["drafts"]\n')
-    write(tmp_path / "sub" / "drafts" / "q.md", "# no front matter\n")  # only its part 'drafts' matches
+    write(tmp_path / "sub" / "drafts" / "q.md", "layout: tech_news_article\n# no front matter\n")  # only its part 'drafts' matches
     for inside in ("drafts", "sub/drafts"):
         proc = cli("--select", "NL101", ".", cwd=tmp_path / inside)
         assert problems(proc.stdout) == [] and proc.returncode == 0, inside

@@ -27,8 +27,8 @@ def test_hooks_file_publishes_check_and_fix():
         assert hook["types"] == ["markdown"]
         assert hook["entry"].split()[0] == "news-lint"
         assert tuple(map(int, hook["minimum_pre_commit_version"].split("."))) >= (2, 9, 0)
-    assert "--fix" in BY_ID["news-lint-fix"]["entry"].split()
-    assert "--fix" not in BY_ID["news-lint"]["entry"].split()
+    assert "--fix-only" in BY_ID["news-lint-fix"]["entry"].split()  # lists fixes, not what remains
+    assert not {"--fix", "--fix-only"} & set(BY_ID["news-lint"]["entry"].split())
 
 
 def _env(tmp_path: Path) -> dict:

@@ -52,9 +52,9 @@ README = b"# Project readme: must survive\n"
 def test_file_names_that_look_like_options_are_linted_as_paths(tmp_path):
     (tmp_path / "README.md").write_bytes(README)
     for name in OPTION_NAMES:
-        (tmp_path / name).write_text("# no front matter\n", encoding="utf-8")
+        (tmp_path / name).write_text("layout: tech_news_article\n# no front matter\n", encoding="utf-8")
     (tmp_path / "--config=folder").mkdir()
-    (tmp_path / "--config=folder" / "a.md").write_text("# no front matter\n", encoding="utf-8")
+    (tmp_path / "--config=folder" / "a.md").write_text("layout: tech_news_article\n# no front matter\n", encoding="utf-8")
     for entry in ([], ["--fix", "--show-fixes", "--exit-non-zero-on-fix"]):  # both hooks
         proc = run(*entry, *OPTION_NAMES, "--config=folder", cwd=tmp_path)
         err = no_traceback(proc)
@@ -67,7 +67,7 @@ def test_file_names_that_look_like_options_are_linted_as_paths(tmp_path):
 
 
 def test_double_dash_ends_the_options(tmp_path):
-    (tmp_path / "--exit-zero.md").write_text("# no front matter\n", encoding="utf-8")
+    (tmp_path / "--exit-zero.md").write_text("layout: tech_news_article\n# no front matter\n", encoding="utf-8")
     proc = run("--", "--exit-zero.md", "--no-such.md", cwd=tmp_path)
     err = no_traceback(proc)
     assert proc.returncode == 2  # a path that does not exist
@@ -76,7 +76,7 @@ def test_double_dash_ends_the_options(tmp_path):
 
 
 def test_an_option_that_names_no_file_is_still_an_option(tmp_path):
-    (tmp_path / "a.md").write_text("# no front matter\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("layout: tech_news_article\n# no front matter\n", encoding="utf-8")
     proc = run("--exit-zero", "--output-format=json", "a.md", cwd=tmp_path)
     assert proc.returncode == 0
     assert json.loads(proc.stdout)[0]["path"] == "a.md"
@@ -87,8 +87,8 @@ def test_an_option_that_names_no_file_is_still_an_option(tmp_path):
 def test_a_file_named_like_a_subcommand_is_linted(tmp_path, word):
     """A committed file named ``rules`` passed first (a hook with ``files:``, ``find | xargs``)
     used to print the rule list and exit 0: nothing was linted."""
-    (tmp_path / word).write_text("# no front matter\n", encoding="utf-8")
-    (tmp_path / "a.md").write_text("# no front matter\n", encoding="utf-8")
+    (tmp_path / word).write_text("layout: tech_news_article\n# no front matter\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("layout: tech_news_article\n# no front matter\n", encoding="utf-8")
     proc = run(word, "a.md", cwd=tmp_path)
     no_traceback(proc)
     out = proc.stdout.decode("utf-8")
@@ -104,8 +104,8 @@ def test_the_subcommands_still_work_where_no_such_file_exists(tmp_path):
 def test_a_file_named_double_dash_is_linted(tmp_path):
     """pre-commit passes a committed file named ``--`` like any other; it used to end the
     options silently and was never linted."""
-    (tmp_path / "--").write_text("# no front matter\n", encoding="utf-8")
-    (tmp_path / "a.md").write_text("# no front matter\n", encoding="utf-8")
+    (tmp_path / "--").write_text("layout: tech_news_article\n# no front matter\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("layout: tech_news_article\n# no front matter\n", encoding="utf-8")
     proc = run("--", "a.md", cwd=tmp_path)
     no_traceback(proc)
     out = proc.stdout.decode("utf-8")
@@ -171,7 +171,7 @@ def _deep_tree(top: Path) -> None:
             os.close(fd)
             fd = inner
         out = os.open("deep.md", os.O_WRONLY | os.O_CREAT, dir_fd=fd)
-        os.write(out, b"# no front matter\n")
+        os.write(out, b"layout: tech_news_article\n# no front matter\n")
         os.close(out)
     finally:
         os.close(fd)
@@ -179,7 +179,7 @@ def _deep_tree(top: Path) -> None:
 
 def test_a_path_over_path_max_is_reported_and_the_rest_linted(tmp_path):
     _deep_tree(tmp_path / "top")
-    (tmp_path / "top" / "a.md").write_text("# no front matter\n", encoding="utf-8")
+    (tmp_path / "top" / "a.md").write_text("layout: tech_news_article\n# no front matter\n", encoding="utf-8")
     proc = run("--no-cache", "top", cwd=tmp_path)
     err = no_traceback(proc)
     assert proc.returncode == 2, err  # not everything could be linted
@@ -205,7 +205,7 @@ sys.exit(cli.main())
 @pytest.mark.parametrize("where,names", [("lint", "linting a.md"), ("report", "report")])
 def test_an_unexpected_error_exits_2_with_one_line(tmp_path, where, names):
     """A fault injected into the real command line (the handler under test runs for real)."""
-    (tmp_path / "a.md").write_text("# no front matter\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("layout: tech_news_article\n# no front matter\n", encoding="utf-8")
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     cmd = [sys.executable, "-c", FAULT, where, "--exit-zero", "--no-cache", "a.md"]
     proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
@@ -218,7 +218,7 @@ def test_an_unexpected_error_exits_2_with_one_line(tmp_path, where, names):
 
 
 def test_an_unwritable_report_exits_2(tmp_path):
-    (tmp_path / "a.md").write_text("# no front matter\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("layout: tech_news_article\n# no front matter\n", encoding="utf-8")
     proc = run("--no-cache", "--output-file", "/dev/full", "a.md", cwd=tmp_path)
     err = no_traceback(proc)
     assert proc.returncode == 2, err
@@ -244,7 +244,7 @@ def hostile(tmp_path_factory) -> dict[str, tuple[int, str]]:
                                      encoding="utf-8")
     (root / "other.md").write_text(article_text(title=TITLE, date=DATE), encoding="utf-8")
     (root / "ctl.md").write_bytes(b"---\ntitle: a\x1b]0;pwn\x07b\n---\nbody\n")
-    (root / EVIL_NAME).write_text("# no front matter\n", encoding="utf-8")
+    (root / EVIL_NAME).write_text("layout: tech_news_article\n# no front matter\n", encoding="utf-8")
     jobs = [(("--no-cache", "-q", "--output-format", fmt, "."), root) for fmt in FORMATS]
     out = {fmt: (p.returncode, p.stdout, p.stderr) for fmt, p in zip(FORMATS, run_many(jobs))}
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "FORCE_COLOR": "1"}
