@@ -248,13 +248,14 @@ def test_hooks_installed_by_commit_guard_a_site(tmp_path):
         "  - id: news-lint\n", encoding="utf-8")
     subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=site, env=env, check=True,
                    capture_output=True)
+    path = site / "_news" / CLEAN[1]
+    text = path.read_text(encoding="utf-8")
+    path.unlink()  # a new article, later
     first = _commit(site, env, "site")  # pages, a post, README: not articles; vendor/ ignored
     assert first.returncode == 0, first.stdout + first.stderr
     assert "vendor" not in git("ls-files", cwd=site)
 
-    # the article damaged: a wrong heading level (a safe fix) and a value of the wrong type (none)
-    path = site / "_news" / CLEAN[1]
-    text = path.read_text(encoding="utf-8")
+    # a new article, damaged: a wrong heading level (a safe fix) and a value of the wrong type
     assert "\n## Souhrn\n" in text and "\nimportance: 3\n" in text
     path.write_text(text.replace("\n## Souhrn\n", "\n### Souhrn\n")
                     .replace("\nimportance: 3\n", "\nimportance: high\n"), encoding="utf-8")
