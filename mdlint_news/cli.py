@@ -512,10 +512,11 @@ def _summary(args, results: list[FileResult], diagnostics, n_files: int) -> str:
         return "\n".join(lines)
     if args.fix_only:
         if diagnostics:
-            lines.append(f"{_plural(len(diagnostics), 'problem')} remain in "
+            n = len(diagnostics)
+            lines.append(f"{_plural(n, 'problem')} {'remains' if n == 1 else 'remain'} in "
                          f"{_plural(len({d.path for d in diagnostics}), 'file')}: "
                          "`news-lint` lists them.")
-        return "\n".join(lines + _skipped_line(args))
+        return "\n".join(lines)  # the skipped files: the check's summary says it
     by_sev = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
     with_problems = len({d.path for d in diagnostics})
     if diagnostics:

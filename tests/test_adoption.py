@@ -304,3 +304,22 @@ def test_fix_hook_repairs_and_next_commit_passes(tmp_path):
                          encoding="utf-8", timeout=900)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.count("All checks passed") == 1, run.stdout
+
+
+def test_fix_only_lists_fixes_and_counts_what_remains(site):
+    """The fix hook's run: the fixes are listed, the problems left are counted, not listed (the
+    check hook lists them), and they do not fail the run."""
+    path = site / "_news" / CLEAN[1]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n## Souhrn\n", "\n### Souhrn\n")
+                    .replace("\nimportance: 3\n", "\nimportance: high\n"), encoding="utf-8")
+    proc = news_lint("--no-cache", "--output-format", "concise", "--fix-only", "--show-fixes",
+                     "--exit-non-zero-on-fix", ".", cwd=site)
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # it changed a file
+    assert "NL801" in proc.stdout and "NL202" not in proc.stdout
+    assert "1 problem remains in 1 file" in proc.stdout
+    again = news_lint("--no-cache", "--output-format", "concise", "--fix-only",
+                      "--exit-non-zero-on-fix", ".", cwd=site)
+    assert again.returncode == 0 and "1 problem remains" in again.stdout  # nothing to fix
+    check = news_lint("--no-cache", "--output-format", "concise", ".", cwd=site)
+    assert check.returncode == 1 and check.stdout.count("NL202") == 1
