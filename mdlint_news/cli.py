@@ -103,12 +103,11 @@ def check_parser() -> argparse.ArgumentParser:
     g.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     g.add_argument("--diff", action="store_true", help="print the diff --fix would make; write nothing")
     g.add_argument("--fix-only", action="store_true",
-                   help="apply safe fixes and list them; the problems that remain are counted, "
-                        "not listed, and do not fail the run (pre-commit's fix hook)")
+                   help="--fix; count, do not list, what remains (a hook)")
     g.add_argument("--follow-symlinks", action="store_true", default=None,
                    help="follow symlinks within the folders given")
-    _file_selection(p.add_argument_group("file selection"))
     g = p.add_argument_group("rules")
+    _file_selection(g)
     g.add_argument("--select", type=_selectors, metavar="RULES",
                    help="only these rules (codes, prefixes like NL3, names)")
     g.add_argument("--extend-select", type=_selectors, default=[], metavar="RULES")
@@ -145,15 +144,17 @@ def check_parser() -> argparse.ArgumentParser:
 
 
 def _file_selection(g) -> None:
+    """--exclude GLOBS (replaces `exclude`), --extend-exclude GLOBS (adds to it),
+    --[no-]respect-gitignore, --[no-]force-exclude (excludes and .gitignore apply to the files
+    named too); the last three are listed in --exclude's help only (--help fits a screen)."""
     g.add_argument("--exclude", type=_csv, metavar="GLOBS",
-                   help="files and folders to leave out, comma-separated (replaces `exclude`)")
-    g.add_argument("--extend-exclude", type=_csv, metavar="GLOBS",
-                   help="more files and folders to leave out (adds to `exclude`)")
+                   help="leave these out (also: --extend-exclude, --force-exclude, "
+                        "--no-respect-gitignore)")
+    g.add_argument("--extend-exclude", type=_csv, metavar="GLOBS", help=argparse.SUPPRESS)
     g.add_argument("--respect-gitignore", action=argparse.BooleanOptionalAction, default=None,
-                   help="leave out what git ignores (.gitignore, .git/info/exclude); default: on")
+                   help=argparse.SUPPRESS)
     g.add_argument("--force-exclude", action=argparse.BooleanOptionalAction, default=None,
-                   help="apply the excludes and .gitignore to files named on the command line "
-                        "too (for pre-commit)")
+                   help=argparse.SUPPRESS)
 
 
 class Where:
