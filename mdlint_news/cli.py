@@ -525,6 +525,8 @@ def _summary(args, results: list[FileResult], diagnostics, n_files: int) -> str:
                           for s, n in by_sev.items() if n)
         lines.append(f"Found {_plural(len(diagnostics), 'problem')} ({parts}) in "
                      f"{with_problems} of {_plural(n_files, 'file')}.")
+    elif not n_files and getattr(args, "skipped", None):
+        lines.append("No articles checked.")
     else:
         lines.append(f"All checks passed ({_plural(n_files, 'file')}).")
     if getattr(args, "baseline_note", ""):

@@ -171,6 +171,18 @@ def test_a_folder_without_articles_warns_instead_of_passing(tmp_path):
     assert proc.returncode == 0 and json.loads((tmp_path / "r.sarif").read_text())["runs"]
 
 
+def test_markdown_that_is_all_skipped_does_not_say_all_checks_passed(tmp_path):
+    """Only pages and READMEs: nothing was checked, and the summary says so (exit 0: a commit of
+    a README passes the hook), naming the skipped files' count and how to select them."""
+    (tmp_path / "README.md").write_text("# Site\n", encoding="utf-8")
+    (tmp_path / "about.md").write_text("---\nlayout: page\ntitle: About\n---\nHi.\n",
+                                       encoding="utf-8")
+    proc = run(["README.md", "about.md"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "All checks passed" not in proc.stdout + proc.stderr
+    assert "No articles checked" in proc.stdout and "2 files skipped" in proc.stdout
+
+
 def test_compiling_word_lists_is_announced_once_on_stderr(tmp_path):
     """The first lost-byte repair compiles wordfreq's lists (tens of seconds): a note on stderr
     says so, only when it happens; the JSON on stdout stays JSON."""
