@@ -107,7 +107,8 @@ def test_stdin_over_the_size_limit_is_not_read(tmp_path):
 
 
 def test_dash_is_stdin_even_when_a_file_is_named_dash(tmp_path):
-    (tmp_path / "-").write_text("not an article at all\n", encoding="utf-8")
+    # an article whose front matter lines are lost: linted (NL101), not skipped as a page
+    (tmp_path / "-").write_text("layout: tech_news_article\nnot an article at all\n", encoding="utf-8")
     code, out, err = run(["-"], tmp_path, HOUR_OFF)
     assert code == 1, err
     assert out.startswith("-:6:7: NL302"), out  # stdin, reported as "-"
