@@ -17,7 +17,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import config_errors
-from . import rules as rule_registry
+from . import jekyll, rules as rule_registry
 from .profile import (LAYOUT_NAME, OVERRIDES, Profile, is_profile_file, layout_names, load_profile,
                       read_small_file)
 from .reporters import visible
@@ -70,6 +70,9 @@ class FileConfig(BaseModel):
     author_since: Optional[str] = Field(None, alias="author-since", examples=["2025-10-01"])
     line_endings: Optional[Literal["lf", "crlf", "auto"]] = Field(None, alias="line-endings",
                                                                    examples=["auto"])
+    # the site's permalink pattern, when it is not in a Jekyll `_config.yml` beside the configuration
+    site_permalink: Optional[str] = Field(None, alias="site-permalink",
+                                          examples=["/:year/:month/:day/:title/"])
     # findings recorded here are not reported (--baseline overrides it; baseline.py)
     baseline: Optional[str] = Field(None, examples=[".news-lint-baseline.json"])
     # the lowest severity that fails the run (--fail-on overrides it)
@@ -146,6 +149,8 @@ class Settings:
             value = getattr(self.file, key.replace("-", "_"), None)
             if value is not None:
                 overrides[key] = value
+        if "site-permalink" not in overrides:
+            overrides["site-permalink"] = jekyll.site_permalinks(self.root)
         name = self.file.profile
         if is_profile_file(name):
             name = os.path.realpath(self.root / name)  # a profile file is relative to its configuration

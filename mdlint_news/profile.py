@@ -72,6 +72,9 @@ class Profile(_Model):
     # body; a field not named here: detected per line)
     languages: dict[str, str] = {}
     line_endings: Literal["lf", "crlf", "auto"] = Field("auto", alias="line-endings")
+    # the site's permalink patterns (Jekyll's `_config.yml`, or the `site-permalink` key): when
+    # they carry the date, a fix that moves an article's day changes its public URL
+    site_permalink: str = Field("", alias="site-permalink")
     # sections, footer and content rules of the body (used by the body rules)
     body: dict[str, Any] = {}
 
@@ -99,6 +102,7 @@ OVERRIDES = {
     "author-min-importance": ("author", "min-importance"),
     "author-since": ("author", "since"),
     "line-endings": ("line-endings",),
+    "site-permalink": ("site-permalink",),
 }
 
 

@@ -60,3 +60,34 @@ def test_otherwise_the_fix_stays_safe(cli, tmp_path, valid_article, name, fields
     d = mismatch(cli, name)
     assert d["fix"]["applicability"] == "safe", d
     assert "public URL" not in d["message"]
+
+
+@pytest.mark.parametrize("site_config", [
+    "title: Tech\npermalink: /:year/:month/:day/:title/\n",  # the site's pattern
+    "permalink: pretty\n",  # a Jekyll style that carries the date
+    "collections:\n  tech_news:\n    output: true\n    permalink: /:collection/:year/:title/\n",
+    "defaults:\n  - scope: {path: ''}\n    values: {permalink: '/:categories/:year/:month/:day/:title/'}\n",
+])
+def test_the_sites_permalink_pattern_in_jekyll_config_carries_the_date(cli, tmp_path,
+                                                                      valid_article, site_config):
+    """An article with an undated name on a Jekyll site whose `_config.yml` puts the date in
+    every URL: moving the day changes the URL, so the fix is unsafe."""
+    write(tmp_path / ".news-lint.toml", PRAGUE)
+    write(tmp_path / "_config.yml", site_config)
+    write(tmp_path / "apple-ships-new-thing.md", valid_article(**LATE))
+    d = mismatch(cli, "apple-ships-new-thing.md")
+    assert d["fix"]["applicability"] == "unsafe", d
+    assert "the site's permalink pattern (_config.yml or site-permalink) carries the date" in d["message"], d
+
+
+@pytest.mark.parametrize("site_config", [
+    "permalink: /:title/\n",  # no date in the URL
+    "permalink: [unclosed\n",  # not YAML: Jekyll's problem, not a reason to refuse the fix
+    "- a list\n",
+])
+def test_a_jekyll_config_without_a_dated_permalink_keeps_the_fix_safe(cli, tmp_path,
+                                                                     valid_article, site_config):
+    write(tmp_path / ".news-lint.toml", PRAGUE)
+    write(tmp_path / "_config.yml", site_config)
+    write(tmp_path / "apple-ships-new-thing.md", valid_article(**LATE))
+    assert mismatch(cli, "apple-ships-new-thing.md")["fix"]["applicability"] == "safe"

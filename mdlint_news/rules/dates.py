@@ -80,9 +80,11 @@ def date_mismatch(ctx: Context):
 
     **Fix (safe).** Rewrites the `date` value from `publishedAt`; nothing else changes. Unsafe
     when the new value falls on another calendar day (in the profile's time zone) and the file
-    name (`YYYY-MM-DD-...md`) or a `permalink` carries the date: the public URL would change.
+    name (`YYYY-MM-DD-...md`), the article's `permalink`, or the site's permalink pattern (a
+    Jekyll `_config.yml` beside the configuration, or `site-permalink`) carries the date: the
+    public URL would change.
 
-    **Options.** `timezone`, `date-format` (profile).
+    **Options.** `timezone`, `date-format` (profile), `site-permalink`.
     """
     if not ctx.modern:
         return
@@ -121,6 +123,8 @@ def _url_change(ctx: Context, old: str, new: str) -> str:
     if isinstance(permalink, str) and (any(p in permalink for p in _DATE_PLACEHOLDERS)
                                        or day_old in permalink or day_old.replace("-", "/") in permalink):
         carriers.append("the permalink")
+    if any(p in ctx.profile.site_permalink for p in _DATE_PLACEHOLDERS):
+        carriers.append("the site's permalink pattern (_config.yml or site-permalink)")
     if not carriers:
         return ""
     return (f"; the fix moves the date from {day_old} to {day_new}; {' and '.join(carriers)} "
