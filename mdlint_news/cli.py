@@ -183,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(paths_not_options(argv))
         if terminal.stdin_usage(args):
             parser.error(terminal.stdin_usage(args))
+        if args.add_noqa and terminal.reads_stdin(args):  # there is no file to write them to
+            parser.error("--add-noqa is not supported with standard input: give the files' paths")
         return _check(args, where)
     except ConfigError as exc:
         message = visible(str(exc), keep="\n")  # its own lines (config.py escapes paths and keys)

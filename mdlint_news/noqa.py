@@ -4,13 +4,18 @@ Front matter: ``# news-lint: disable=rule`` at the end of the line of the key th
 (a list already there is extended). When a comment there would change the value (a plain or
 quoted scalar that goes on over several lines), the file-wide form on its own line after the
 opening ``---`` is used for that rule instead. Body: ``<!-- news-lint-disable-next-line rule -->``
-at the end of the line above (inline HTML: the paragraph or list stays one), or on its own line
-when the line above is blank, a heading or the front matter's end. A finding on a delimiter
-line takes the file-wide form. Findings in a fenced code block or in a file without front matter
-are left (a comment there would show).
-The file is relinted before it is written: the front matter must hold the same values and no new
-problem may appear (a comment line between a footer's `---` and its link would separate them),
-else only the front matter's comments are added, else the file is left as it was. Written by fixes.write_atomic."""
+at the end of the line above when that is a paragraph's line not ending in a hard break (inline
+HTML: the paragraph or list stays one), or on its own line when the line above is blank, a
+heading or the front matter's end, or the finding's line starts a block (rendering.py); else
+none. A finding on a delimiter line takes the file-wide form. Findings in a fenced code block or
+in a file without front matter are left (a comment there would show).
+The file is relinted before it is written: the front matter must hold the same values, no new
+problem may appear (a comment line between a footer's `---` and its link would separate them)
+and the body must render (CommonMark) to the same HTML once the comments are taken out; body
+comments that fail are dropped (found by halving), else only the front matter's comments are
+added, else the file is left as it was. A symbolic link is not written through (as --fix), nor
+a file that cannot be read or decoded (said, the other files are done). Written by
+fixes.write_atomic."""
 
 from __future__ import annotations
 
@@ -21,8 +26,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import document
-from .decoding import decode, encode
+from . import document, rendering
+from .decoding import DecodeError, decode, encode
 from .diagnostics import Diagnostic, Edit, LineIndex
 from .fixes import WriteError, quiet_wait, write_atomic
 from .profile import read_small_file
@@ -66,6 +71,9 @@ def add(items: list, diagnostics: list[Diagnostic]) -> Outcome:
 
 def _one(path: Path, settings, found: list[Diagnostic], out: Outcome) -> None:
     try:
+        if os.path.islink(path) and not settings.follow_symlinks:
+            raise WriteError("is a symbolic link (--follow-symlinks, or follow-symlinks = true, "
+                             "adds them to its target)")
         time.sleep(quiet_wait(os.stat(path)))  # a file being saved is left alone a moment
         st = os.stat(path)
         raw = read_small_file(path, settings.file.max_file_size)
@@ -76,7 +84,7 @@ def _one(path: Path, settings, found: list[Diagnostic], out: Outcome) -> None:
             out.files += 1
         out.added += done
         out.left += len(found) - done
-    except (OSError, ValueError, WriteError) as exc:
+    except (OSError, ValueError, WriteError, DecodeError) as exc:
         out.left += len(found)
         out.errors.append(f"{visible(str(path))}: suppressions not added: {exc}")
 
@@ -100,10 +108,13 @@ def _suppress_checked(decoded, path: str, settings, found: list[Diagnostic], out
     if verified(head) is None:
         return text, 0
     budget = [RELINT_BUDGET]
+    at = document.parse(text).body_start  # body edits are all past it, the others before
+    html = rendering.html(text[at:]) if body else ""
 
     def ok(more: list[Edit]) -> bool:  # past the budget, the remaining body comments are left
         budget[0] -= 1
-        return budget[0] >= 0 and verified(head + more) is not None
+        return budget[0] >= 0 and rendering.html(applied(text, more)[at:]) == html \
+            and verified(head + more) is not None
 
     kept = _acceptable(list(body), ok)
     return applied(text, head + kept), verified(head + kept) or 0
@@ -156,7 +167,9 @@ def planned(text: str, found: list[Diagnostic], newline: str = "\n"
     if plan.whole:
         at = index.line_span(1)[1]
         head.append(Edit(at, at, f"{newline}# news-lint: disable={','.join(sorted(plan.whole))}"))
-    return head, _body_edits(text, index, plan, newline), index.position(doc.close_span.start).line
+    blocks = rendering.Blocks(doc.body, index.position(doc.body_start).line) if plan.body else None
+    return head, _body_edits(text, index, plan, newline, blocks), \
+        index.position(doc.close_span.start).line
 
 
 def suppressed(text: str, found: list[Diagnostic], newline: str = "\n") -> str:
@@ -250,15 +263,21 @@ def _key_edits(text: str, index: LineIndex, plan: _Plan) -> list[Edit]:
     return edits
 
 
-def _body_edits(text: str, index: LineIndex, plan: _Plan, newline: str) -> dict[Edit, int]:
+def _body_edits(text: str, index: LineIndex, plan: _Plan, newline: str,
+                blocks: rendering.Blocks | None) -> dict[Edit, int]:
+    """The comments: at the end of the line above when it is a paragraph's (not ending in a hard
+    break), on their own line after a blank line, a heading, or before a line that starts a
+    block; none where neither would keep the rendering."""
     edits: dict[Edit, int] = {}
     for line, names in plan.body.items():
         comment = f"<!-- news-lint-disable-next-line {' '.join(sorted(names))} -->"
         s, e = index.line_span(line - 1)
         above = text[s:e]
-        if not above.strip() or above.strip() == "---" or _HEADING.match(above):
+        if not above.strip() or above.strip() == "---" or _HEADING.match(above) \
+                or (blocks is not None and not blocks.may_end(line - 1)
+                    and blocks.starts_block(line)):
             start = index.line_span(line)[0]
             edits[Edit(start, start, comment + newline)] = line
-        else:
+        elif blocks is None or blocks.may_end(line - 1):
             edits[Edit(e, e, " " + comment)] = line
     return edits
