@@ -71,7 +71,7 @@ def test_update_then_only_new_findings_are_reported(cli, tmp_path):
     made = cli("--baseline", "base.json", "--update-baseline", "site")
     assert made.returncode == 0, made.stderr
     data = json.loads((tmp_path / "base.json").read_text(encoding="utf-8"))
-    assert data["version"] == 1
+    assert data["version"] == 2
     keys = [(f["path"], f["rule"], f["fingerprint"]) for f in data["findings"]]
     assert keys == sorted(keys) and sum(f["count"] for f in data["findings"]) == n_old
     assert all(f["path"].startswith("site/") for f in data["findings"])  # relative to its folder
@@ -130,7 +130,7 @@ def test_the_baseline_key_in_the_configuration(cli, tmp_path):
     assert missing.returncode == 2 and "--update-baseline" in missing.stderr, missing.stderr
     cli("--update-baseline", "content", check_rc=0)
     data = json.loads((tmp_path / "lint" / "baseline.json").read_text(encoding="utf-8"))
-    assert [f["path"] for f in data["findings"]] == [f"content/{ARTICLE_NAME}"]  # the config's root
+    assert [f["path"] for f in data["findings"]] == [f"../content/{ARTICLE_NAME}"]  # the baseline's folder
     assert cli("content").returncode == 0
 
 
@@ -150,10 +150,10 @@ def test_update_without_a_file_is_a_usage_error(cli, tmp_path):
 
 @pytest.mark.parametrize("content", [
     b"{not json", b"", b"\xff\xfe garbage", b"[]", b'{"version": 99, "findings": []}',
-    b'{"version": 1, "findings": [{"path": 1}]}',
-    b'{"version": 1, "findings": [{"path": "a.md", "rule": "x", "fingerprint": "zz", "count": -1}]}',
+    b'{"version": 2, "findings": [{"path": 1}]}',
+    b'{"version": 2, "findings": [{"path": "a.md", "rule": "x", "fingerprint": "zz", "count": -1}]}',
     b"[" * 100_000 + b"]" * 100_000,
-    b'{"version": 1, "findings": [], "secret": "\x1b[2Jhunter2"}',
+    b'{"version": 2, "findings": [], "secret": "\x1b[2Jhunter2"}',
 ])
 def test_a_garbled_baseline_is_a_configuration_error(cli, tmp_path, content):
     (tmp_path / "b.json").write_bytes(content)
@@ -175,7 +175,7 @@ def test_a_huge_baseline_is_refused_without_reading_it(cli, tmp_path):
 def test_paths_in_the_baseline_are_only_compared(cli, tmp_path):
     """An entry naming a file outside the project is never opened, and does not hide anything."""
     write(tmp_path / ARTICLE_NAME, leaky(1))
-    (tmp_path / "b.json").write_text(json.dumps({"version": 1, "findings": [
+    (tmp_path / "b.json").write_text(json.dumps({"version": 2, "findings": [
         {"path": "/etc/passwd", "rule": "content-leak", "fingerprint": "0" * 16, "count": 5},
         {"path": "../../x\n.md", "rule": "content-leak", "fingerprint": "1" * 16, "count": 5}]}),
         encoding="utf-8")
@@ -300,3 +300,106 @@ def test_add_noqa_in_the_body_keeps_paragraphs(cli, tmp_path):
     assert f"A first line of the paragraph. <!-- news-lint-disable-next-line content-leak -->\n{LEAK}" in text
     assert f"\n\n<!-- news-lint-disable-next-line content-leak -->\n{LEAK}" in text  # after a blank line
     assert cli(ARTICLE_NAME).returncode == 0
+
+
+# --------------------------------------------------------------------------- red team 5, 6, 12
+
+
+def test_paths_are_relative_to_the_baseline_not_to_each_configuration(cli, tmp_path):
+    """Two configurations with a file of the same name: one root (the baseline's folder) for
+    both, so recording one does not hide the other's problems."""
+    for lang in ("en", "cs"):
+        write(tmp_path / lang / ".news-lint.toml", "select = [\"ALL\"]\n")
+    write(tmp_path / "en" / ARTICLE_NAME, leaky(1))
+    write(tmp_path / "cs" / ARTICLE_NAME, article_text())
+    cli("--baseline", "bl.json", "--update-baseline", "en", check_rc=0)
+    data = json.loads((tmp_path / "bl.json").read_text(encoding="utf-8"))
+    assert [f["path"] for f in data["findings"]] == [f"en/{ARTICLE_NAME}"]
+    write(tmp_path / "cs" / ARTICLE_NAME, leaky(1))  # the same problem, in the other folder
+    proc = cli("--baseline", "bl.json", ".")
+    assert proc.returncode == 1, proc.stdout
+    leaks = {p for p, code in reported(proc.stdout) if code == _leak_code()}
+    assert leaks == {f"cs/{ARTICLE_NAME}"}, proc.stdout  # (the two also share a slug, a title)
+    assert "1 problem hidden by the baseline" in proc.stdout
+
+
+def test_a_baseline_of_the_old_version_is_refused_with_what_to_do(cli, tmp_path):
+    write(tmp_path / ARTICLE_NAME, leaky(1))
+    cli("--baseline", "b.json", "--update-baseline", ARTICLE_NAME, check_rc=0)
+    data = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert data["version"] == 2
+    data["version"] = 1  # paths relative to each configuration's folder
+    (tmp_path / "b.json").write_text(json.dumps(data), encoding="utf-8")
+    proc = cli("--baseline", "b.json", ARTICLE_NAME)
+    assert proc.returncode == 2, proc.stdout
+    assert "version 1" in proc.stderr and "--update-baseline" in proc.stderr, proc.stderr
+    cli("--baseline", "b.json", "--update-baseline", ARTICLE_NAME, check_rc=0)  # re-recorded
+    assert cli("--baseline", "b.json", ARTICLE_NAME).returncode == 0
+
+
+@pytest.mark.parametrize("change", ["count-true", "count-str", "version-float", "extra-top",
+                                    "extra-entry", "fingerprint-int"])
+def test_a_baseline_is_read_strictly(cli, tmp_path, change):
+    write(tmp_path / ARTICLE_NAME, leaky(1))
+    cli("--baseline", "b.json", "--update-baseline", ARTICLE_NAME, check_rc=0)
+    data = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    entry = data["findings"][0]
+    if change == "count-true":
+        entry["count"] = True
+    elif change == "count-str":
+        entry["count"] = "5"
+    elif change == "version-float":
+        data["version"] = float(data["version"])
+    elif change == "extra-top":
+        data["comment"] = "made by hand"
+    elif change == "extra-entry":
+        entry["line"] = 3
+    else:
+        entry["fingerprint"] = 1234567890123456
+    (tmp_path / "b.json").write_text(json.dumps(data), encoding="utf-8")
+    proc = cli("--baseline", "b.json", ARTICLE_NAME)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert "b.json" in proc.stderr and "--update-baseline" in proc.stderr, proc.stderr
+
+
+def _leak_code() -> str:
+    from mdlint_news.rules import lookup
+
+    return lookup("content-leak").code
+
+
+@pytest.mark.parametrize("narrowed", [["--select", "NL101"], ["--ignore", "NL8"],
+                                      ["--extend-select", "NL101", "--ignore", "NL8"]])
+def test_update_with_rules_narrowed_keeps_the_other_rules_entries(cli, tmp_path, narrowed):
+    for name in OLD_BAD[:2]:
+        shutil.copyfile(EXAMPLES / name, tmp_path / name)
+    cli("--baseline", "b.json", "--update-baseline", ".", check_rc=0)
+    first = (tmp_path / "b.json").read_bytes()
+    cli("--baseline", "b.json", "--update-baseline", *narrowed, ".", check_rc=0)
+    assert (tmp_path / "b.json").read_bytes() == first  # nothing dropped
+    assert cli("--baseline", "b.json", ".").returncode == 0
+
+
+def test_update_with_rules_narrowed_still_updates_the_rules_run(cli, tmp_path):
+    article = write(tmp_path / ARTICLE_NAME, leaky(2))
+    other = write(tmp_path / "2025-12-01-x.md", leaky(1))  # also NL503 (filename-mismatch)
+    cli("--baseline", "b.json", "--update-baseline", ".", check_rc=0)
+    rules = {(f["path"], f["rule"]) for f in json.loads((tmp_path / "b.json").read_text())["findings"]}
+    assert (other.name, "filename-mismatch") in rules
+    article.write_text(leaky(1), encoding="utf-8")
+    other.write_text(article_text(), encoding="utf-8")
+    cli("--baseline", "b.json", "--update-baseline", "--select", _leak_code(), ".", check_rc=0)
+    found = {(f["path"], f["rule"]): f["count"]
+             for f in json.loads((tmp_path / "b.json").read_text())["findings"]}
+    assert found[(ARTICLE_NAME, "content-leak")] == 1  # run: updated
+    assert (other.name, "content-leak") not in found  # run, and fixed: dropped
+    assert found[(other.name, "filename-mismatch")] == 1  # not run: kept
+
+
+def test_update_with_per_file_ignores_keeps_the_ignored_rules_entries(cli, tmp_path):
+    write(tmp_path / "2025-12-01-x.md", leaky(1))
+    cli("--baseline", "b.json", "--update-baseline", ".", check_rc=0)
+    first = (tmp_path / "b.json").read_bytes()
+    write(tmp_path / ".news-lint.toml", '[per-file-ignores]\n"*.md" = ["content-leak"]\n')
+    cli("--baseline", "b.json", "--update-baseline", ".", check_rc=0)
+    assert (tmp_path / "b.json").read_bytes() == first
