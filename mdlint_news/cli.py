@@ -342,20 +342,30 @@ def _threshold(args: argparse.Namespace, resolver: ConfigResolver):
 
 def _check_stdin(args: argparse.Namespace, resolver: ConfigResolver, where: Where) -> int:
     """``-`` / ``--stdin-filename``: one text, no cache, no cross-file rules; with --fix the
-    text (fixed or not) on standard output and the report on stderr, as ruff and black do."""
+    text (fixed or not) on standard output and the report on stderr, as ruff and black do.
+    NAME's configuration, baseline, --force-exclude and skipping apply, as to a file."""
     name = args.stdin_filename or terminal.STDIN
+    settings = resolver.for_file(args.stdin_filename or "-")
     opts = parallel.RunOptions(fix=args.fix and not args.diff, diff=args.diff,
                                unsafe=args.unsafe_fixes, use_cache=False)
+    if terminal.stdin_excluded(args, settings):  # as ruff: nothing linted, nothing said
+        if opts.fix:
+            terminal.pass_rest_through()
+        return EXIT_OK
     where.doing = "linting standard input"
-    result, fixed = terminal.lint_stdin(args, resolver.for_file(args.stdin_filename or "-"), opts)
+    result, fixed = terminal.lint_stdin(args, settings, opts)
     diagnostics = sorted(result.diagnostics, key=lambda d: (d.line, d.column, d.code))
     if opts.fix:
         sys.stdout.buffer.write(fixed)
         terminal.pass_rest_through()
         sys.stdout.flush()
+    args.skipped = [name] if result.skipped else []
+    files = [] if result.skipped else [name]
+    diagnostics, args.baseline_note = baseline.apply(args.baseline, [(result.path, name, settings)],
+                                                     diagnostics)
     args.threshold = _threshold(args, resolver)
     with contextlib.redirect_stdout(sys.stderr) if opts.fix else contextlib.nullcontext():
-        if not _report(args, [result], diagnostics, [name]):
+        if not _report(args, [result], diagnostics, files):
             return EXIT_ERROR
     return _exit_code(args, [result], diagnostics, [], resolver)
 

@@ -395,8 +395,8 @@ def read_config(path: Path, discovered: bool = False) -> Settings:
     except ValidationError as exc:
         section = "[tool.news-lint]" if path.name == "pyproject.toml" else ""
         where = f"{_shown(path)} {section}".rstrip()
-        raise ConfigError(f"{where}: invalid configuration\n"
-                          + "\n".join(config_errors.error_lines(exc, FileConfig))) from None
+        lines = config_errors.table_hint(path.name, data, config_errors.error_lines(exc, FileConfig))
+        raise ConfigError(f"{where}: invalid configuration\n" + "\n".join(lines)) from None
     settings = Settings(fc, path.parent.resolve(), path)
     if discovered:
         _confine(settings)

@@ -118,3 +118,21 @@ def _problem(err: dict, model: type[BaseModel], loc: tuple, style: str) -> str:
     text = f"must be {allowed(err)}"
     sample = example(parent, last, style)
     return text + (f", for example `{sample}`" if sample else "")
+
+
+_TABLE = "tool.news-lint"
+
+
+def table_hint(file_name: str, data: dict, lines: list[str]) -> list[str]:
+    """``lines`` with the ``tool: unknown key`` of a .news-lint.toml that holds pyproject.toml's
+    ``[tool.news-lint]`` table replaced by where its keys go (their names, never their values)."""
+    tool = data.get("tool") if file_name != "pyproject.toml" else None
+    if not isinstance(tool, dict) or "news-lint" not in tool:
+        return lines
+    table = tool["news-lint"]
+    names = [visible(str(k))[:60] for k in table] if isinstance(table, dict) else []
+    keys = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
+    hint = (f"  {_TABLE}: in {visible(file_name)} the keys go at the top level, with no "
+            f"[{_TABLE}] header (that table is for pyproject.toml)"
+            + (f"; move {keys} up and remove the header" if names else ""))
+    return [hint if line.startswith("  tool: ") else line for line in lines]

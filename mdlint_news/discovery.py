@@ -39,7 +39,7 @@ def discover(paths: list[str], resolver: ConfigResolver,
         try:
             os.lstat(p)
             folder = p.is_dir() and not raw.endswith(".md")  # one given by a symlink too
-            excluded = not folder and _force_excluded(p, resolver.for_path(p), ignored)
+            excluded = not folder and force_excluded(p, resolver.for_path(p), ignored)
         except (OSError, ValueError) as exc:
             on_error(raw, _why(exc, "no such file or directory"))
             continue
@@ -52,8 +52,9 @@ def discover(paths: list[str], resolver: ConfigResolver,
                 yield str(p)
 
 
-def _force_excluded(path: Path, settings: Settings, ignored: GitIgnored) -> bool:
-    """Whether a file named explicitly is left out: only with ``force-exclude``."""
+def force_excluded(path: Path, settings: Settings, ignored: GitIgnored) -> bool:
+    """Whether a file named explicitly (or standard input's ``--stdin-filename``) is left
+    out: only with ``force-exclude``."""
     if not settings.force_exclude:
         return False
     return settings.is_excluded(path) or (settings.respect_gitignore

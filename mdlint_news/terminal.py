@@ -54,11 +54,26 @@ def stdin_usage(args) -> str | None:
     if args.stdin_filename is not None and paths not in ([], [STDIN]):
         return ("--stdin-filename names the text read from standard input: give no PATH, or "
                 "'-' (a file named '-' is './-')")
+    if reads_stdin(args) and args.update_baseline:
+        return ("--update-baseline is not supported with standard input: record the baseline "
+                "from the files (news-lint --update-baseline PATH)")
     return None
 
 
 def reads_stdin(args) -> bool:
     return args.stdin_filename is not None or (args.paths or []) == [STDIN]
+
+
+def stdin_excluded(args, settings) -> bool:
+    """Whether ``--force-exclude`` leaves out the text named ``--stdin-filename`` (an
+    ``exclude`` pattern, or .gitignore, matches the name), as it would a file of that name."""
+    from pathlib import Path
+
+    from .discovery import force_excluded
+    from .gitignore import GitIgnored
+
+    name = args.stdin_filename
+    return bool(name) and force_excluded(Path(name), settings, GitIgnored())
 
 
 def lint_stdin(args, settings, opts):

@@ -172,3 +172,26 @@ def test_json_output_is_unaffected_by_fail_on(cli, tmp_path, warning_only):
     write(tmp_path / ".news-lint.toml", 'fail-on = "error"\n')
     proc = cli("--output-format", "json", FUTURE)
     assert proc.returncode == 0 and json.loads(proc.stdout)[0]["code"] == "NL304"
+
+
+@pytest.mark.parametrize("text", ['[tool.news-lint]\nfail-on = "error"\n',
+                                  'select = ["ALL"]\n\n[tool.news-lint]\nfail-on = "error"\n',
+                                  '[tool]\nnews-lint = {fail-on = "error"}\n'])
+def test_a_pyproject_table_in_news_lint_toml_says_keys_go_at_the_top_level(cli, tmp_path,
+                                                                           valid_article, text):
+    write(tmp_path / ".news-lint.toml", text)
+    write(tmp_path / ARTICLE_NAME, valid_article())
+    proc = cli(ARTICLE_NAME)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    no_raw(proc)
+    assert ".news-lint.toml" in proc.stderr and "tool" in proc.stderr, proc.stderr
+    assert "top level" in proc.stderr and "pyproject.toml" in proc.stderr, proc.stderr
+    assert "fail-on" in proc.stderr and "unknown key" not in proc.stderr, proc.stderr
+
+
+def test_another_tool_table_in_news_lint_toml_gets_no_such_hint(cli, tmp_path, valid_article):
+    write(tmp_path / ".news-lint.toml", '[tool.ruff]\nline-length = 100\n')
+    write(tmp_path / ARTICLE_NAME, valid_article())
+    proc = cli(ARTICLE_NAME)
+    assert proc.returncode == 2 and "tool: unknown key" in proc.stderr, proc.stderr
+    assert "top level" not in proc.stderr, proc.stderr

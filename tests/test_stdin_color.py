@@ -190,3 +190,65 @@ def test_color_never_reaches_machine_formats(tmp_path):
     (tmp_path / ARTICLE_NAME).write_text(HOUR_OFF, encoding="utf-8")
     out = piped(["--color", "always", "--output-format", "json", "."], tmp_path)
     assert ESC not in out and json.loads(out)
+
+
+# --- red team 7, 11: the baseline, --force-exclude and skipping apply to NAME ------------------
+
+LEAKY = article_text(body="\n## Souhrn\nHere is the translation of the article.\n")
+
+
+def test_stdin_uses_the_baseline_of_its_name(tmp_path):
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    (root / "content" / ARTICLE_NAME).write_text(LEAKY, encoding="utf-8")
+    name = f"content/{ARTICLE_NAME}"
+    code, out, err = run(["--stdin-filename", name, "-"], root, LEAKY)
+    assert code == 1, out
+    n = len([line for line in out.splitlines() if line.startswith(name + ":")])
+    assert n >= 1
+    code, _, err = run(["--baseline", "b.json", "--update-baseline", "content"], root)
+    assert code == 0, err
+    code, out, err = run(["--baseline", "b.json", "--stdin-filename", name, "-"], root, LEAKY)
+    assert code == 0, out + err
+    assert f"{n} problem{'s' if n > 1 else ''} hidden by the baseline" in out
+    # the configuration's `baseline` key, too
+    (root / ".news-lint.toml").write_text('baseline = "b.json"\n', encoding="utf-8")
+    code, out, err = run(["--stdin-filename", name, "-"], root, LEAKY)
+    assert code == 0 and "hidden by the baseline" in out, out + err
+    # a new problem is still reported
+    code, out, err = run(["--stdin-filename", name, "-"], root, HOUR_OFF.replace(
+        "Protože na tom záleží.", "Here is the translation of the article."))
+    assert code == 1 and "NL302" in out, out
+
+
+def test_stdin_force_exclude_lints_nothing(tmp_path):
+    (tmp_path / ".news-lint.toml").write_text('extend-exclude = ["drafts"]\n', encoding="utf-8")
+    name = f"drafts/{ARTICLE_NAME}"
+    code, out, err = run(["--stdin-filename", name, "-"], tmp_path, HOUR_OFF)
+    assert code == 1 and "NL302" in out  # named: linted, as a path would be
+    code, out, err = run(["--force-exclude", "--stdin-filename", name, "-"], tmp_path, HOUR_OFF)
+    assert (code, out) == (0, ""), (out, err)  # as ruff: nothing linted, nothing said
+    code, out, err = run(["--force-exclude", "--fix", "--stdin-filename", name, "-"], tmp_path,
+                         HOUR_OFF)
+    assert (code, out) == (0, HOUR_OFF), err  # the text back, unchanged
+
+
+def test_stdin_that_is_no_article_is_reported_skipped(tmp_path):
+    code, out, err = run(["-"], tmp_path, "# README\n\nSome text.\n")
+    assert code == 0, err
+    assert "All checks passed" not in out, out
+    assert "No articles checked." in out and "1 file skipped" in out, out
+    code, out, err = run(["--stdin-filename", "README.md", "-"], tmp_path,
+                         "---\nlayout: page\ntitle: About\n---\n\nAbout us.\n")
+    assert code == 0 and "All checks passed" not in out and "1 file skipped" in out, out
+    code, out, err = run(["--fix", "--stdin-filename", "README.md", "-"], tmp_path, "# README\n")
+    assert code == 0 and out == "# README\n" and "1 file skipped" in err, (out, err)
+
+
+def test_update_baseline_with_stdin_is_a_usage_error(tmp_path):
+    for args in (["--baseline", "b.json", "--update-baseline", "-"],
+                 ["--baseline", "b.json", "--update-baseline", "--stdin-filename", ARTICLE_NAME]):
+        code, out, err = run(args, tmp_path, HOUR_OFF)
+        assert code == 2, (out, err)
+        assert "--update-baseline is not supported with standard input" in err, err
+        assert not (tmp_path / "b.json").exists()
