@@ -124,6 +124,104 @@ def test_gitignore_nested_negated_and_info_exclude(site):
     assert linted(proc) == {"drafts/keep.md", "ok/b.md"}, proc.stderr
 
 
+def test_a_repository_in_an_ignored_folder_is_ignored(site):
+    """A folder the site's .gitignore ignores that is itself a git repository (a cloned theme, a
+    vendored tool): ignored, as `git status --ignored` of the site says, though its own
+    repository does not ignore its files."""
+    (site / ".gitignore").write_text("vendor/\n_site/\nsub/\n", encoding="utf-8")
+    for folder in ("sub", "kept"):  # kept: a repository the site does not ignore
+        (site / folder / "vendor").mkdir(parents=True)
+        (site / folder / "vendor" / "x.md").write_text(BROKEN, encoding="utf-8")
+        git("init", "-q", cwd=site / folder)
+    status = git("status", "--porcelain", "--ignored", cwd=site)
+    assert "!! sub/" in status.splitlines() and "?? kept/" in status.splitlines(), status
+    proc = news_lint("--output-format", "json", "--no-cache", ".", cwd=site)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert linted(proc) == {"kept/vendor/x.md"}, proc.stdout + proc.stderr
+    proc = news_lint("--output-format", "json", "--no-cache", "--force-exclude", "sub", cwd=site)
+    assert linted(proc) == {"sub/vendor/x.md"}  # a folder given by name is walked, as before
+    # linted from inside the inner repository, the outer one's .gitignore does not apply
+    proc = news_lint("--output-format", "json", "--no-cache", ".", cwd=site / "sub")
+    assert linted(proc) == {"vendor/x.md"}, proc.stdout + proc.stderr
+
+
+def _other_repository(root: Path) -> Path:
+    """Another repository that tracks the site's ignored vendor file (as a hook's GIT_DIR or
+    GIT_INDEX_FILE would name)."""
+    other = root / "other"
+    (other / "vendor" / "bundle" / "gems" / "x").mkdir(parents=True)
+    (other / "vendor" / "bundle" / "gems" / "x" / "README.md").write_text("x\n", encoding="utf-8")
+    git("init", "-q", cwd=other)
+    git("add", "-A", cwd=other)
+    return other
+
+
+@pytest.mark.parametrize("variables", ["dir-and-work-tree", "index-file", "config", "config-count"])
+def test_git_is_not_steered_by_the_callers_environment(site, tmp_path, variables):
+    """git hooks export GIT_DIR and GIT_INDEX_FILE (the outer repository's), `git -c` exports
+    GIT_CONFIG_PARAMETERS, a caller may set GIT_WORK_TREE or GIT_CONFIG_COUNT: none of them
+    changes which files the site ignores."""
+    other = _other_repository(tmp_path)
+    (site / "_news" / "broken.md").write_text(BROKEN, encoding="utf-8")
+    everything = tmp_path / "everything"
+    everything.write_text("*.md\n", encoding="utf-8")
+    env = {"dir-and-work-tree": {"GIT_DIR": str(other / ".git"), "GIT_WORK_TREE": str(other)},
+           "index-file": {"GIT_INDEX_FILE": str(other / ".git" / "index")},
+           "config": {"GIT_CONFIG_PARAMETERS": f"'core.excludesfile'='{everything}'"},
+           "config-count": {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "core.excludesFile",
+                            "GIT_CONFIG_VALUE_0": str(everything)}}[variables]
+    proc = subprocess.run([sys.executable, "-m", "mdlint_news", "--output-format", "json",
+                           "--no-cache", "."], cwd=site, capture_output=True, text=True,
+                          encoding="utf-8", env={**_env(), **env}, timeout=300)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert linted(proc) == {"_news/broken.md"}
+    assert "warning" not in proc.stderr, proc.stderr
+
+
+def _news_lint_no_hang(site: Path, *args: str) -> subprocess.CompletedProcess:
+    """news-lint in a subprocess that is stopped after 100 s (git's old 120 s timeout per
+    repository would outlast it)."""
+    try:
+        return subprocess.run([sys.executable, "-m", "mdlint_news", "--output-format", "json",
+                               "--no-cache", *args], cwd=site, capture_output=True, text=True,
+                              encoding="utf-8", env=_env(), timeout=100)
+    except subprocess.TimeoutExpired:
+        pytest.fail("news-lint hung on a FIFO among git's ignore files")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_among_the_ignore_files_does_not_hang_the_run(site):
+    """A FIFO at .git/info/exclude or .gitignore (git would wait for a writer forever): said
+    once, .gitignore is not applied in that repository, the run goes on."""
+    exclude = site / ".git" / "info" / "exclude"
+    exclude.parent.mkdir(exist_ok=True)
+    if exclude.exists():
+        exclude.unlink()
+    os.mkfifo(exclude)
+    proc = _news_lint_no_hang(site, ".")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert linted(proc) == {"vendor/bundle/gems/x/README.md"}  # .gitignore not applied: said
+    assert proc.stderr.count("warning") == 1, proc.stderr
+    assert "info/exclude is not a regular file" in proc.stderr, proc.stderr
+    exclude.unlink()
+    (site / ".gitignore").rename(site / "ignore.txt")
+    os.mkfifo(site / ".gitignore")
+    proc = _news_lint_no_hang(site, ".")
+    assert linted(proc) == {"vendor/bundle/gems/x/README.md"}
+    assert proc.stderr.count("warning") == 1 and ".gitignore is not a regular file" in proc.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_gitignore_deep_in_the_tree_does_not_hang_the_run(site):
+    """One git cannot be asked about without reading the tree: git's time is limited (20 s)."""
+    (site / "_news" / "deep").mkdir()
+    os.mkfifo(site / "_news" / "deep" / ".gitignore")
+    proc = _news_lint_no_hang(site, ".")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert linted(proc) == {"vendor/bundle/gems/x/README.md"}
+    assert proc.stderr.count("warning") == 1 and "did not answer" in proc.stderr, proc.stderr
+
+
 def test_untrusted_file_names_with_git(site):
     """Newlines, leading dashes and bytes that are not UTF-8 in names, ignored or not."""
     names = [b"-x\nnew.md", b"\xff\xfe-bytes.md", b"--output-file=y.md"]
@@ -200,6 +298,77 @@ def test_a_damaged_article_is_never_skipped(site, damage):
     proc = news_lint("--output-format", "json", "--no-cache", f"_news/{CLEAN[1]}", cwd=site)
     assert proc.returncode == 1, (proc.stdout, proc.stderr)
     assert linted(proc) == {f"_news/{CLEAN[1]}"}
+
+
+def _lines_lost(raw: bytes) -> bytes:
+    """The opening '---' and the layout line lost; the other keys and the closing '---' kept."""
+    lines = raw.split(b"\n")
+    assert lines[0] == b"---"
+    return b"\n".join(line for line in lines[1:] if not line.startswith(b"layout:"))
+
+
+def _layout_line_then(raw: bytes, extra: bytes) -> bytes:
+    """``extra`` inserted on the line after the layout line."""
+    start = raw.index(b"\nlayout:") + 1
+    end = raw.index(b"\n", start) + 1
+    return raw[:end] + extra + raw[end:]
+
+
+NEL, LS, PS = "\x85".encode(), "\u2028".encode(), "\u2029".encode()
+PREAMBLE = b"Sure! Here is the article you asked for, with its front matter.\n\n" * 80
+# damage to the raw bytes of real articles, each shape of it seen in generated sites
+DAMAGED_BYTES = {
+    "cr-only": lambda b: b.replace(b"\n", b"\r"),
+    "cr-only-bom": lambda b: b"\xef\xbb\xbf" + b.replace(b"\n", b"\r"),
+    "stray-cr-after-opening": lambda b: b.replace(b"---\n", b"---\r", 1),
+    "nel": lambda b: b.replace(b"\n", NEL),
+    "nel-after-opening": lambda b: b.replace(b"---\n", b"---" + NEL, 1),
+    "u2028": lambda b: b.replace(b"\n", LS),
+    "u2028-after-opening": lambda b: b.replace(b"---\n", b"---" + LS, 1),
+    "u2029": lambda b: b.replace(b"\n", PS),
+    "u2029-after-opening": lambda b: b.replace(b"---\n", b"---" + PS, 1),
+    "opening-and-layout-lost": _lines_lost,
+    "long-preamble": lambda b: PREAMBLE + b,
+    "long-preamble-fenced": lambda b: PREAMBLE + b"```markdown\n" + b + b"```\n",
+    "duplicate-layout": lambda b: _layout_line_then(b, b"layout: page\n"),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED_BYTES, ids=DAMAGED_BYTES)
+def test_a_damaged_article_is_never_skipped_bytes(site, damage):
+    """Both kinds of article (the legacy one has its layout on the second line, the modern one
+    in the middle of sorted keys), damaged byte by byte: each is linted, with a finding."""
+    assert len(PREAMBLE) > 4096
+    names = []
+    for name in CLEAN:
+        path = site / "_news" / name
+        raw = path.read_bytes()
+        damaged = DAMAGED_BYTES[damage](raw)
+        assert damaged != raw
+        path.write_bytes(damaged)
+        names.append(f"_news/{name}")
+    proc = news_lint("--output-format", "json", "--no-cache", *names, cwd=site)
+    assert proc.returncode == 1, (proc.stdout, proc.stderr)
+    assert linted(proc) == set(names), proc.stdout + proc.stderr
+
+
+def test_pages_with_odd_line_ends_stay_skipped(site):
+    """What makes a damaged article linted does not make a page one: pages and READMEs with CR,
+    NEL or U+2028 line ends, a long README whose later lines name generic keys, a duplicate
+    layout of a page."""
+    readme = b"# Site\n\n" + b"Some words about the site.\n" * 400 + b"title: x\nlayout: page\n"
+    pages = {
+        "a.md": b"---\rlayout: page\rtitle: A\r---\r\rText.\r",
+        "b.md": "---\x85layout: page\x85title: B\x85---\x85Text.\x85".encode(),
+        "c.md": "---\u2028layout: post\u2028---\u2028Text.".encode(),
+        "d.md": readme,
+        "e.md": b"---\nlayout: page\nlayout: post\ntitle: E\n---\n\nText.\n",
+    }
+    for name, raw in pages.items():
+        (site / name).write_bytes(raw)
+    proc = news_lint("--output-format", "concise", "--no-cache", *pages, cwd=site)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "5 files skipped" in proc.stdout + proc.stderr, proc.stdout + proc.stderr
 
 
 def test_no_corpus_article_is_skipped(corpus_dir, tmp_path):
