@@ -36,7 +36,6 @@ from .runner import lint_text
 
 # ``(?=(X))\2`` matches X without backtracking into it (as suppressions.py: linear on long lines)
 _KEY_COMMENT = re.compile(r"#\s*news-lint:\s*disable(=(?=([\w ,-]*))\2)?[^\S\n]*$")
-_FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"[ ]{0,3}#{1,6}(\s|$)")
 RELINT_BUDGET = 40  # relints a file's body comments may cost (each failing one costs a few)
 
@@ -162,14 +161,15 @@ def planned(text: str, found: list[Diagnostic], newline: str = "\n"
     if not doc.has_frontmatter or doc.close_span is None:
         return [], {}, 0
     index = LineIndex(text)
-    plan = _plan(doc, index, found)
+    last_fm = index.position(doc.close_span.start).line
+    blocks = (rendering.Blocks(doc.body, index.position(doc.body_start).line)
+              if any(d.line > last_fm for d in found) else None)
+    plan = _plan(doc, index, found, blocks.fenced if blocks else set())
     head = _key_edits(text, index, plan)
     if plan.whole:
         at = index.line_span(1)[1]
         head.append(Edit(at, at, f"{newline}# news-lint: disable={','.join(sorted(plan.whole))}"))
-    blocks = rendering.Blocks(doc.body, index.position(doc.body_start).line) if plan.body else None
-    return head, _body_edits(text, index, plan, newline, blocks), \
-        index.position(doc.close_span.start).line
+    return head, _body_edits(text, index, plan, newline, blocks), last_fm
 
 
 def suppressed(text: str, found: list[Diagnostic], newline: str = "\n") -> str:
@@ -178,11 +178,12 @@ def suppressed(text: str, found: list[Diagnostic], newline: str = "\n") -> str:
     return applied(text, head + list(body))
 
 
-def _plan(doc, index: LineIndex, found: list[Diagnostic]) -> _Plan:
+def _plan(doc, index: LineIndex, found: list[Diagnostic], fenced: set[int]) -> _Plan:
+    """Where each finding's comment goes; ``fenced``: the lines in fenced code blocks (a
+    comment there would show)."""
     plan = _Plan()
     first_body = index.position(doc.body_start).line
     last_fm = index.position(doc.close_span.start).line
-    fenced = _fenced_lines(doc.text, index, first_body)
     keys = _innermost(_key_spans(doc, index), sorted({d.line for d in found if d.line <= last_fm}))
     for d in found:
         if first_body <= d.line and d.line not in fenced and d.line > last_fm:
@@ -231,22 +232,6 @@ def _innermost(spans: list[tuple[int, int, bool]], lines: list[int]) -> dict[int
             stack.pop()
         if stack:
             out[line] = stack[-1]
-    return out
-
-
-def _fenced_lines(text: str, index: LineIndex, first: int) -> set[int]:
-    """Lines of the body inside fenced code blocks, the fences included."""
-    out, open_fence = set(), None
-    for line in range(first, len(index.starts) + 1):
-        s, e = index.line_span(line)
-        m = _FENCE.match(text, s, e)
-        if open_fence is not None:
-            out.add(line)
-            if m and m.group(1)[0] == open_fence[0] and len(m.group(1)) >= len(open_fence):
-                open_fence = None
-        elif m:
-            out.add(line)
-            open_fence = m.group(1)
     return out
 
 

@@ -41,6 +41,7 @@ class Blocks:
         self.lines = body.split("\n")
         self.paragraph: set[int] = set()  # 0-based lines of the body in a paragraph
         self.starts: set[int] = set()  # 0-based lines where a leaf block starts
+        self.fenced: set[int] = set()  # the file's lines in fenced code blocks, fences included
         for token in _markdown().parse(body):
             if token.map is None or token.type not in _LEAVES:
                 continue
@@ -48,6 +49,8 @@ class Blocks:
             self.starts.add(start)
             if token.type == "paragraph_open":
                 self.paragraph.update(range(start, end))
+            elif token.type == "fence":
+                self.fenced.update(range(first + start, first + end))
 
     def may_end(self, line: int) -> bool:
         """A comment at the end of the file's ``line`` leaves the rendering as it was."""
