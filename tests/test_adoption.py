@@ -406,9 +406,8 @@ def _commit(site: Path, env: dict, message: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, encoding="utf-8", timeout=900)
 
 
-def test_hooks_installed_by_commit_guard_a_site(tmp_path):
-    """The acceptance test of issue 15 (its "which files" half): both hooks from this repository
-    at HEAD (commit before running it), `pre-commit install`, real commits."""
+def _site_with_both_hooks(tmp_path: Path) -> tuple[Path, dict]:
+    """The site, with both hooks installed from this repository at HEAD (`pre-commit install`)."""
     sha = _head_of_this_repository()
     env = _env(tmp_path)
     site = make_site(tmp_path)
@@ -417,6 +416,13 @@ def test_hooks_installed_by_commit_guard_a_site(tmp_path):
         "  - id: news-lint\n", encoding="utf-8")
     subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=site, env=env, check=True,
                    capture_output=True)
+    return site, env
+
+
+def test_hooks_installed_by_commit_guard_a_site(tmp_path):
+    """The acceptance test of issue 15 (its "which files" half): both hooks from this repository
+    at HEAD (commit before running it), `pre-commit install`, real commits."""
+    site, env = _site_with_both_hooks(tmp_path)
     path = site / "_news" / CLEAN[1]
     text = path.read_text(encoding="utf-8")
     path.unlink()  # a new article, later
@@ -449,14 +455,7 @@ def test_hooks_installed_by_commit_guard_a_site(tmp_path):
 
 
 def test_fix_hook_repairs_and_next_commit_passes(tmp_path):
-    sha = _head_of_this_repository()
-    env = _env(tmp_path)
-    site = make_site(tmp_path)
-    (site / ".pre-commit-config.yaml").write_text(
-        f"repos:\n- repo: {ROOT}\n  rev: {sha}\n  hooks:\n  - id: news-lint-fix\n"
-        "  - id: news-lint\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=site, env=env, check=True,
-                   capture_output=True)
+    site, env = _site_with_both_hooks(tmp_path)
     path = site / "_news" / CLEAN[1]
     clean = path.read_bytes()
     path.write_bytes(clean.replace("\n## Souhrn\n".encode(), "\n### Souhrn\n".encode()))
