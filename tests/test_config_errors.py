@@ -25,6 +25,17 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def config_error(cli, tmp_path: Path, valid_article, text: str):
+    """Lint an article under a .news-lint.toml of ``text``: a configuration error (exit 2),
+    said without Pydantic's raw text."""
+    write(tmp_path / ".news-lint.toml", text)
+    write(tmp_path / ARTICLE_NAME, valid_article())
+    proc = cli(ARTICLE_NAME)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    no_raw(proc)
+    return proc
+
+
 def no_raw(proc) -> None:
     for marker in RAW_PYDANTIC:
         assert marker not in proc.stderr, proc.stderr
@@ -123,11 +134,7 @@ def test_broken_pyproject_in_an_ignored_nested_folder_is_passed_over(cli, tmp_pa
 ])
 def test_every_configuration_error_says_file_key_allowed_and_a_suggestion(cli, tmp_path, valid_article,
                                                                           text, wanted):
-    write(tmp_path / ".news-lint.toml", text)
-    write(tmp_path / ARTICLE_NAME, valid_article())
-    proc = cli(ARTICLE_NAME)
-    assert proc.returncode == 2, (proc.stdout, proc.stderr)
-    no_raw(proc)
+    proc = config_error(cli, tmp_path, valid_article, text)
     assert ".news-lint.toml" in proc.stderr, proc.stderr
     for w in wanted:
         assert w in proc.stderr, (w, proc.stderr)
@@ -179,11 +186,7 @@ def test_json_output_is_unaffected_by_fail_on(cli, tmp_path, warning_only):
                                   '[tool]\nnews-lint = {fail-on = "error"}\n'])
 def test_a_pyproject_table_in_news_lint_toml_says_keys_go_at_the_top_level(cli, tmp_path,
                                                                            valid_article, text):
-    write(tmp_path / ".news-lint.toml", text)
-    write(tmp_path / ARTICLE_NAME, valid_article())
-    proc = cli(ARTICLE_NAME)
-    assert proc.returncode == 2, (proc.stdout, proc.stderr)
-    no_raw(proc)
+    proc = config_error(cli, tmp_path, valid_article, text)
     assert ".news-lint.toml" in proc.stderr and "tool" in proc.stderr, proc.stderr
     assert "top level" in proc.stderr and "pyproject.toml" in proc.stderr, proc.stderr
     assert "fail-on" in proc.stderr and "unknown key" not in proc.stderr, proc.stderr
