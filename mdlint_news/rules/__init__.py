@@ -11,6 +11,7 @@ documentation (``news-lint rule NAME``) and the README's rule list is generated 
 | slug and file name | NL5xx | ``slug.py`` |
 | single fields | NL6xx | ``fields.py`` |
 | characters and encoding | NL7xx | ``encoding.py`` |
+| words in another script | NL709 | ``script.py`` |
 | body: sections and headings | NL80x | ``headings.py`` |
 | body: footer | NL82x | ``footer.py`` |
 | body: content (fallback, untranslated, leaks) | NL84x | ``content.py`` |
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 from . import contract, crossfile, dates, encoding, fields, frontmatter, meta, slug, urls  # noqa: F401  (registration)
 from . import content, footer, headings  # noqa: F401  (registration: body rules)
+from . import script  # noqa: F401  (registration: words in another script)
 from .base import RULES, Rule
 
 RULES.sort(key=lambda r: r.code)

@@ -225,7 +225,7 @@ def mixed_script_word(ctx: Context):
     languages = tuple(dict.fromkeys([ctx.profile.category.language, "en"]))
     for m in _words_with(_FOREIGN, text):
         word = m.group()
-        if not _LATIN.search(word):
+        if not mixes_scripts(word):
             continue
         best = None
         for _, cand in _latinised(word):  # fewest look-alike substitutions first
@@ -238,6 +238,12 @@ def mixed_script_word(ctx: Context):
             fix = Fix.replace(m.start(), m.end(), best, f"write '{best}'", UNSAFE)
             message += f" (did you mean '{best}'?)"
         yield Problem(m.start(), m.end(), message, fix)
+
+
+def mixes_scripts(word: str) -> bool:
+    """Whether ``word`` (a ``\\w+`` run) mixes Latin letters with the Cyrillic, Greek or Arabic
+    letters ``mixed-script-word`` reports: other rules leave such a word to it."""
+    return bool(_FOREIGN.search(word) and _LATIN.search(word))
 
 
 def _words_with(letters: re.Pattern, text: str):
