@@ -8,6 +8,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Iterator, NamedTuple
 
+from ..document import Span
 from .base import WARNING, Context, Problem, rule
 from .encoding import STR_TAG, mixes_scripts
 from .headings import body_view
@@ -27,6 +28,7 @@ _QUOTES = re.compile(r"„[^„“”]*[“”]|“[^“”]*”|«[^«»]*»|»
                      r"|\"[^\"]*\"|(?<!\w)'[^']*'(?!\w)|「[^「」]*」|『[^『』]*』|《[^《》]*》")
 _PARENS = re.compile(r"\([^()]*\)")
 _GLOSS = re.compile(r"\s*\(")  # a parenthesised gloss follows: `Яндекс (Yandex)`
+_CHAR_ESCAPE = re.compile(r"\\[xuUN]")  # YAML escapes that write a character by its code
 # Markdown that is not text: code spans, link targets, autolinks and HTML tags, bare URLs
 _NOT_TEXT = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)|\]\([^)\n]*\)|<[^<>\n]*>"
                        r"|(?:https?://|www\.)[^\s<>]+", re.DOTALL)
@@ -122,10 +124,11 @@ def _masked(text: str) -> str:
     return _blank(text, [m.span() for m in _NOT_TEXT.finditer(text)])
 
 
-def _field_text(ctx: Context, name: str) -> tuple[int, str] | None:
+def _field_text(ctx: Context, name: str) -> tuple[int, str, Span | None] | None:
     """Where a front-matter string's source starts and the source, as the words are read:
-    without its quotes, a doubled `''` read as one quote, `\\"` as a quote; None when the
-    value is not a plain string."""
+    without its quotes, a doubled `''` read as one quote, `\\"` as a quote. A double-quoted
+    value with escapes that write characters (`\\u0431`) is read decoded, and its words are
+    placed at the whole value (the third item). None when the value is not a string."""
     entry = ctx.doc.entry(name)
     if entry is None or getattr(entry.node, "tag", None) != STR_TAG:
         return None
@@ -136,9 +139,11 @@ def _field_text(ctx: Context, name: str) -> tuple[int, str] | None:
     src = ctx.text[start:end]
     if style == "'":
         src = src.replace("''", "' ")
+    elif style == '"' and _CHAR_ESCAPE.search(src):
+        return start, _masked(entry.node.value), entry.value
     elif style == '"':
         src = re.sub(r"\\(.)", r" \1", src)
-    return start, _masked(src)
+    return start, _masked(src), None
 
 
 def _body_texts(ctx: Context) -> Iterator[tuple[int, str]]:
@@ -184,7 +189,9 @@ def foreign_script_word(ctx: Context):
     `author`; not `original_title`, `slug`, `source`), and reports each word written in a
     script that language does not use: for Czech every script but Latin (Cyrillic, Greek,
     Arabic, Hebrew, CJK, ...). The language's script comes from CLDR's likely subtags
-    (langcodes), each letter's script from the Unicode data of the `regex` module.
+    (langcodes), each letter's script from the Unicode data of the `regex` module. Each word
+    is reported at its line and column (a value that writes its letters as `\\u` escapes: at
+    the value).
 
     Not reported: a word in quotes (`„благо“`, `"…"`, `«…»`, `'…'`, `「…」`) or in parentheses
     (`Yandex (Яндекс)`), a word followed by a parenthesised gloss (`Яндекс (Yandex)`), a single
@@ -202,17 +209,17 @@ def foreign_script_word(ctx: Context):
 
     **Options.** `languages` (profile): the language of the body and of each field.
     """
-    if not _SCREEN.search(ctx.text) or not isinstance(ctx.data, dict):
+    if not isinstance(ctx.data, dict) or not (_SCREEN.search(ctx.text) or "\\" in ctx.doc.yaml_text):
         return
     language, fields = _languages(ctx)
     foreign = _foreign_letter(language)
     if foreign is None:
         return
     texts = [t for t in map(lambda n: _field_text(ctx, n), fields) if t is not None]
-    for base, text in [*texts, *_body_texts(ctx)]:
+    for base, text, whole in [*texts, *((b, t, None) for b, t in _body_texts(ctx))]:
         if not _SCREEN.search(text):
             continue
         for f in foreign_words(text, foreign):
-            yield Problem(base + f.start, base + f.end,
-                          f"{f.script} word '{f.word}' in '{language}' text: translate or "
+            start, end = whole or (base + f.start, base + f.end)
+            yield Problem(start, end, f"{f.script} word '{f.word}' in '{language}' text: translate or "
                           "transliterate it")
