@@ -1,5 +1,8 @@
-"""How an article's body renders (CommonMark, by markdown-it-py), for ``--add-noqa``: which lines
-a suppression comment may end or stand before, and whether inserted comments changed the HTML.
+"""How an article's body renders (CommonMark, by markdown-it-py): for ``--add-noqa``, which lines
+a suppression comment may end or stand before, and whether inserted comments changed the HTML;
+for the rules, which lines do not render as Markdown (:func:`hidden_blocks`: in an HTML comment,
+a raw HTML block or a code block) and the headings they would have rendered
+(:func:`hidden_headings`).
 
 A comment may end a paragraph's line (inline HTML: the paragraph stays one), unless the line
 ends in a hard break (two spaces or a backslash), which the comment would undo. It may stand on
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 # the suppression comment suppressions.py reads before a line; on its own line (an HTML block)
 # or at the end of one (inline HTML, after one space)
@@ -63,3 +67,105 @@ class Blocks:
     def starts_block(self, line: int) -> bool:
         """The file's ``line`` starts a block: a comment line before it is a block of its own."""
         return line - self.first in self.starts
+
+
+# ----------------------------------------------------------------------------- hidden blocks
+
+COMMENT, HTML, CODE = "comment", "html", "code"  # not shown; shown as raw HTML; shown as code
+# a line that may open an HTML block or a fence, after indentation and container markers
+_MAY_OPEN = re.compile(r"^[ \t>*+\-0-9.)]*(?:<|```|~~~)", re.MULTILINE)
+# a line a heading may be made of (ATX) or end with (a setext underline)
+_MAY_HEAD = re.compile(r"^[ \t>*+\-0-9.)]*(?:#|=|-)", re.MULTILINE)
+
+
+class Hidden(NamedTuple):
+    """A block whose lines do not render as Markdown. Lines are 0-based in the body, ``end``
+    exclusive; ``column`` (0-based) is where its opening marker (``marker``) is on its first line;
+    ``closed``: its end marker is there (else it runs to the end of the body or its container)."""
+
+    kind: str
+    start: int
+    end: int
+    column: int
+    marker: str
+    closed: bool
+    content: str  # its lines as markdown-it gives them (container markers taken off)
+
+
+@lru_cache(maxsize=1)
+def _blocks_only():
+    """A parser that stops after the block structure (no inline parsing: linear in the body)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").disable(["inline", "text_join"])
+
+
+def _lines_only(body: str) -> str:
+    """``body`` with the same ``\\n`` lines for markdown-it, which would also break at a lone CR."""
+    return body.replace("\r\n", "\n").replace("\r", " ")
+
+
+def hidden_blocks(body: str) -> list[Hidden]:
+    """The HTML blocks and fenced code blocks of ``body``, in order (nested ones included)."""
+    if _MAY_OPEN.search(body) is None:
+        return []  # no line starts a block of either kind (the common case: no parse)
+    body = _lines_only(body)
+    lines = body.split("\n")
+    out = []
+    for token in _blocks_only().parse(body):
+        if token.map is None or token.type not in ("html_block", "fence"):
+            continue
+        start, end = token.map
+        first = lines[start]
+        if token.type == "fence":
+            inside = len(token.content.splitlines())
+            out.append(Hidden(CODE, start, end, max(first.find(token.markup), 0), token.markup,
+                              end - start - 1 - inside == 1, token.content))
+            continue
+        column = max(first.find("<"), 0)
+        if token.content.lstrip().startswith("<!--"):
+            out.append(Hidden(COMMENT, start, end, column, "<!--", "-->" in token.content, token.content))
+        else:
+            out.append(Hidden(HTML, start, end, column, _tag(first[column:]), _html_closed(token.content),
+                              token.content))
+    return out
+
+
+def _tag(line: str) -> str:
+    """The opening tag's start (``<div``, ``<pre``, ``<?``) on an HTML block's first line."""
+    m = re.match(r"<[/!?]?[A-Za-z0-9-]*", line)
+    return m.group(0) if m else "<"
+
+
+def _html_closed(content: str) -> bool:
+    """An HTML block (not a comment) has the end its kind needs: a blank line ends the common
+    kinds, which are then always closed; ``<pre>``, ``<script>``, ``<style>``, ``<textarea>``,
+    ``<?`` ... ``?>``, ``<!X`` ... ``>`` and CDATA end only at their closing text."""
+    from markdown_it.rules_block.html_block import HTML_SEQUENCES
+
+    first = content.lstrip()
+    for opening, closing, _ in HTML_SEQUENCES:
+        if opening.search(first.split("\n", 1)[0]):
+            return bool(closing.search("")) or any(closing.search(x) for x in content.split("\n"))
+    return True
+
+
+def hidden_headings(block: Hidden) -> list[tuple[int, int, str]]:
+    """The ATX and setext headings the block's text would render if it were Markdown: (0-based
+    body line, level, raw text). A comment's text is read without its ``<!--`` and ``-->``; a
+    code block's without its fences, a raw HTML block's without its first line (the opening tag)."""
+    text, offset = block.content, block.start
+    if block.kind == COMMENT:
+        text = text.replace("<!--", "", 1)
+        if block.closed:
+            text = text[:text.rfind("-->")]
+    elif block.kind == HTML:
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        offset += 1
+    else:  # a fence's content is already without its fences
+        offset += 1
+    if _MAY_HEAD.search(text) is None:
+        return []
+    tokens = _blocks_only().parse(_lines_only(text))
+    return [(offset + t.map[0], int(t.tag[1]), tokens[i + 1].content.strip())
+            for i, t in enumerate(tokens) if t.type == "heading_open" and t.map is not None]
