@@ -47,17 +47,19 @@ ENV = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
 
 
 def article(version: int) -> bytes:
-    """A damaged article (the date an hour off) that says which save it is, at both ends."""
+    """A damaged article (the date an hour off) that says which save it is, at both ends. The
+    padding and the end mark follow the footer inside an HTML comment (text there would be
+    `text-after-footer`'s finding)."""
     padding = "".join(f"\nOdstavec {i} textu, který článek prodlužuje na několik kilobajtů.\n"
                       for i in range(40))
-    body = f"\nVerze {version}.\n{VALID_BODY}{padding}\nKonec verze {version}.\n"
+    body = f"\nVerze {version}.\n{VALID_BODY}\n<!--{padding}\nKonec verze {version}.\n-->\n"
     return article_text(date=HOUR_OFF, body=body).encode("utf-8")
 
 
 def version_of(data: bytes) -> int | None:
     """The article's version; None for a partial article (the two ends disagree or one is missing)."""
     head = re.search(rb"\nVerze (\d+)\.\n", data)
-    tail = re.search(rb"\nKonec verze (\d+)\.\n\Z", data)
+    tail = re.search(rb"\nKonec verze (\d+)\.\n-->\n\Z", data)
     if not head or not tail or head.group(1) != tail.group(1):
         return None
     return int(head.group(1))

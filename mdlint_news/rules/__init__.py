@@ -13,7 +13,7 @@ documentation (``news-lint rule NAME``) and the README's rule list is generated 
 | characters and encoding | NL7xx | ``encoding.py`` |
 | words in another script | NL709 | ``script.py`` |
 | body: sections and headings | NL80x | ``headings.py`` |
-| body: footer | NL82x | ``footer.py`` |
+| body: footer | NL82x | ``footer.py``, ``rendered.py`` (the page as rendered) |
 | body: content (fallback, untranslated, leaks) | NL84x | ``content.py`` |
 | across files (duplicates) | NL86x | ``crossfile.py`` |
 """
@@ -21,7 +21,7 @@ documentation (``news-lint rule NAME``) and the README's rule list is generated 
 from __future__ import annotations
 
 from . import contract, crossfile, dates, encoding, fields, frontmatter, meta, slug, urls  # noqa: F401  (registration)
-from . import content, footer, headings  # noqa: F401  (registration: body rules)
+from . import content, footer, headings, rendered  # noqa: F401  (registration: body rules)
 from . import script  # noqa: F401  (registration: words in another script)
 from .base import RULES, Rule
 

@@ -13,6 +13,7 @@ from ..diagnostics import Edit, Fix
 DERIVED_LAST = 2
 from .base import ERROR, SAFE, UNSAFE, Context, Problem, rule
 from .headings import body_view, render
+from .rendered import footer_hidden
 
 
 def _blank_before(before: str) -> bool:
@@ -187,6 +188,8 @@ def footer_separator(ctx: Context):
     footer = view.rules.settings.footer
     start = view.footer_start
     if not view.structured or footer is None or not footer.separator or start is None:
+        return
+    if footer_hidden(ctx):  # hidden-content reports the comment or block around it
         return
     text = ctx.text
     if view.separator is None:

@@ -622,6 +622,11 @@ def _classify(h: "Heading", rules: BodyRules) -> SectionHit:
     return SectionHit(h, None, "")
 
 
+def section_hit(h: "Heading", rules: BodyRules) -> SectionHit:
+    """How a heading matches the profile's sections (for headings ``body_view`` does not see)."""
+    return _classify(h, rules)
+
+
 def _marker_span(text: str, h: "Heading") -> tuple[int, int]:
     s = h.start
     while text[s] == " ":
@@ -758,7 +763,10 @@ def missing_section(ctx: Context):
     for pos, hit in enumerate(view.hits):
         if hit.index is not None:
             first.setdefault(hit.index, pos)
-    missing = [s.index for s in view.rules.sections if s.index not in first]
+    from .rendered import hidden_sections  # a code block swallows them: hidden-content says so
+
+    hidden = hidden_sections(ctx)
+    missing = [s.index for s in view.rules.sections if s.index not in first and s.index not in hidden]
     if not missing:
         return
     text = ctx.text
