@@ -221,7 +221,7 @@ def text_after_footer(ctx: Context):
         line = ctx.line_of(m.start())
         if line - p.first not in quiet:
             _, end = ctx.lines.line_span(line)
-            yield Problem(m.start(), end, "text after the footer: move it above the footer's "
-                          "'---' or delete it")
+            yield Problem(m.start(), end, "text after the footer (it shows below the attribution): "
+                          "move it above the footer or delete it")
             return
         pos = ctx.lines.line_span(line)[1]
