@@ -10,6 +10,7 @@ documentation (``news-lint rule NAME``) and the README's rule list is generated 
 | URLs | NL4xx | ``urls.py`` |
 | slug and file name | NL5xx | ``slug.py`` |
 | single fields | NL6xx | ``fields.py`` |
+| the outlet in title and companies | NL608, NL609 | ``outlet.py`` |
 | characters and encoding | NL7xx | ``encoding.py`` |
 | words in another script | NL709 | ``script.py`` |
 | body: sections and headings | NL80x | ``headings.py`` |
@@ -23,6 +24,7 @@ from __future__ import annotations
 from . import contract, crossfile, dates, encoding, fields, frontmatter, meta, slug, urls  # noqa: F401  (registration)
 from . import content, footer, headings, rendered  # noqa: F401  (registration: body rules)
 from . import script  # noqa: F401  (registration: words in another script)
+from . import outlet  # noqa: F401  (registration: NL608, NL609)
 from .base import RULES, Rule
 
 RULES.sort(key=lambda r: r.code)

@@ -1,0 +1,271 @@
+"""The outlet: its name left in the Czech `title`, or listed among the `companies` (NL608, NL609)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+import yaml
+
+from ..diagnostics import Edit, Fix
+from ..document import Document, Loader
+from .base import SAFE, UNSAFE, WARNING, Context, Problem, rule
+
+# Outlets whose name is often appended to a headline. Matched (normalised) only when the
+# article's own source is unknown or an aggregator: an outlet citing another ("… – Reuters"
+# on RT) attributes the story, it does not sign it.
+KNOWN_OUTLETS = frozenset((
+    "9to5Google", "9to5Mac", "ABC News", "Android Authority", "Android Central", "Android Police",
+    "AppleInsider", "Ars Technica", "Associated Press", "Axios", "BBC", "BBC News", "BGR",
+    "BleepingComputer", "Bloomberg", "Business Insider", "BuzzFeed", "CBS News", "CNBC", "CNET",
+    "CNN", "Decrypt", "Digital Trends", "Engadget", "Financial Times", "Forbes", "Fortune",
+    "Fox News", "Futurism", "Gizmodo", "Hacker News", "How-To Geek", "IGN", "Kotaku", "MacRumors",
+    "MakeUseOf", "Mashable", "MIT Technology Review", "Neowin", "New Scientist", "NPR", "PCMag",
+    "PC Gamer", "PCWorld", "PhoneArena", "Phys.org", "Polygon", "Reuters", "ScienceAlert",
+    "SciTechDaily", "Slashdot", "TechCrunch", "TechRadar", "TechSpot", "The Guardian",
+    "The Hacker News", "The Register", "The Verge", "The Washington Post", "Tom's Guide",
+    "Tom's Hardware", "VentureBeat", "VideoCardz", "Windows Central", "Windows Latest", "WIRED",
+    "XDA", "XDA Developers", "ZDNET",
+))
+AGGREGATORS = frozenset(("google news", "yahoo", "yahoo news", "yahoo entertainment", "msn",
+                         "biztoc", "flipboard", "newsbreak"))
+_SECOND_LEVEL = frozenset(("co", "com", "org", "net", "ac", "gov", "edu"))
+# `title - Outlet`: the last ` | `, ` - `, ` – ` or ` — ` of the value and what follows it
+_SUFFIX = re.compile(r"\s+([|\-–—])\s+(\S(?:(?!\s[|\-–—]\s).)*?)\s*\Z", re.DOTALL)
+
+
+def norm(text: str) -> str:
+    """Case, accents, spaces and punctuation left out: `Pokémon GO Hub` = `pokemongohub`."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+_KNOWN = frozenset(norm(n) for n in KNOWN_OUTLETS)
+
+
+def _domain_label(host: str) -> str:
+    """`www.xda-developers.com` -> `xda-developers`, `www.bbc.co.uk` -> `bbc`."""
+    labels = [x for x in host.lower().split(".") if x]
+    if labels[:1] == ["www"]:
+        labels = labels[1:]
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL:
+        labels = labels[:-1]
+    return labels[-2] if len(labels) >= 2 else ""
+
+
+def _source(ctx: Context) -> tuple[str | None, str | None]:
+    """The outlet's name (`source.name`, or the legacy `source` text) and the article's URL."""
+    data = ctx.data or {}
+    source = data.get("source")
+    name = source.get("name") if isinstance(source, dict) else source
+    url = data.get("url") if isinstance(data.get("url"), str) else data.get("source_url")
+    return (name if isinstance(name, str) and name.strip() else None,
+            url if isinstance(url, str) else None)
+
+
+def outlet_match(ctx: Context, name: str) -> str | None:
+    """How ``name`` is the article's own outlet: 'source' (it is `source.name`, normalised),
+    'domain' (the source's or the URL's domain name, or the start of `source.name`), 'known'
+    (a known outlet, the source being unknown or an aggregator); None when it is not."""
+    source, url = _source(ctx)
+    n = norm(name)
+    if not n:
+        return None
+    if source is not None and n == norm(source):
+        return "source"
+    labels = set()
+    for text in (source, _host(url)):
+        if text and re.fullmatch(r"[\w.-]+\.[a-z]{2,}", text.strip().lower()):
+            label = _domain_label(text.strip())
+            labels |= {norm(label), norm(label.split("-")[0])}
+    words = source.casefold().split() if source else []
+    if n in labels or (words and n not in ("the", "a", "an")
+                       and name.casefold().split() == words[:len(name.split())]):
+        return "domain"
+    if n in _KNOWN and (source is None or source.casefold() in AGGREGATORS):
+        return "known"
+    return None
+
+
+def _host(url: str | None) -> str | None:
+    try:
+        return urlsplit(url).hostname if url else None
+    except ValueError:
+        return None
+
+
+def reads_back(doc: Document, edits: tuple[Edit, ...], check) -> bool:
+    """Do the front matter with ``edits`` applied still parse, and ``check(data)`` hold?"""
+    text, base = doc.yaml_text, doc.yaml_start
+    for e in sorted(edits, reverse=True):
+        text = text[:e.start - base] + e.content + text[e.end - base:]
+    try:
+        data = yaml.load(text, Loader=Loader)
+    except yaml.YAMLError:
+        return False
+    return isinstance(data, dict) and bool(check(data))
+
+
+def _raw_suffix(ctx: Context, entry, suffix: str) -> re.Match | None:
+    """Where ``suffix`` (of the value, from its leading blanks) is written in the file: any
+    blank may be a folded line break; None when it is escaped or not at the value's end."""
+    style = getattr(entry.node, "style", None)
+    if style in ("|", ">"):
+        return None
+    start, end = entry.value
+    if style in ("'", '"'):
+        start, end = start + 1, end - 1
+    words = suffix.split()
+    if style == "'":
+        words = [w.replace("'", "''") for w in words]
+    elif style == '"' and any(c in suffix for c in '"\\'):
+        return None
+    pattern = re.compile(r"\s+" + r"\s+".join(map(re.escape, words)) + r"\Z")
+    return pattern.search(ctx.text, start, end)
+
+
+@rule("NL608", "outlet-in-title", WARNING, fix=SAFE)
+def outlet_in_title(ctx: Context):
+    """The Czech `title` ends with the outlet's name: `… - The Verge`, `… – TechCrunch`.
+
+    **What it does.** Looks at the end of `title` after ` | `, ` - `, ` – ` or ` — `. It is the
+    outlet when it is `source.name` (the legacy `source`) with case, accents, spaces and
+    punctuation ignored; or the domain name of the source or of `url` (`XDA` for
+    `xda-developers.com`, `BBC` for `BBC News`); or, when the source is unknown or an aggregator
+    (Google News, Yahoo …), a well-known outlet (`Hacker News`). An outlet citing another one
+    (`… – Reuters` on RT) is attribution and is not reported. Only `title` is checked:
+    `original_title` is the source's headline as published and keeps its suffix (the slug is
+    made from it). Reported at the separator.
+
+    **Why.** The outlet is shown beside the title already (the footer's **Zdroj:** line); in
+    the title it is noise the translation copied from the source headline.
+
+    **Example.**
+    ```yaml
+    source:
+      name: TechCrunch
+    title: Yann LeCun potvrzuje svůj nový startup, údajně hledá valuaci
+      přes 5 miliard dolarů | TechCrunch
+    ```
+
+    **Fix.** Removes the separator and the name, in place (a folded line stays folded, quotes
+    stay). Safe when the name is `source.name`; unsafe when it only matches a domain name or a
+    known outlet. No fix when the suffix is written with escapes or in a block scalar.
+    """
+    if not isinstance(ctx.data, dict) or ctx.layout not in (ctx.profile.layout, *ctx.profile.legacy_layouts):
+        return
+    title = ctx.data.get("title")
+    m = _SUFFIX.search(title) if isinstance(title, str) else None
+    if m is None or m.start() == 0:
+        return
+    how = outlet_match(ctx, m.group(2))
+    if how is None:
+        return
+    entry = ctx.doc.entry("title")
+    raw = _raw_suffix(ctx, entry, title[m.start():])
+    kept = title[:m.start()]
+    message = f"title ends with the outlet's name '{m.group(2)}': remove '{title[m.start():].strip()}'"
+    if raw is None:
+        yield Problem(entry.value.start, entry.value.end, message)
+        return
+    edits = (Edit(raw.start(), raw.end(), ""),)
+    fix = None
+    if reads_back(ctx.doc, edits, lambda data: data.get("title") == kept):
+        fix = Fix(edits, SAFE if how == "source" else UNSAFE,
+                  f"remove '{m.group(2)}' from the title")
+    sep = ctx.text.index(m.group(1), raw.start())
+    yield Problem(sep, raw.end(), message + _why(how), fix)
+
+
+def _why(how: str) -> str:
+    return {"source": "", "domain": " (the source's domain name)",
+            "known": " (a known outlet; the source is unknown or an aggregator)"}[how]
+
+
+def _line_start(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1
+
+
+def _line_end(text: str, offset: int) -> int:
+    """The offset after the line break of the line holding ``offset`` (or the text's end)."""
+    nl = text.find("\n", offset)
+    return len(text) if nl == -1 else nl + 1
+
+
+def _remove_item(ctx: Context, key: str, index: int) -> tuple[Edit, ...]:
+    """Edits that take item ``index`` out of the list at ``key`` in its own style (the whole
+    key when it is the only item: the generator leaves an empty list out)."""
+    text, doc = ctx.text, ctx.doc
+    node = doc.entry(key).node
+    items = [doc.entry(key, i).value for i in range(len(node.value))]
+    item = items[index]
+    if len(items) == 1:
+        whole = doc.entry(key)
+        return (Edit(_line_start(text, whole.key.start), _line_end(text, whole.value.end - 1)),)
+    if not node.flow_style:
+        return (Edit(_line_start(text, item.start), _line_end(text, item.end - 1)),)
+    if index > 0:
+        return (Edit(items[index - 1].end, item.end),)
+    return (Edit(item.start, items[1].start),)
+
+
+def _mentions(text, name: str) -> bool:
+    return isinstance(text, str) and re.search(
+        r"(?<!\w)" + re.escape(name.casefold()) + r"(?!\w)", text.casefold()) is not None
+
+
+def _without_suffix(title):
+    m = _SUFFIX.search(title) if isinstance(title, str) else None
+    return title[:m.start()] if m else title
+
+
+@rule("NL609", "outlet-as-company", WARNING, fix=UNSAFE)
+def outlet_as_company(ctx: Context):
+    """`companies` lists the outlet that published the article: `TechCrunch`, `Android Police`.
+
+    **What it does.** Reports an item of `companies` that is `source.name`, with case, accents,
+    spaces and punctuation ignored (`Gizmodo` for `Gizmodo.com` too). Not reported when
+    `title` or `original_title` (without an outlet suffix such as `- TechCrunch`) names it: the
+    story is then probably about the outlet (Reuters reporting on Reuters).
+
+    **Why.** `companies` names the companies the story is about; the extraction step picks up
+    the outlet from the headline suffix or the byline.
+
+    **Example.**
+    ```yaml
+    companies:
+    - Inception
+    - TechCrunch
+    original_title: Inception raises $50 million to build diffusion models for code and
+      text - TechCrunch
+    source:
+      name: TechCrunch
+    ```
+
+    **Fix (unsafe).** Removes the item, keeping the list's style (block `- a` or flow `[a, b]`);
+    the whole `companies` key when it was the only item. Unsafe: a story can be about its own
+    outlet in ways the title does not show.
+    """
+    if not ctx.modern:
+        return
+    companies, (source, _) = ctx.data.get("companies"), _source(ctx)
+    if not isinstance(companies, list) or source is None:
+        return
+    names = {norm(source)}
+    if re.fullmatch(r"[\w.-]+\.[a-z]{2,}", source.strip().lower()):
+        names.add(norm(source.strip().rsplit(".", 1)[0]))
+    for i, item in enumerate(companies):
+        if not isinstance(item, str) or norm(item) not in names:
+            continue
+        if any(_mentions(_without_suffix(ctx.data.get(k)), item) for k in ("title", "original_title")):
+            continue
+        expected = companies[:i] + companies[i + 1:]
+        edits = _remove_item(ctx, "companies", i)
+        ok = reads_back(ctx.doc, edits, lambda data: data.get("companies", []) == expected
+                        and set(data) == set(ctx.data) - ({"companies"} if not expected else set()))
+        span = ctx.doc.value_span("companies", i)
+        yield Problem(span.start, span.end,
+                      f"companies item '{item}' is the outlet (source.name '{source}'), not a "
+                      "company the story is about: remove it",
+                      Fix(edits, UNSAFE, f"remove '{item}' from companies") if ok else None)
