@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import timezone
 
+from ..diagnostics import Edit, Fix
 from ..schema import parse_published
-from .base import ERROR, INFO, WARNING, Context, Problem, rule
+from .base import ERROR, INFO, SAFE, UNSAFE, WARNING, Context, Problem, rule
 from .encoding import CONTROL_CLASS, rare_characters
 
 
@@ -165,3 +166,79 @@ def control_character(ctx: Context):
         hint = " (UTF-8 text decoded as Latin-1?)" if any(c >= "\x80" for c in found) else ""
         yield Problem(entry.value.start, entry.value.end,
                       f"'{'.'.join(map(str, path))}' contains control characters {', '.join(chars)}{hint}")
+
+
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\r?\n)+")
+_ESCAPED = re.compile(r"\\.")
+
+
+def _paragraph_breaks(text: str, start: int, end: int, style: str | None):
+    """The spans of ``text[start:end]`` (a scalar of ``style``) that make a line break in its
+    value, each with the edit that joins the two paragraphs (None in a literal block) and the
+    edit's applicability."""
+    if style == '"':  # an escaped `\n` run, or blank lines
+        run: list = []
+        for m in _ESCAPED.finditer(text, start, end):
+            if m.group() == "\\n" and run and run[-1].end() == m.start():
+                run.append(m)
+                continue
+            if run:
+                yield _joined_escape(text, run)
+            run = [m] if m.group() == "\\n" else []
+        if run:
+            yield _joined_escape(text, run)
+    for m in _BLANK_LINES.finditer(text, start, end):
+        # keep the first line break: a single folded break reads as a space (not in a `|` block)
+        yield m.start() + 1, m.end(), None if style == "|" else Edit(m.start() + 1, m.end(), ""), SAFE
+
+
+def _joined_escape(text: str, run: list):
+    s, e = run[0].start(), run[-1].end()
+    glue = "" if text[s - 1:s] == " " or text[e:e + 1] == " " else " "
+    return s, e, Edit(s, e, glue), UNSAFE
+
+
+@rule("NL610", "description-paragraphs", WARNING, fix=SAFE)
+def description_paragraphs(ctx: Context):
+    """`description` holds a blank line: the teaser becomes two paragraphs.
+
+    **What it does.** Reports each blank line (or escaped `\\n`) inside the `description`
+    value, which YAML turns into a line break in the loaded text (`…kill himself\\nThe maker…`).
+    Mostly feed text copied verbatim (`…He sued…` / `The post … appeared first on …`).
+
+    **Why.** The description is one paragraph: the meta description, feeds and social cards
+    show the line break as-is or run the two paragraphs together without a space.
+
+    **Example.**
+    ```yaml
+    description: 'OpenAI responds to lawsuit claiming its chatbot encouraged California
+      teenager to kill himself
+
+      The maker of ChatGPT has said the suicide of a 16-year-old was down to his “misuse”'
+    ```
+
+    **Fix.** Joins the paragraphs with a space. Safe for a blank line in a plain, quoted or
+    folded (`>`) value (the empty line is removed; the line break left folds into a space);
+    unsafe for an escaped `\\n` in a double-quoted value (replaced by a space); none for a
+    literal (`|`) block. The fixed value is read back before the fix is offered.
+    """
+    if not isinstance(ctx.data, dict) or ctx.layout not in (ctx.profile.layout, *ctx.profile.legacy_layouts):
+        return
+    value, entry = ctx.data.get("description"), ctx.doc.entry("description")
+    if not isinstance(value, str) or "\n" not in value.rstrip("\n") or entry is None:
+        return
+    from .outlet import reads_back
+
+    breaks = list(re.finditer(r"\n+", value.rstrip("\n")))
+    style = getattr(entry.node, "style", None)
+    found = sorted(_paragraph_breaks(ctx.text, entry.value.start, entry.value.end, style),
+                   key=lambda b: b[0])
+    for k, (start, end, edit, applicability) in enumerate(found):
+        fix = None
+        if edit is not None and len(found) == len(breaks):  # k-th break in the text is the k-th in the value
+            b = breaks[k]
+            joined = value[:b.start()].rstrip(" \t") + " " + value[b.end():].lstrip(" \t")
+            if reads_back(ctx.doc, (edit,), lambda data: data.get("description") == joined):
+                fix = Fix((edit,), applicability, "join the description's paragraphs")
+        yield Problem(start, end, "description has a blank line: it is shown as two paragraphs; "
+                      "join them into one", fix)
