@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from datetime import timezone
 
+from ..diagnostics import Fix
 from ..schema import parse_published, slugify
-from ..yamlemit import replace_value
-from .base import ERROR, UNSAFE, WARNING, Context, Problem, rule
+from ..yamlemit import emit, replace_value
+from .base import ERROR, SAFE, UNSAFE, WARNING, Context, Problem, rule
 
 
 def source_title(ctx: Context):
@@ -99,24 +100,80 @@ def filename_mismatch(ctx: Context):
 
     **What it does.** Compares the file's name with the profile's `filename` template, filled
     with the generator's slug of `original_title` (repaired first when it carries mojibake), or
-    with `slug` when there is no title. Reported at the `slug` value (or the first line).
+    with `slug` when there is no title. Reported at the `slug` value. An article without `slug`
+    is reported once, by `slug-missing`, which names the file name too.
 
     **Why.** The site and its redirects find articles by file name.
 
     **Fix.** None: renaming files is left to you (`git mv`), news-lint only edits text.
     """
-    if not ctx.modern or not ctx.path:
-        return
-    published = ctx.data.get("publishedAt")
-    dt = parse_published(published) if isinstance(published, str) else None
+    if not ctx.modern or not ctx.path or "slug" not in ctx.data:
+        return  # no slug: slug-missing says so, and names the file name it implies
     slug = expected_slug(ctx)
     if slug is None:  # no title: the slug as written
         slug = ctx.data.get("slug")
-    if dt is None or slug is None:
-        return
-    expected = ctx.profile.filename.format(date=dt.astimezone(timezone.utc).strftime("%Y-%m-%d"),
-                                           slug=slug)
+    expected = _expected_name(ctx, slug) if isinstance(slug, str) else None
     name = os.path.basename(ctx.path)
-    if name != expected:
-        span = ctx.doc.value_span("slug") if "slug" in ctx.data else ctx.doc.open_span
+    if expected is not None and name != expected:
+        span = ctx.doc.value_span("slug")
         yield Problem(span.start, span.end, f"file name '{name}' should be '{expected}'")
+
+
+def _expected_name(ctx: Context, slug: str) -> str | None:
+    """The profile's file name for ``slug`` and the UTC date of `publishedAt` (None without it)."""
+    published = ctx.data.get("publishedAt")
+    dt = parse_published(published) if isinstance(published, str) else None
+    if dt is None:
+        return None
+    return ctx.profile.filename.format(date=dt.astimezone(timezone.utc).strftime("%Y-%m-%d"), slug=slug)
+
+
+@rule("NL504", "slug-missing", WARNING, fix=SAFE)
+def slug_missing(ctx: Context):
+    """The article has no `slug`.
+
+    **What it does.** Reports a modern article (`layout: tech_news_article`) without `slug` and
+    names the generator's slug of `original_title` (see `slug-mismatch`), and, when the file
+    name does not carry that slug either, the name it should have. Reported at the closing
+    `---` of the front matter, where `missing-field` reports missing keys. Such an article is
+    not reported by `filename-mismatch` as well: the missing slug is the one cause.
+
+    **Why.** The contract makes `slug` optional (the first articles, of September 2025, were
+    written without it and named `{date}-{NN}-{Czech title}.md`), but every later article has
+    one: it is the published URL, and the link between title, URL and file name.
+
+    **Example.**
+    ```yaml
+    original_title: 10 Best MagSafe Wallets (2025), Tested and Reviewed
+    publishedAt: '2025-09-23T12:00:00+00:00'
+    source:
+    ```
+    in `2025-09-23-01-10-nejlepsich-MagSafe-penezenek-2025-otestovano-a-.md`.
+
+    **Fix.** Inserts `slug: <the generator's slug>` in key order (before the first key that
+    sorts after it), when the file name already carries that slug: safe, the URL stays the
+    same (unsafe when the file name is not known, on standard input). None when the file name
+    differs: a `slug` in the front matter overrides the file name's in the site's URLs, so
+    inserting it alone would move the public URL away from the file; rename the file first
+    (`git mv`, news-lint only edits text), then the fix inserts the slug.
+    """
+    if not ctx.modern or "slug" in ctx.data:
+        return
+    slug = expected_slug(ctx)
+    if slug is None:
+        return  # no original_title: missing-field reports it
+    message = f"slug is missing; the generator's slug for original_title is '{slug}'"
+    name, expected = os.path.basename(ctx.path or ""), _expected_name(ctx, slug)
+    span = ctx.doc.anchor_span()
+    rename = bool(ctx.path) and expected is not None and name != expected
+    if rename:
+        message += f"; rename the file to '{expected}' (now '{name}') and add 'slug: {slug}'"
+    if rename or getattr(ctx.doc.root, "flow_style", False):  # `{...}`: no line to insert
+        yield Problem(span.start, span.end, message)
+        return
+    later = [e.key.start for p, e in ctx.doc.entries.items()
+             if len(p) == 1 and e.key is not None and p[0] > "slug"]
+    at = ctx.text.rfind("\n", 0, min(later)) + 1 if later else span.start
+    fix = Fix.replace(at, at, f"slug: {emit(('slug',), slug)}\n", f"insert slug: {slug}",
+                      SAFE if ctx.path else UNSAFE)
+    yield Problem(span.start, span.end, message, fix)
