@@ -1,0 +1,108 @@
+"""Front-matter content rules of issue 17: outlet-in-title (NL608), outlet-as-company (NL609),
+description-paragraphs (NL610), slug-missing (NL504). Through the real command line, and on the
+shared corpus (skipped when absent): every finding there was read and is real."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import SHARED, article_text
+
+CORPUS = SHARED / "corpus" / "marigold"
+RULES = ("outlet-in-title", "outlet-as-company", "description-paragraphs", "slug-missing")
+
+
+def _json(proc) -> list[dict]:
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(proc.stdout)
+
+
+def _front(text: str) -> dict:
+    return yaml.safe_load(text.split("---\n")[1])
+
+
+def test_no_slug_is_one_finding_that_names_the_slug_and_the_file_name(cli, tmp_path):
+    """An early article without slug and with a numbered file name: slug-missing says what is
+    missing and what the name should be; filename-mismatch does not say it a second time. No
+    fix while the name differs (the slug would move the URL); once renamed, --fix inserts it."""
+    text = article_text(drop=("slug",))
+    path = tmp_path / "2025-12-01-25-apple-vydal-novou-vec.md"
+    path.write_text(text, encoding="utf-8")
+    found = _json(cli("--output-format", "json", "--no-cache", path.name))
+    assert [(d["name"], d["line"], d["column"], d["fix"]) for d in found] == [
+        ("slug-missing", text.splitlines().index("---", 1) + 1, 1, None)]
+    assert found[0]["message"] == (
+        "slug is missing; the generator's slug for original_title is 'apple-ships-new-thing'; "
+        "rename the file to '2025-12-01-apple-ships-new-thing.md' (now "
+        "'2025-12-01-25-apple-vydal-novou-vec.md') and add 'slug: apple-ships-new-thing'")
+    cli("--fix", "--unsafe-fixes", "--no-cache", path.name, check_rc=1)
+    assert path.read_text(encoding="utf-8") == text
+    renamed = path.rename(tmp_path / "2025-12-01-apple-ships-new-thing.md")
+    cli("--fix", "--no-cache", renamed.name, check_rc=0)
+    assert renamed.read_text(encoding="utf-8") == article_text()
+
+
+@pytest.mark.parametrize("companies, left", [
+    ("\n- Apple\n- The Verge", "\n- Apple"),
+    ("\n- The Verge\n- Apple", "\n- Apple"),
+    (" [Apple, The Verge]", " [Apple]"),
+    (" [the verge, Apple, Samsung]", " [Apple, Samsung]"),
+])
+def test_outlet_removed_from_companies_in_the_list_s_own_style(cli, tmp_path, companies, left):
+    path = tmp_path / "2025-12-01-apple-ships-new-thing.md"
+    path.write_text(article_text(companies=companies), encoding="utf-8")
+    found = _json(cli("--output-format", "json", "--no-cache", "--select", "outlet-as-company", path.name))
+    assert [d["fix"]["applicability"] for d in found] == ["unsafe"]
+    cli("--fix", "--no-cache", "--select", "outlet-as-company", path.name)
+    assert path.read_text(encoding="utf-8") == article_text(companies=companies)  # unsafe only
+    cli("--fix", "--unsafe-fixes", "--no-cache", "--select", "outlet-as-company", path.name)
+    fixed = path.read_text(encoding="utf-8")
+    assert fixed == article_text(companies=left)
+    assert _front(fixed)["companies"] == _front(article_text(companies=left))["companies"]
+
+
+def test_outlet_removed_from_title_keeps_original_title(cli, tmp_path):
+    path = tmp_path / "2025-12-01-apple-ships-new-thing.md"
+    path.write_text(article_text(title="Apple vydal novou věc | The Verge",
+                                 original_title="Apple ships new thing | The Verge"), encoding="utf-8")
+    found = _json(cli("--output-format", "json", "--no-cache", "--select", "NL608", path.name))
+    assert [(d["line"], d["column"]) for d in found] == [(20, 30)]
+    cli("--fix", "--no-cache", "--select", "NL608", path.name)
+    data = _front(path.read_text(encoding="utf-8"))
+    assert (data["title"], data["original_title"]) == ("Apple vydal novou věc", "Apple ships new thing | The Verge")
+
+
+@pytest.fixture(scope="module")
+def corpus_counts():
+    if not CORPUS.is_dir():
+        pytest.skip(f"shared/ corpus not present beside the repository ({CORPUS})")
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-m", "mdlint_news", "--output-format", "json",
+                           "--no-cache", "--select", ",".join(RULES + ("filename-mismatch",)), "."],
+                          cwd=CORPUS, capture_output=True, timeout=300)
+    assert proc.returncode in (0, 1), proc.stderr.decode("utf-8", "replace")
+    items = json.loads(proc.stdout.decode("utf-8"))
+    return items, Counter(i["name"] for i in items)
+
+
+def test_corpus_findings_of_the_new_rules(corpus_counts):
+    """Read one by one: 27 titles end with their outlet (20 safe fixes: it is source.name), two
+    companies lists hold the outlet, five descriptions carry a blank line or an escaped break,
+    ten early articles have no slug (and are no longer reported by filename-mismatch too)."""
+    items, counts = corpus_counts
+    assert {r: counts[r] for r in RULES + ("filename-mismatch",)} == {
+        "outlet-in-title": 27, "outlet-as-company": 2, "description-paragraphs": 7,
+        "slug-missing": 10, "filename-mismatch": 1}
+    assert all(i["severity"] == "warning" for i in items)
+    safe = Counter(i["name"] for i in items if i["fix"] and i["fix"]["applicability"] == "safe")
+    assert safe["outlet-in-title"] == 20
+    companies = sorted(Path(i["path"]).name[:24] for i in items if i["name"] == "outlet-as-company")
+    assert companies == ["2025-11-06-inception-rai", "2025-11-09-zephyr-again-"]
+    titles = {Path(i["path"]).name for i in items if i["name"] == "outlet-in-title"}
+    assert not any(n.startswith("2026-02-01-pentagon-wants-killer-ai") for n in titles)  # RT cites Reuters
