@@ -106,3 +106,15 @@ def test_corpus_findings_of_the_new_rules(corpus_counts):
     assert companies == ["2025-11-06-inception-rai", "2025-11-09-zephyr-again-"]
     titles = {Path(i["path"]).name for i in items if i["name"] == "outlet-in-title"}
     assert not any(n.startswith("2026-02-01-pentagon-wants-killer-ai") for n in titles)  # RT cites Reuters
+
+
+def test_many_blank_lines_in_description_are_reported_in_bounded_time(cli, tmp_path):
+    """100 000 blank lines in a single-quoted description: one finding each, each with its fix,
+    read back once (each read-back was a YAML parse, and each edit a copy of the text). The
+    subprocess timeout (120 s) is a hang detector; the run takes a few seconds."""
+    description = "'" + "Odstavec.\n\n  " * 100_000 + "Konec.'"
+    path = tmp_path / "2025-12-01-apple-ships-new-thing.md"
+    path.write_text(article_text(description=description), encoding="utf-8")
+    found = _json(cli("--output-format", "json", "--no-cache", "--select", "NL610", path.name))
+    assert len(found) == 100_000 and all(d["fix"]["applicability"] == "safe" for d in found)
+    assert (found[0]["line"], found[-1]["line"]) == (8, 8 + 2 * 99_999)

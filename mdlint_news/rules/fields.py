@@ -169,6 +169,7 @@ def control_character(ctx: Context):
 
 
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\r?\n)+")
+_PARAGRAPH_BREAK = re.compile(r"\n+")
 _ESCAPED = re.compile(r"\\.")
 
 
@@ -229,16 +230,19 @@ def description_paragraphs(ctx: Context):
         return
     from .outlet import reads_back
 
-    breaks = list(re.finditer(r"\n+", value.rstrip("\n")))
     style = getattr(entry.node, "style", None)
     found = sorted(_paragraph_breaks(ctx.text, entry.value.start, entry.value.end, style),
                    key=lambda b: b[0])
-    for k, (start, end, edit, applicability) in enumerate(found):
-        fix = None
-        if edit is not None and len(found) == len(breaks):  # k-th break in the text is the k-th in the value
-            b = breaks[k]
-            joined = value[:b.start()].rstrip(" \t") + " " + value[b.end():].lstrip(" \t")
-            if reads_back(ctx.doc, (edit,), lambda data: data.get("description") == joined):
-                fix = Fix((edit,), applicability, "join the description's paragraphs")
+    core = value.rstrip("\n")
+    paragraphs = _PARAGRAPH_BREAK.split(core)
+    joined = " ".join(p.strip(" \t") if 0 < i < len(paragraphs) - 1 else
+                      p.rstrip(" \t") if i == 0 else p.lstrip(" \t")
+                      for i, p in enumerate(paragraphs)) + value[len(core):]
+    edits = tuple(edit for _, _, edit, _ in found)
+    # one read-back for all the edits (they are applied in one pass): linear in the breaks
+    ok = (all(edits) and len(found) == len(paragraphs) - 1
+          and reads_back(ctx.doc, edits, lambda data: data.get("description") == joined))
+    for start, end, edit, applicability in found:
+        fix = Fix((edit,), applicability, "join the description's paragraphs") if ok else None
         yield Problem(start, end, "description has a blank line: it is shown as two paragraphs; "
                       "join them into one", fix)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import yaml
@@ -31,8 +32,22 @@ KNOWN_OUTLETS = frozenset((
 AGGREGATORS = frozenset(("google news", "yahoo", "yahoo news", "yahoo entertainment", "msn",
                          "biztoc", "flipboard", "newsbreak"))
 _SECOND_LEVEL = frozenset(("co", "com", "org", "net", "ac", "gov", "edu"))
-# `title - Outlet`: the last ` | `, ` - `, ` – ` or ` — ` of the value and what follows it
-_SUFFIX = re.compile(r"\s+([|\-–—])\s+(\S(?:(?!\s[|\-–—]\s).)*?)\s*\Z", re.DOTALL)
+_SEPARATORS = "|-–—"
+_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}")  # a host name (at most 253 characters)
+
+
+class Suffix(NamedTuple):
+    start: int  # where the blanks before the separator start: the value keeps title[:start]
+    separator: str
+    name: str
+
+
+def title_suffix(title: str) -> Suffix | None:
+    """The last ` | `, ` - `, ` – ` or ` — ` of ``title`` and the name after it, or None."""
+    at = max(title.rfind(f" {c} ") for c in _SEPARATORS)
+    name = title[at + 3:].strip() if at > 0 else ""
+    start = len(title[:at].rstrip())
+    return Suffix(start, title[at + 1], name) if name and start else None
 
 
 def norm(text: str) -> str:
@@ -76,7 +91,7 @@ def outlet_match(ctx: Context, name: str) -> str | None:
         return "source"
     labels = set()
     for text in (source, _host(url)):
-        if text and re.fullmatch(r"[\w.-]+\.[a-z]{2,}", text.strip().lower()):
+        if text and len(text) <= 253 and _DOMAIN.fullmatch(text.strip().lower()):
             label = _domain_label(text.strip())
             labels |= {norm(label), norm(label.split("-")[0])}
     words = source.casefold().split() if source else []
@@ -97,9 +112,11 @@ def _host(url: str | None) -> str | None:
 
 def reads_back(doc: Document, edits: tuple[Edit, ...], check) -> bool:
     """Do the front matter with ``edits`` applied still parse, and ``check(data)`` hold?"""
-    text, base = doc.yaml_text, doc.yaml_start
-    for e in sorted(edits, reverse=True):
-        text = text[:e.start - base] + e.content + text[e.end - base:]
+    src, base, pieces, at = doc.yaml_text, doc.yaml_start, [], 0
+    for e in sorted(edits):  # one pass: the untouched text between the edits, and each edit
+        pieces += (src[at:e.start - base], e.content)
+        at = e.end - base
+    text = "".join(pieces) + src[at:]
     try:
         data = yaml.load(text, Loader=Loader)
     except yaml.YAMLError:
@@ -107,22 +124,30 @@ def reads_back(doc: Document, edits: tuple[Edit, ...], check) -> bool:
     return isinstance(data, dict) and bool(check(data))
 
 
-def _raw_suffix(ctx: Context, entry, suffix: str) -> re.Match | None:
-    """Where ``suffix`` (of the value, from its leading blanks) is written in the file: any
-    blank may be a folded line break; None when it is escaped or not at the value's end."""
+def _raw_suffix(ctx: Context, entry, suffix: str) -> tuple[int, int, int] | None:
+    """Where ``suffix`` (of the value, from its leading blanks) is written in the file: the
+    start of its blanks, of the separator, and its end. Any blank may be a folded line break;
+    None when it is escaped, in a block scalar, or not at the value's end. Read backwards from
+    the value's end, one character at a time."""
     style = getattr(entry.node, "style", None)
-    if style in ("|", ">"):
+    if style in ("|", ">") or (style == '"' and any(c in suffix for c in '"\\')):
         return None
     start, end = entry.value
     if style in ("'", '"'):
         start, end = start + 1, end - 1
-    words = suffix.split()
-    if style == "'":
-        words = [w.replace("'", "''") for w in words]
-    elif style == '"' and any(c in suffix for c in '"\\'):
-        return None
-    pattern = re.compile(r"\s+" + r"\s+".join(map(re.escape, words)) + r"\Z")
-    return pattern.search(ctx.text, start, end)
+    text, i = ctx.text, end
+    words = [w.replace("'", "''") if style == "'" else w for w in suffix.split()]
+    for k, word in enumerate(reversed(words)):
+        j = i
+        while j > start and text[j - 1].isspace():
+            j -= 1
+        if (k and j == i) or j - len(word) < start or not text.startswith(word, j - len(word)):
+            return None
+        i = j - len(word)
+    blanks = i
+    while blanks > start and text[blanks - 1].isspace():
+        blanks -= 1
+    return (blanks, i, end) if blanks < i else None
 
 
 @rule("NL608", "outlet-in-title", WARNING, fix=SAFE)
@@ -156,26 +181,24 @@ def outlet_in_title(ctx: Context):
     if not isinstance(ctx.data, dict) or ctx.layout not in (ctx.profile.layout, *ctx.profile.legacy_layouts):
         return
     title = ctx.data.get("title")
-    m = _SUFFIX.search(title) if isinstance(title, str) else None
-    if m is None or m.start() == 0:
-        return
-    how = outlet_match(ctx, m.group(2))
+    suffix = title_suffix(title) if isinstance(title, str) else None
+    how = outlet_match(ctx, suffix.name) if suffix else None
     if how is None:
         return
     entry = ctx.doc.entry("title")
-    raw = _raw_suffix(ctx, entry, title[m.start():])
-    kept = title[:m.start()]
-    message = f"title ends with the outlet's name '{m.group(2)}': remove '{title[m.start():].strip()}'"
+    raw = _raw_suffix(ctx, entry, title[suffix.start:])
+    kept = title[:suffix.start]
+    message = (f"title ends with the outlet's name '{suffix.name}': remove "
+               f"'{suffix.separator} {suffix.name}'")
     if raw is None:
-        yield Problem(entry.value.start, entry.value.end, message)
+        yield Problem(entry.value.start, entry.value.end, message + _why(how))
         return
-    edits = (Edit(raw.start(), raw.end(), ""),)
+    blanks, separator, end = raw
+    edits = (Edit(blanks, end, ""),)
     fix = None
     if reads_back(ctx.doc, edits, lambda data: data.get("title") == kept):
-        fix = Fix(edits, SAFE if how == "source" else UNSAFE,
-                  f"remove '{m.group(2)}' from the title")
-    sep = ctx.text.index(m.group(1), raw.start())
-    yield Problem(sep, raw.end(), message + _why(how), fix)
+        fix = Fix(edits, SAFE if how == "source" else UNSAFE, f"remove '{suffix.name}' from the title")
+    yield Problem(separator, end, message + _why(how), fix)
 
 
 def _why(how: str) -> str:
@@ -216,8 +239,8 @@ def _mentions(text, name: str) -> bool:
 
 
 def _without_suffix(title):
-    m = _SUFFIX.search(title) if isinstance(title, str) else None
-    return title[:m.start()] if m else title
+    suffix = title_suffix(title) if isinstance(title, str) else None
+    return title[:suffix.start] if suffix else title
 
 
 @rule("NL609", "outlet-as-company", WARNING, fix=UNSAFE)
@@ -253,7 +276,7 @@ def outlet_as_company(ctx: Context):
     if not isinstance(companies, list) or source is None:
         return
     names = {norm(source)}
-    if re.fullmatch(r"[\w.-]+\.[a-z]{2,}", source.strip().lower()):
+    if len(source) <= 253 and _DOMAIN.fullmatch(source.strip().lower()):
         names.add(norm(source.strip().rsplit(".", 1)[0]))
     for i, item in enumerate(companies):
         if not isinstance(item, str) or norm(item) not in names:
