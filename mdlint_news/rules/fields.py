@@ -9,6 +9,7 @@ from ..diagnostics import Edit, Fix
 from ..schema import parse_published
 from .base import ERROR, INFO, SAFE, UNSAFE, WARNING, Context, Problem, rule
 from .encoding import CONTROL_CLASS, rare_characters
+from .outlet import reads_back
 
 
 @rule("NL601", "importance-range", ERROR)
@@ -228,8 +229,6 @@ def description_paragraphs(ctx: Context):
     value, entry = ctx.data.get("description"), ctx.doc.entry("description")
     if not isinstance(value, str) or "\n" not in value.rstrip("\n") or entry is None:
         return
-    from .outlet import reads_back
-
     style = getattr(entry.node, "style", None)
     found = sorted(_paragraph_breaks(ctx.text, entry.value.start, entry.value.end, style),
                    key=lambda b: b[0])
