@@ -16,13 +16,14 @@ documentation (``news-lint rule NAME``) and the README's rule list is generated 
 | body: sections and headings | NL80x | ``headings.py`` |
 | body: footer | NL82x | ``footer.py``, ``rendered.py`` (the page as rendered) |
 | body: content (fallback, untranslated, leaks) | NL84x | ``content.py`` |
-| across files (duplicates) | NL86x | ``crossfile.py`` |
+| body: a teaser instead of the article | NL846 | ``teaser.py`` |
+| across files (duplicates, cut category, boilerplate) | NL86x, NL607 | ``crossfile.py`` |
 """
 
 from __future__ import annotations
 
 from . import contract, crossfile, dates, encoding, fields, frontmatter, meta, slug, urls  # noqa: F401  (registration)
-from . import content, footer, headings, rendered  # noqa: F401  (registration: body rules)
+from . import content, footer, headings, rendered, teaser  # noqa: F401  (registration: body rules)
 from . import script  # noqa: F401  (registration: words in another script)
 from . import outlet  # noqa: F401  (registration: NL608, NL609)
 from .base import RULES, Rule
