@@ -34,16 +34,18 @@ MAX_ENTRIES = 200_000
 DB_NAME = "results-v2.sqlite"
 STALE = 86_400.0  # seconds after which a hit refreshes its entry's last use (LRU order)
 KEY_BYTES = 32
+HASHES = 5  # h0-h4: the hashes of a compact cross-file summary (``crossfile.compact``)
 SCHEMA = (
-    # clean: the file had nothing to report; h0-h2 its compact cross-file summary, so a hit on
+    # clean: the file had nothing to report; h0-h4 its compact cross-file summary, so a hit on
     # it needs no JSON at all; mac: the entry's signature (``_entry_mac``)
     "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL, used REAL "
-    "NOT NULL, clean INTEGER NOT NULL DEFAULT 0, h0 INTEGER, h1 INTEGER, h2 INTEGER, mac BLOB "
-    "NOT NULL)",
-    # the cross-file index; stamp: what tells the file unchanged (parallel._stamp)
+    "NOT NULL, clean INTEGER NOT NULL DEFAULT 0, h0 INTEGER, h1 INTEGER, h2 INTEGER, h3 INTEGER, "
+    "h4 INTEGER, mac BLOB NOT NULL)",
+    # the cross-file index; stamp: what tells the summary unchanged (parallel._stamp and the
+    # profile)
     "CREATE TABLE IF NOT EXISTS frontmatter_index2 (path TEXT PRIMARY KEY, size INTEGER NOT "
-    "NULL, stamp, h0 INTEGER, h1 INTEGER, h2 INTEGER, value TEXT NOT NULL, mac_h BLOB NOT NULL, "
-    "mac_v BLOB NOT NULL)",
+    "NULL, stamp, h0 INTEGER, h1 INTEGER, h2 INTEGER, h3 INTEGER, h4 INTEGER, value TEXT NOT "
+    "NULL, mac_h BLOB NOT NULL, mac_v BLOB NOT NULL)",
 )
 _WARNED: set[str] = set()
 
@@ -214,8 +216,9 @@ def dump(diagnostics: list[Diagnostic], summary: dict) -> str:
 
 def load(blob: str) -> tuple[list[Diagnostic], dict]:
     o = json.loads(blob)
-    summary = {k: tuple(v) for k, v in o["s"].items()}
-    return [_load_diag(d) for d in o["d"]], summary
+    from .rules.crossfile import revive
+
+    return [_load_diag(d) for d in o["d"]], revive(o["s"])
 
 
 # --------------------------------------------------------------------------- the store
@@ -289,20 +292,20 @@ class Cache:
         if conn is None or not keys:
             return {}
         try:
-            rows = _select_in(conn, "SELECT key, value, used, clean, h0, h1, h2, mac FROM results "
-                                    "WHERE key IN", keys)
+            rows = _select_in(conn, "SELECT key, value, used, clean, h0, h1, h2, h3, h4, mac FROM "
+                                    "results WHERE key IN", keys)
         except sqlite3.Error:
             return {}
         out = {}
         now = time.time()
-        for key, value, used, clean, h0, h1, h2, mac in rows:
+        for key, value, used, clean, *hashes, mac in rows:
             if not (isinstance(mac, bytes) and
-                    hmac.compare_digest(mac, _mac(key, clean, h0, h1, h2, value))):
+                    hmac.compare_digest(mac, _mac(key, clean, *hashes, value))):
                 continue
             if now - used > STALE:
                 self._hits.append(key)
             if clean:
-                out[key] = ([], None, (h0, h1, h2))
+                out[key] = ([], None, tuple(hashes))
                 continue
             try:
                 out[key] = (*load(value), None)
@@ -322,7 +325,7 @@ class Cache:
             hashes = compact(summary)
         # a clean entry is answered from its hashes (``get``): its value is never read
         value = "" if clean else dump(diagnostics, summary)
-        h = tuple(hashes) if clean else (None, None, None)
+        h = tuple(hashes) if clean else (None,) * HASHES
         self._pending.append((key, value, time.time(), clean, *h, _mac(key, clean, *h, value)))
 
     def flush(self) -> None:
@@ -331,13 +334,13 @@ class Cache:
             self._pending, self._hits = [], []
             return
         now = time.time()
-        _write(conn, [("INSERT OR REPLACE INTO results (key, value, used, clean, h0, h1, h2, mac) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        _write(conn, [("INSERT OR REPLACE INTO results (key, value, used, clean, h0, h1, h2, h3, "
+                       "h4, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        self._pending),
                       ("UPDATE results SET used = ? WHERE key = ?", [(now, k) for k in self._hits])])
         self._pending, self._hits = [], []
 
-    # -- the cross-file index: slug/url/title of articles that are not linted in this run -----
+    # -- the cross-file index: the summaries of articles that are not linted in this run -----
     def index_entries(self, folder: str) -> dict[str, tuple[int, object, tuple]]:
         """path -> (size, stamp, compact summary) of the indexed articles of a folder (those
         signed with this user's key); the summaries themselves (``index_values``) are read
@@ -348,13 +351,14 @@ class Cache:
         prefix = folder.rstrip(os.sep) + os.sep
         above = prefix[:-1] + chr(ord(os.sep) + 1)  # every path in [prefix, above) starts with prefix
         try:
-            rows = conn.execute("SELECT path, size, stamp, h0, h1, h2, mac_h FROM "
+            rows = conn.execute("SELECT path, size, stamp, h0, h1, h2, h3, h4, mac_h FROM "
                                 "frontmatter_index2 WHERE path >= ? AND path < ?",
                                 (prefix, above)).fetchall()
         except sqlite3.Error:
             return {}
-        return {r[0]: (r[1], r[2], r[3:6]) for r in rows
-                if isinstance(r[6], bytes) and hmac.compare_digest(r[6], _mac(*r[:6]))}
+        return {path: (size, stamp, tuple(hashes)) for path, size, stamp, *hashes, mac in rows
+                if isinstance(mac, bytes) and
+                hmac.compare_digest(mac, _mac(path, size, stamp, *hashes))}
 
     def index_values(self, paths: list[str]) -> dict[str, str]:
         """path -> its stored summary as JSON (``load_summary``), for indexed paths."""
@@ -380,7 +384,8 @@ class Cache:
             out.append((p, size, stamp, *h, value, _mac(p, size, stamp, *h),
                         _mac(p, size, stamp, value)))
         _write(conn, [("INSERT OR REPLACE INTO frontmatter_index2 (path, size, stamp, h0, h1, h2, "
-                       "value, mac_h, mac_v) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", out)])
+                       "h3, h4, value, mac_h, mac_v) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       out)])
 
     def prune(self, max_entries: int = MAX_ENTRIES) -> None:
         conn = self._connect()
@@ -557,8 +562,10 @@ def folder_for(settings: Settings, cache_dir: str | None) -> tuple[Path, Path | 
 
 def load_summary(value: str) -> dict:
     """A summary stored by ``put_index`` ({} when unreadable)."""
+    from .rules.crossfile import revive
+
     try:
         data = json.loads(value)
-        return {k: tuple(v) for k, v in data.items()} if isinstance(data, dict) else {}
     except (ValueError, TypeError):
         return {}
+    return revive(data) if isinstance(data, dict) else {}

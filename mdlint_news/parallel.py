@@ -4,10 +4,10 @@ and the cross-file pass over the per-file summaries."""
 from __future__ import annotations
 
 import collections
+import hashlib
 import itertools
 import operator
 import os
-import re
 import signal
 import stat
 import sys
@@ -17,17 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
-import yaml
-
 from . import document
 from .cache import Cache, folder_for, key_for, load_summary, settings_fingerprint
 from .config import Settings
-from .diagnostics import Diagnostic
+from .decoding import DecodeError, decode
 from .fixes import allowed
 from .profile import read_small_file
-from .rules import BY_NAME
 from .rules.base import Context
-from .rules.crossfile import FIELDS, compact, find_duplicates, normalise, summarize
+from .rules.crossfile import KEYS, Site, codes, compact, compare, summarize
 from .runner import FileResult, process_file, read_text
 
 PARALLEL_MIN_FILES = 64  # below this a pool costs more than it saves (pre-commit's usual case)
@@ -311,13 +308,13 @@ def prune_caches() -> None:
 def cross_file(results: list[FileResult], items: list[Item], index_folders: Iterable[Path],
                opts: RunOptions | None = None, clean: dict[str, tuple] | None = None,
                linted_real: set[str] | None = None) -> None:
-    """Append duplicate-slug/-url/-title diagnostics to the results they concern. ``clean``:
-    the compact summaries (``crossfile.compact``) of linted files that had nothing to report,
-    whose results were not kept (one is added to ``results`` when such a file turns out to be a
-    duplicate). Articles in ``index_folders`` that were not linted are indexed from their front
-    matter alone. ``linted_real``: the real paths of the items, if known (discovery has them)."""
-    codes = {BY_NAME[n].code for n in ("duplicate-slug", "duplicate-url", "duplicate-title")}
-    per_settings = {id(s): frozenset(s.enabled & codes) for _, _, s in items}
+    """Append the cross-file diagnostics (``crossfile.compare``) to the results they concern.
+    ``clean``: the compact summaries (``crossfile.compact``) of linted files that had nothing to
+    report, whose results were not kept (one is added to ``results`` when such a file is found
+    in a comparison). Articles in ``index_folders`` that were not linted are summarised too
+    (``_indexed``). ``linted_real``: the real paths of the items, if known (discovery has them)."""
+    cross = codes()
+    per_settings = {id(s): frozenset(s.enabled & cross) for _, _, s in items}
     if not any(per_settings.values()):
         return
     cache = _cache_for(items[0][2], opts) if opts is not None and items else None
@@ -331,7 +328,7 @@ def cross_file(results: list[FileResult], items: list[Item], index_folders: Iter
     for folder in index_folders:
         rel = os.path.relpath(folder)  # once per folder: the files' names go after it
         shown_in = "" if rel == os.curdir else os.path.join(rel, "")
-        for name, hashes, summary in _indexed(Path(folder), linted_real, cache):
+        for name, hashes, summary in _indexed(Path(folder), linted_real, cache, items[0][2]):
             shown = shown_in + name
             others[shown] = summary
             hashed.append((shown, hashes))
@@ -339,7 +336,7 @@ def cross_file(results: list[FileResult], items: list[Item], index_folders: Iter
     candidates: set[str] = set()
     pairs = list(itertools.chain(hashed, clean.items()))
     del hashed
-    for i in range(len(FIELDS)):  # one field at a time: the hashes held by more than one file
+    for i in range(len(KEYS)):  # one key at a time: the hashes held by more than one file
         counts = collections.Counter(map(operator.itemgetter(i), map(operator.itemgetter(1), pairs)))
         shared = {h for h, n in counts.items() if n > 1 and h is not None}
         if shared:
@@ -358,14 +355,9 @@ def cross_file(results: list[FileResult], items: list[Item], index_folders: Iter
         summaries[p] = _summary_of(*where[p], p)
     enabled = {p: per_settings[id(where[p][1])] for p in where}
     by_path = {r.path: r for r in results}
-
-    def make(name: str, path: str, item, message: str) -> Diagnostic:
-        r = BY_NAME[name]
-        line, col, end_line, end_col = item[1:5]
-        return Diagnostic(r.code, r.name, r.severity, message, 0, 0, None, path, line, col,
-                          end_line, end_col)
-
-    for d in find_duplicates(summaries, collections.ChainMap(by_path, clean), enabled, make):
+    site = Site(summaries, collections.ChainMap(by_path, clean), enabled,
+                lambda p: by_path[p].diagnostics if p in by_path else ())
+    for d in compare(site):
         if d.path not in by_path:
             by_path[d.path] = FileResult(d.path, summary=summaries[d.path])
             results.append(by_path[d.path])
@@ -401,10 +393,11 @@ def _real_paths(paths: Iterable) -> set[str]:
     return out
 
 
-def _indexed(folder: Path, skip: set[str], cache: Cache | None):
+def _indexed(folder: Path, skip: set[str], cache: Cache | None, settings: Settings):
     """(file name, compact summary, summary) of the articles in ``folder`` not in ``skip``
-    (regular files only: a FIFO would block); those of unchanged files (``_stamp``) come from
-    the cache, with the path their summary is stored under instead of the summary
+    (regular files only: a FIFO would block), summarised as a linted file is (``settings``: its
+    profile); those of unchanged files (``_stamp``, and the same profile) come from the cache,
+    with the path their summary is stored under instead of the summary
     (``Cache.index_values``), so a pre-commit run in a large folder stays fast."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -414,6 +407,7 @@ def _indexed(folder: Path, skip: set[str], cache: Cache | None):
     known = cache.index_entries(base) if cache is not None else {}
     fresh = []
     settled = time.time_ns() - RACY_NS  # a file changed after this may change again unseen
+    tag = _index_tag(settings)
     for entry in entries:
         name = entry.name
         if not name.endswith(".md"):
@@ -428,17 +422,27 @@ def _indexed(folder: Path, skip: set[str], cache: Cache | None):
         if not stat.S_ISREG(st.st_mode):  # a symbolic link, FIFO, socket, device or folder
             continue
         stamp = _stamp(st, settled)
+        stamp = None if stamp is None else f"{stamp}/{tag}"
         hit = known.get(real)
         if stamp is not None and hit is not None and hit[:2] == (st.st_size, stamp):
             hashes, summary = hit[2], real
         else:
-            summary = _index_summary(entry.path)
+            summary = _index_summary(entry.path, settings, st.st_size)
             hashes = compact(summary)
             fresh.append((real, st.st_size, stamp, hashes, summary))
-        if hashes.count(None) != len(hashes):  # some field to compare
+        if hashes.count(None) != len(hashes):  # some item to compare
             yield name, hashes, summary
     if cache is not None and fresh:
         cache.put_index(fresh)
+
+
+def _index_tag(settings: Settings) -> str:
+    """What an indexed summary depends on besides the file: news-lint's version and the
+    profile (the category's limit, the footer's lines)."""
+    from . import __version__
+
+    profile = settings.profile.model_dump_json()
+    return hashlib.blake2b(f"{__version__}\0{profile}".encode(), digest_size=8).hexdigest()
 
 
 RACY_NS = 2_000_000_000  # coarser than any file system's timestamps
@@ -453,32 +457,19 @@ def _stamp(st: os.stat_result, settled: int) -> str | None:
     return f"{st.st_dev}:{st.st_ino}:{st.st_mtime_ns}:{st.st_ctime_ns}"
 
 
-_INDEXED_KEYS = re.compile(r"^(slug|url|title):[ \t].*(?:\n[ \t]+\S.*)*", re.MULTILINE)
-
-
-INDEX_HEAD = 16 * 1024
-
-
-def _index_summary(path: str) -> dict:
-    """slug, url and title of an article that is not being linted, cheaply: the first few KB,
-    only those top-level entries (with their continuation lines), each read by libyaml."""
-    head = _read_head(path, INDEX_HEAD)
-    if head is None:
+def _index_summary(path: str, settings: Settings, size: int) -> dict:
+    """The cross-file summary of an article that is not being linted: read (a regular file
+    that is not a link, within ``max-file-size``; ``size``: its size as listed), decoded and
+    parsed as a linted one is."""
+    limit = settings.file.max_file_size
+    data = _read_head(path, min(size, limit) + 1)
+    if data is None or len(data) > limit or not data.strip():
         return {}
-    text = head.decode("utf-8", "replace")
-    end = text.find("\n---", 4)
-    if not text.startswith("---") or end == -1:
+    try:
+        text = decode(data).text
+    except DecodeError:
         return {}
-    out = {}
-    for m in _INDEXED_KEYS.finditer(text, 0, end + 1):
-        try:
-            data = yaml.load(m.group(0), Loader=document.Loader)
-        except yaml.YAMLError:
-            continue
-        value = data.get(m.group(1)) if isinstance(data, dict) else None
-        if isinstance(value, str) and value.strip():
-            out[m.group(1)] = (value, 1, 1, 1, 1, normalise(m.group(1), value))
-    return out
+    return summarize(Context(document.parse(text, path), settings.profile, path))
 
 
 def index_folders(items: list[Item]) -> list[Path]:

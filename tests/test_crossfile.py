@@ -184,7 +184,9 @@ def test_cache_is_bounded_least_recently_used_first(tmp_path, monkeypatch):
     older than cache.STALE (so a warm run does not rewrite every entry)."""
     from mdlint_news import cache as cache_mod
 
-    summary = {"slug": ("a", 1, 1, 1, 2, "a")}
+    from mdlint_news.rules.crossfile import Value
+
+    summary = {"slug": Value("a", 7, 8, 2, 7, 2, 8, "a")}
     c = cache_mod.Cache(tmp_path / "c")
     clock = [1_000_000.0]
     monkeypatch.setattr(cache_mod.time, "time", lambda: clock[0])
@@ -211,7 +213,9 @@ def test_cache_lookups_of_many_keys_answer_as_single_ones(tmp_path):
     from mdlint_news.rules.crossfile import compact
 
     c = cache_mod.Cache(tmp_path / "c")
-    summaries = {f"k{i}": {"slug": (f"s{i}", 2, 7, 2, 9, f"s{i}")} for i in range(1200)}
+    from mdlint_news.rules.crossfile import Value
+
+    summaries = {f"k{i}": {"slug": Value(f"s{i}", 9, 11, 2, 7, 2, 9, f"s{i}")} for i in range(1200)}
     for i, (key, summary) in enumerate(summaries.items()):
         diags = [Diagnostic("NL502", "slug-mismatch", Severity.ERROR, f"m{i}", 1, 2)] if i % 3 == 0 else []
         c.put(key, diags, summary)
@@ -237,13 +241,16 @@ def test_cross_file_index_of_a_folder_holds_its_paths_only(tmp_path):
     c = cache_mod.Cache(tmp_path / "c")
     paths = ["/a/posts/x.md", "/a/posts2/y.md", "/a/posts/sub/z.md", "/a/post/w.md", "/a/posts.md",
              "/a/posts0/v.md", "/a/posts/\U0010ffffq.md"]
-    c.put_index([(p, 1, 2, (i, None, i), {"slug": (f"s{i}", 1, 1, 1, 1, f"s{i}")})
+    from mdlint_news.rules.crossfile import Value
+
+    c.put_index([(p, 1, 2, (i, None, i, None, -i), {"slug": Value(f"s{i}", 0, 2, 1, 1, 1, 3, f"s{i}")})
                  for i, p in enumerate(paths)])
     got = c.index_entries("/a/posts")
     assert sorted(got) == sorted(["/a/posts/x.md", "/a/posts/sub/z.md", "/a/posts/\U0010ffffq.md"])
-    assert got["/a/posts/x.md"] == (1, 2, (0, None, 0))
+    assert got["/a/posts/x.md"] == (1, 2, (0, None, 0, None, 0))
     assert c.index_entries("/a/posts/") == got
     values = c.index_values(["/a/posts/sub/z.md", "/nowhere.md"])
     assert list(values) == ["/a/posts/sub/z.md"]
-    assert cache_mod.load_summary(values["/a/posts/sub/z.md"]) == {"slug": ("s2", 1, 1, 1, 1, "s2")}
+    assert cache_mod.load_summary(values["/a/posts/sub/z.md"]) == \
+        {"slug": Value("s2", 0, 2, 1, 1, 1, 3, "s2")}
     c.close()

@@ -1,24 +1,55 @@
-"""Across files: the same story, slug or title in two articles (NL86x).
+"""Across files: the same story, slug or title in two articles, a category cut short, one body
+in many articles (NL86x, and NL607).
 
 These rules need every article of the site, not one file: each file contributes a compact
-summary (its slug, url and title with their positions, from the front matter), and after all
-files are linted the runner compares the summaries (``find_duplicates``). When only some files
-are linted (pre-commit passes the staged ones), the rest of their folders is indexed from the
-front matter alone, so a new article is still compared with the published ones; the folders to
-index are configurable (``duplicates-index``).
+summary (its slug, url, title, a category as long as the generator's limit, and a key of its
+body, with their positions), and after all files are linted the runner compares the summaries
+(``compare``). When only some files are linted (pre-commit passes the staged ones), the rest of
+their folders is indexed too, so a new article is still compared with the published ones; the
+folders to index are configurable (``duplicates-index``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
-from typing import Container
+from dataclasses import dataclass
+from typing import Callable, Container, Iterable, Mapping, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 from ..diagnostics import Diagnostic
 from .base import ERROR, WARNING, Context, rule
+from .headings import body_view
 
 FIELDS = {"duplicate-slug": "slug", "duplicate-url": "url", "duplicate-title": "title"}
+# what a compact summary holds a hash of, in this order (the cache stores one column each)
+KEYS = ("slug", "url", "title", "category", "body")
+MIN_COPIES = 3  # articles sharing one body before it counts as boilerplate
+EXCERPT = 60  # characters of a body quoted in a message
+
+
+class Value(NamedTuple):
+    """One summarised value: its text, where it is (offsets; 1-based line and column of its
+    start and end) and the key files are compared by (normalised, computed by the worker)."""
+
+    text: str
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    key: str
+
+
+def revive(data: Mapping) -> dict[str, Value]:
+    """A summary read back from JSON (the cache): its items as ``Value`` ({} when it is not
+    one this version wrote)."""
+    try:
+        return {k: Value(*v) for k, v in data.items() if k in KEYS}
+    except TypeError:
+        return {}
 
 
 def normalise(field: str, value: str) -> str:
@@ -37,12 +68,22 @@ def normalise(field: str, value: str) -> str:
     return value
 
 
-def summarize(ctx: Context) -> dict:
-    """The compact per-file summary the cross-file rules compare: for each field, the value,
-    where it is (line, column, end line, end column) and its normalised form (computed here, in
-    the worker, not in the process that compares)."""
+_LINK_TARGETS = re.compile(r"\]\([^)\n]*\)|(?:https?://|www\.)\S+")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+
+
+def plain_words(text: str) -> str:
+    """``text`` as the body comparison sees it: without URLs (link targets, bare addresses),
+    casefolded, every run of digits, punctuation and blanks one space."""
+    return _NOT_LETTERS.sub(" ", _LINK_TARGETS.sub(" ", text).casefold()).strip()
+
+
+def summarize(ctx: Context) -> dict[str, Value]:
+    """The compact per-file summary the cross-file rules compare: slug, url and title; the
+    category when it is as long as the profile's limit or longer (keyed by its first
+    ``max-length`` characters); the body's key (``body_key``)."""
     data = ctx.data
-    out: dict = {}
+    out: dict[str, Value] = {}
     if not isinstance(data, dict):
         return out
     text, entries = ctx.text, ctx.doc.entries
@@ -50,9 +91,49 @@ def summarize(ctx: Context) -> dict:
         value = data.get(field)
         entry = entries.get((field,))
         if isinstance(value, str) and value.strip() and entry is not None:
-            out[field] = (value, *position(text, entry.value.start), *position(text, entry.value.end),
-                          normalise(field, value))
+            out[field] = _value(text, value, entry.value.start, entry.value.end, normalise(field, value))
+    limit = ctx.profile.category.max_length
+    category, entry = data.get("category"), entries.get(("category",))
+    if isinstance(category, str) and len(category) >= limit > 0 and entry is not None:
+        out["category"] = _value(text, category, entry.value.start, entry.value.end, category[:limit])
+    body = body_key(ctx)
+    if body is not None:
+        out["body"] = body
     return out
+
+
+def _value(text: str, value: str, start: int, end: int, key: str) -> Value:
+    return Value(value, start, end, *position(text, start), *position(text, end), key)
+
+
+def body_key(ctx: Context) -> Value | None:
+    """The body of a modern-layout article without its footer, as a ``Value`` keyed by a digest
+    of its ``plain_words`` without the article's own title (a boilerplate that quotes the title
+    is still one boilerplate); None for an empty body, for a copy of `description`
+    (`body-fallback`'s) and for a body with headings (an article the generator wrote: the same
+    one twice is a duplicate story, `duplicate-url`'s and `duplicate-title`'s)."""
+    view = body_view(ctx)
+    lo, hi = view.content_start, view.content_end
+    if not view.modern or any(lo <= h.start < hi for h in ctx.doc.headings):
+        return None
+    text, data = ctx.text, ctx.data
+    chunk = text[lo:hi]
+    words = plain_words(chunk)
+    description = data.get("description")
+    if not words or (isinstance(description, str) and words == plain_words(description)):
+        return None
+    for field in ("title", "original_title"):
+        own = data.get(field)
+        own = plain_words(own) if isinstance(own, str) else ""
+        if own and f" {own} " in f" {words} ":
+            words = " ".join(f" {words} ".replace(f" {own} ", " ").split())
+    if not words:
+        return None
+    start = lo + len(chunk) - len(chunk.lstrip())
+    end = lo + len(chunk.rstrip())
+    excerpt = " ".join(text[start:min(end, start + 4 * EXCERPT)].split())
+    digest = hashlib.blake2b(words.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return _value(text, excerpt, start, end, digest)
 
 
 def position(text: str, offset: int) -> tuple[int, int]:
@@ -62,19 +143,12 @@ def position(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
-def key_of(field: str, item) -> str:
-    """The normalised value of a summary item (computed by the worker; older cached summaries
-    lack it)."""
-    return item[5] if len(item) > 5 else normalise(field, item[0])
-
-
-def compact(summary: dict) -> tuple:
+def compact(summary: Mapping[str, Value]) -> tuple:
     """What is kept of the summary of a file with nothing to report (most files): a hash of
-    each field's normalised value, in ``FIELDS`` order (None: no value). Files whose hashes
-    meet another file's are summarised again before they are compared. The hash is the same in
-    every process and run (it is stored in the cross-file index)."""
-    return tuple(stable_hash(key_of(f, summary[f])) if summary.get(f) else None
-                 for f in FIELDS.values())
+    each item's key, in ``KEYS`` order (None: no such item). Files whose hashes meet another
+    file's are summarised again before they are compared. The hash is the same in every
+    process and run (it is stored in the cross-file index)."""
+    return tuple(stable_hash(summary[k].key) if k in summary else None for k in KEYS)
 
 
 def stable_hash(text: str) -> int:
@@ -83,29 +157,125 @@ def stable_hash(text: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def find_duplicates(summaries: dict[str, dict], linted: Container[str], enabled: dict[str, frozenset],
-                    make) -> list[Diagnostic]:
-    """Diagnostics for every linted file that shares a slug, url or title with another file.
-    ``summaries`` maps path -> summary for linted and indexed files; ``enabled`` maps a linted
-    path to its enabled rule codes; ``make(name, path, summary_item, message)`` builds one."""
+@dataclass
+class Site:
+    """What the comparisons get: ``summaries`` (path -> summary) of the linted and indexed
+    files; ``linted``: the paths that may be reported; ``enabled``: a linted path's enabled rule
+    codes; ``reported``: what the per-file rules already said of a linted path."""
+
+    summaries: Mapping[str, Mapping[str, Value]]
+    linted: Container[str]
+    enabled: Mapping[str, frozenset]
+    reported: Callable[[str], Iterable[Diagnostic]]
+
+    def groups(self, item: str) -> Iterable[list[str]]:
+        """The paths that share one key of ``item``, for every key held by more than one."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for path, summary in self.summaries.items():
+            value = summary.get(item)
+            if value:
+                found[value.key].append(path)
+        return (paths for paths in found.values() if len(paths) > 1)
+
+    def wants(self, name: str, path: str) -> bool:
+        return path in self.linted and _code(name) in self.enabled.get(path, ())
+
+    def said(self, path: str, name: str, severity=None) -> bool:
+        """Whether rule ``name`` already reported ``path`` (with ``severity``, if given)."""
+        code = _code(name)
+        return any(d.code == code and severity in (None, d.severity) for d in self.reported(path))
+
+
+def codes() -> frozenset[str]:
+    """The codes of the rules reported by ``compare``."""
+    return frozenset(_code(n) for n in (*FIELDS, "category-cut", "boilerplate-body"))
+
+
+def compare(site: Site) -> list[Diagnostic]:
+    """Every cross-file diagnostic of the linted files."""
+    return [*find_duplicates(site), *find_cut_categories(site), *find_boilerplate(site)]
+
+
+def _listed(paths: list[str]) -> str:
+    return ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+
+
+def _diagnostic(name: str, path: str, value: Value, message: str) -> Diagnostic:
+    from . import BY_NAME
+
+    r = BY_NAME[name]
+    return Diagnostic(r.code, r.name, r.severity, message, value.start, value.end, None, path,
+                      value.line, value.column, value.end_line, value.end_column)
+
+
+def find_duplicates(site: Site) -> list[Diagnostic]:
+    """Every linted file that shares a slug, url or title with another file, naming the others."""
     out: list[Diagnostic] = []
     for name, field in FIELDS.items():
-        groups: dict[str, list[str]] = defaultdict(list)
-        for path, summary in summaries.items():
-            item = summary.get(field)
-            if item:
-                groups[key_of(field, item)].append(path)
-        for paths in groups.values():
-            if len(paths) < 2:
-                continue
+        for paths in site.groups(field):
             for path in paths:
-                if path not in linted or _code(name) not in enabled.get(path, ()):
+                if not site.wants(name, path):
                     continue
+                value = site.summaries[path][field]
                 others = sorted(p for p in paths if p != path)
-                shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
-                value = summaries[path][field][0]
-                out.append(make(name, path, summaries[path][field],
-                                f"{field} {value!r} is also in {shown}"))
+                out.append(_diagnostic(name, path, value,
+                                       f"{field} {value.text!r} is also in {_listed(others)}"))
+    return out
+
+
+def _cut_inside_word(longer: str, at: int) -> bool:
+    """``longer`` cut after ``at`` characters is cut inside a word (letters or digits on both
+    sides): a cut at a blank may leave a whole category of its own."""
+    return longer[at - 1].isalnum() and longer[at].isalnum()
+
+
+def find_cut_categories(site: Site) -> list[Diagnostic]:
+    """Linted files whose category is exactly the generator's limit long and the start, cut
+    inside a word, of a longer category another article has. Silent where `category-format`
+    already says the value looks cut (its warning): one finding per cut."""
+    out: list[Diagnostic] = []
+    for paths in site.groups("category"):
+        values = {p: site.summaries[p]["category"] for p in paths}
+        longer = sorted({v.text for v in values.values() if len(v.text) > len(v.key)
+                         and _cut_inside_word(v.text, len(v.key))})
+        if not longer:
+            continue
+        for path, value in values.items():
+            if len(value.text) != len(value.key) or not site.wants("category-cut", path) \
+                    or site.said(path, "category-format", WARNING):
+                continue
+            out.append(_cut_category(path, value, longer,
+                                     sorted(p for p in paths if values[p].text in longer)))
+    return out
+
+
+def _cut_category(path: str, value: Value, longer: list[str], where: list[str]) -> Diagnostic:
+    head = f"category {value.text!r} is cut at {len(value.text)} characters"
+    if len(longer) > 1:
+        named = ", ".join(repr(c) for c in longer)
+        return _diagnostic("category-cut", path, value,
+                           f"{head}: other articles have {named}; write the full category")
+    return _diagnostic("category-cut", path, value,
+                       f"{head}: the full category {longer[0]!r} is in {_listed(where)}; "
+                       f"replace it with {longer[0]!r}")
+
+
+def find_boilerplate(site: Site) -> list[Diagnostic]:
+    """Linted files whose body (``body_key``) is that of at least ``MIN_COPIES`` - 1 other
+    articles, naming them. Silent where `teaser-body` already reports the body."""
+    out: list[Diagnostic] = []
+    for paths in site.groups("body"):
+        if len(paths) < MIN_COPIES:
+            continue
+        for path in paths:
+            if not site.wants("boilerplate-body", path) or site.said(path, "teaser-body"):
+                continue
+            value = site.summaries[path]["body"]
+            others = sorted(p for p in paths if p != path)
+            quoted = value.text if len(value.text) <= EXCERPT else value.text[:EXCERPT - 1] + "…"
+            out.append(_diagnostic("boilerplate-body", path, value,
+                                   f"the body ({quoted!r}) is also the body of {_listed(others)}: "
+                                   "boilerplate, not an article; regenerate it from the original"))
     return out
 
 
@@ -157,6 +327,58 @@ def duplicate_title(ctx: Context):
     **Why.** Readers cannot tell them apart; usually the same story twice.
 
     **Fix.** None.
+
+    **Options.** `duplicates-index` (see `duplicate-slug`).
+    """
+    return ()
+
+
+@rule("NL607", "category-cut", ERROR)
+def category_cut(ctx: Context):
+    """`category` was cut at the generator's limit, and another article has it whole.
+
+    **What it does.** A category exactly `category.max-length` characters long (default 20)
+    that is the start, cut inside a word, of a longer category of another article (linted or
+    in the indexed folders, see `duplicates-index`) is reported, naming the full category and
+    the articles that have it. This finds the cuts `category-format` cannot: those that end in
+    a word of their own (`nositelná elektronik` is cut from `nositelná elektronika`, and
+    `elektronik` is a Czech word). Where `category-format` already says the value looks cut,
+    this rule stays silent (one finding per cut).
+
+    **Why.** The generator cuts categories to 20 characters; the site then lists the same topic
+    under two names.
+
+    **Example.** `category: nositelná elektronik` beside another article's
+    `category: nositelná elektronika`.
+
+    **Fix.** None in the file: the message says which category to write (or names them all,
+    when other articles have several). The cross-file rules run after the files are fixed and
+    written, so `--fix` could not apply one.
+
+    **Options.** `category.max-length` (profile), `duplicates-index` (see `duplicate-slug`).
+    """
+    return ()
+
+
+@rule("NL864", "boilerplate-body", WARNING)
+def boilerplate_body(ctx: Context):
+    """The same body stands in several articles: a boilerplate, not an article.
+
+    **What it does.** Compares the bodies of modern-layout articles that have no headings
+    (without the footer, link targets and the article's own title; casefolded; digits,
+    punctuation and blanks collapsed) and reports every article whose body is also that of at
+    least two others, naming them. A body with headings is an article the generator wrote (the
+    same story twice is `duplicate-url`'s and `duplicate-title`'s); a copy of the article's own
+    `description` is left to `body-fallback`; a body `teaser-body` already reports is not
+    reported again.
+
+    **Why.** Aggregators (Biztoc and the like) give a stock line instead of the story
+    (`See the rest of the story here…`); the generator then publishes that line as the article.
+
+    **Example.** Three articles from one aggregator whose whole body is
+    `Zbytek příběhu najdete zde…` above their footers.
+
+    **Fix.** None: regenerate the articles from the original stories.
 
     **Options.** `duplicates-index` (see `duplicate-slug`).
     """
