@@ -84,7 +84,7 @@ def test_cut_category_names_the_full_one(tmp_path, base):
     found = cli("--select", "category-cut", ".", cwd=tmp_path)
     assert [(i["path"], i["code"], i["line"], i["column"])
             for i in found] == [("a.md", "NL607", line_of(cut, "category:"), 11)]
-    assert found[0]["message"].endswith("is in b.md; replace it with 'nositelná elektronika'")
+    assert "is in b.md; replace it with 'nositelná elektronika'" in found[0]["message"]
     assert (found[0]["end_line"], found[0]["end_column"]) == (line_of(cut, "category:"), 31)
 
 

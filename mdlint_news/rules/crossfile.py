@@ -257,7 +257,8 @@ def _cut_category(path: str, value: Value, longer: list[str], where: list[str]) 
                            f"{head}: other articles have {named}; write the full category")
     return _diagnostic("category-cut", path, value,
                        f"{head}: the full category {longer[0]!r} is in {_listed(where)}; "
-                       f"replace it with {longer[0]!r}")
+                       f"replace it with {longer[0]!r} (raising category.max-length) or with a "
+                       "shorter category")
 
 
 def find_boilerplate(site: Site) -> list[Diagnostic]:
@@ -351,9 +352,9 @@ def category_cut(ctx: Context):
     **Example.** `category: nositelná elektronik` beside another article's
     `category: nositelná elektronika`.
 
-    **Fix.** None in the file: the message says which category to write (or names them all,
-    when other articles have several). The cross-file rules run after the files are fixed and
-    written, so `--fix` could not apply one.
+    **Fix.** None: the message says which category to write (or names them all, when other
+    articles have several). The full category is longer than `category.max-length`, which
+    `category-format` reports: raise the limit, or choose a shorter category for both.
 
     **Options.** `category.max-length` (profile), `duplicates-index` (see `duplicate-slug`).
     """
