@@ -467,9 +467,11 @@ def _index_summary(path: str, settings: Settings, size: int) -> dict:
         return {}
     try:
         text = decode(data).text
+        return summarize(Context(document.parse(text, path), settings.profile, path))
     except DecodeError:
         return {}
-    return summarize(Context(document.parse(text, path), settings.profile, path))
+    except Exception:  # a neighbour the parser fails on is not compared (its own run says why)
+        return {}
 
 
 def index_folders(items: list[Item]) -> list[Path]:

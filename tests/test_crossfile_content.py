@@ -216,3 +216,22 @@ def test_one_generated_article_in_three_files_is_no_boilerplate(tmp_path, base):
     are a duplicate story (duplicate-url/-title), not a boilerplate."""
     write(tmp_path, {f"s{n}.md": story(base, n) for n in (1, 2, 3)})
     assert cli("--select", "boilerplate-body", ".", cwd=tmp_path) == []
+
+
+def test_indexed_neighbours_are_read_as_linted_files_are(tmp_path, base):
+    """The published folder holds an article saved as UTF-16 (decoded as a linted file is),
+    an empty file, bytes that are no text, a FIFO and a link: the staged file is compared with
+    the article, the rest is passed over (never waited on), and the run ends normally."""
+    import os
+
+    posts = tmp_path / "posts"
+    write(posts, {"new.md": story(base, 1, category="nositelná elektronik")})
+    (posts / "utf16.md").write_bytes(story(base, 2, category="nositelná elektronika")
+                                     .encode("utf-16"))
+    (posts / "empty.md").write_bytes(b"")
+    (posts / "noise.md").write_bytes(bytes(range(256)) * 4)
+    os.mkfifo(posts / "fifo.md")
+    (posts / "link.md").symlink_to(posts / "utf16.md")
+    found = cli("--select", "category-cut", "posts/new.md", cwd=tmp_path)
+    assert [(i["path"], i["code"]) for i in found] == [("posts/new.md", "NL607")]
+    assert "posts/utf16.md" in found[0]["message"] and "link.md" not in found[0]["message"]

@@ -96,7 +96,10 @@ def summarize(ctx: Context) -> dict[str, Value]:
     category, entry = data.get("category"), entries.get(("category",))
     if isinstance(category, str) and len(category) >= limit > 0 and entry is not None:
         out["category"] = _value(text, category, entry.value.start, entry.value.end, category[:limit])
-    body = body_key(ctx)
+    try:
+        body = body_key(ctx)
+    except Exception:  # body_view failed: the body rules report it (internal-error), once
+        body = None
     if body is not None:
         out["body"] = body
     return out
