@@ -235,3 +235,27 @@ def test_indexed_neighbours_are_read_as_linted_files_are(tmp_path, base):
     found = cli("--select", "category-cut", "posts/new.md", cwd=tmp_path)
     assert [(i["path"], i["code"]) for i in found] == [("posts/new.md", "NL607")]
     assert "posts/utf16.md" in found[0]["message"] and "link.md" not in found[0]["message"]
+
+
+def test_the_folder_index_follows_the_profile(tmp_path, base):
+    """A neighbour indexed under one `category-max-length` is summarised again under another
+    (its index entry is tied to the profile): the cut at the new limit is found."""
+    import time
+
+    posts = tmp_path / "posts"
+    write(posts, {"old.md": story(base, 1, category="nositelná elektronika"),
+                  "new.md": story(base, 2, category="nositelná elektroni")})  # 19 characters
+    from mdlint_news.parallel import RACY_NS
+
+    time.sleep(RACY_NS / 1e9 + 0.2)  # old.md settles: its index entry is kept and used
+    args = ("--select", "category-cut", "posts/new.md")
+    assert cli(*args, cwd=tmp_path) == []  # 19 characters: under the limit of 20
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / ".news-lint-cache" / "results-v2.sqlite") as conn:
+        (stamp,), = conn.execute("SELECT stamp FROM frontmatter_index2").fetchall()
+    assert stamp is not None  # stored as settled: a run under the same profile reuses it
+    (tmp_path / ".news-lint.toml").write_text("category-max-length = 19\n", encoding="utf-8")
+    found = cli(*args, cwd=tmp_path)
+    assert [(i["path"], i["code"]) for i in found] == [("posts/new.md", "NL607")]
+    assert "posts/old.md" in found[0]["message"]
