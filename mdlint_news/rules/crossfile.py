@@ -376,11 +376,13 @@ def boilerplate_body(ctx: Context):
     `description` is left to `body-fallback`; a body `teaser-body` already reports is not
     reported again.
 
-    **Why.** Aggregators (Biztoc and the like) give a stock line instead of the story
-    (`See the rest of the story here…`); the generator then publishes that line as the article.
+    **Why.** Aggregators (Biztoc and the like) give a stock line instead of the story (a
+    paywall or sign-in note, `See the rest of the story here…`); the generator then publishes
+    that line as the article. A line that reads as a teaser is `teaser-body`'s already; this
+    rule finds the others by their repetition.
 
-    **Example.** Three articles from one aggregator whose whole body is
-    `Zbytek příběhu najdete zde…` above their footers.
+    **Example.** Three Biztoc articles whose whole body above the footer is
+    `Přihlaste se k odběru Biztoc Pro a čtěte 4 zprávy.` (the number differs).
 
     **Fix.** None: regenerate the articles from the original stories.
 
