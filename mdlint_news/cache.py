@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import Settings
-from .diagnostics import Applicability, Diagnostic, Edit, Fix, Position, Severity
+from .diagnostics import Applicability, Diagnostic, Edit, Fix, Position, Related, Severity
 from .reporters import visible
 
 MAX_ENTRIES = 200_000
@@ -35,6 +35,9 @@ DB_NAME = "results-v2.sqlite"
 STALE = 86_400.0  # seconds after which a hit refreshes its entry's last use (LRU order)
 KEY_BYTES = 32
 HASHES = 5  # h0-h4: the hashes of a compact cross-file summary (``crossfile.compact``)
+# The shape of a stored result (``dump``), part of every key: entries of another shape are never
+# answered. 2: diagnostics carry their related locations.
+RESULT_FORMAT = 2
 SCHEMA = (
     # clean: the file had nothing to report; h0-h4 its compact cross-file summary, so a hit on
     # it needs no JSON at all; mac: the entry's signature (``_entry_mac``)
@@ -70,6 +73,7 @@ def _select_in(conn: sqlite3.Connection, query: str, values: list) -> list[tuple
 def settings_fingerprint(settings: Settings) -> str:
     parts = {
         "version": __version__,
+        "format": RESULT_FORMAT,
         "file": settings.file.model_dump(mode="json"),
         "profile": settings.profile.model_dump(mode="json"),
         "enabled": sorted(settings.enabled),
@@ -190,6 +194,9 @@ def _dump_diag(d: Diagnostic) -> dict:
                       "applicability": d.fix.applicability.value, "message": d.fix.message,
                       "priority": d.fix.priority}
         out["edit_pos"] = [[s.line, s.column, t.line, t.column] for s, t in d.data.get("edits", ())]
+    if d.related:
+        out["related"] = [[r.start, r.end, r.message, r.line, r.column, r.end_line, r.end_column,
+                           r.source, r.source_column] for r in d.related]
     return out
 
 
@@ -206,6 +213,7 @@ def _load_diag(o: dict) -> Diagnostic:
         d.data["source_column"] = o.get("source_column", 1)
     if "edit_pos" in o:
         d.data["edits"] = [(Position(a, b), Position(c, e)) for a, b, c, e in o["edit_pos"]]
+    d.related = tuple(Related(*r) for r in o.get("related", ()))
     return d
 
 

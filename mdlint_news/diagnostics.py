@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 class Severity(str, enum.Enum):
@@ -63,6 +63,23 @@ class Fix:
         return min(e.start for e in self.edits), max(e.end for e in self.edits)
 
 
+@dataclass(frozen=True)
+class Related:
+    """Another place that explains a diagnostic (a piece of its evidence): a span and a short
+    note. Located to line and column, with its source line, by :meth:`LineIndex.locate` with
+    the diagnostic it belongs to."""
+
+    start: int  # character offset
+    end: int
+    message: str
+    line: int = 0
+    column: int = 0
+    end_line: int = 0
+    end_column: int = 0
+    source: str | None = field(default=None, compare=False)  # the line (or a window of it)
+    source_column: int = field(default=1, compare=False)  # where ``source`` starts in the line
+
+
 @dataclass
 class Diagnostic:
     code: str
@@ -78,6 +95,7 @@ class Diagnostic:
     column: int = 0
     end_line: int = 0
     end_column: int = 0
+    related: tuple[Related, ...] = ()  # the evidence elsewhere in the file, in the rule's order
     data: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -130,7 +148,15 @@ class LineIndex:
         if diag.fix is not None:
             diag.data["edits"] = [(self.position(x.start), self.position(x.end)) for x in diag.fix.edits]
         diag.data["source"], diag.data["source_column"] = self.snippet(s.line, diag.start)
+        if diag.related:
+            diag.related = tuple(self.locate_related(r) for r in diag.related)
         return diag
+
+    def locate_related(self, r: Related) -> Related:
+        s, e = self.position(r.start), self.position(r.end)
+        source, first = self.snippet(s.line, r.start)
+        return replace(r, line=s.line, column=s.column, end_line=e.line, end_column=e.column,
+                       source=source, source_column=first)
 
     def snippet(self, line: int, offset: int) -> tuple[str, int]:
         """The source line for reporters, and the 1-based column where it starts: a line longer

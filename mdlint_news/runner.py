@@ -35,17 +35,17 @@ def lint_text(text: str, path: str = "", settings: Settings | None = None,
     is filled with what the cross-file rules compare; ``doc``: the text already parsed."""
     settings = settings or Settings()
     doc = doc if doc is not None and doc.text is text else document.parse(text, path)
-    ctx = Context(doc, settings.profile, path, now or datetime.now(timezone.utc), decoded)
-    if summary is not None:
-        summary.update(crossfile.summarize(ctx))
     ignored = settings.ignored_for(path) if path else None
     enabled = settings.enabled - ignored if ignored else settings.enabled
+    ctx = Context(doc, settings.profile, path, now or datetime.now(timezone.utc), decoded, enabled)
+    if summary is not None:
+        summary.update(crossfile.summarize(ctx))
     out: list[Diagnostic] = []
     for r in _rules_of(enabled):
         try:
             for p in r.check(ctx):
                 out.append(Diagnostic(r.code, r.name, p.severity or r.severity, p.message,
-                                      p.start, p.end, p.fix, path))
+                                      p.start, p.end, p.fix, path, related=p.related))
         except Exception as exc:  # a bug in a rule must not stop the run
             if "NL901" in enabled:
                 where = traceback.extract_tb(exc.__traceback__)[-1]

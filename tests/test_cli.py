@@ -308,7 +308,8 @@ def test_json_output_shape(cli, three_problems):
     assert {i["code"] for i in items} == {"NL302", "NL402", "NL503"}
     for item in items:
         assert set(item) == {"path", "line", "column", "end_line", "end_column", "code", "name",
-                             "severity", "message", "fix"}
+                             "severity", "message", "fix", "related"}
+        assert item["related"] == []  # none of these problems has evidence elsewhere
         assert item["path"] == three_problems.name
         assert item["severity"] in ("error", "warning", "info")
         for key in ("line", "column", "end_line", "end_column"):

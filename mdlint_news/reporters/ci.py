@@ -12,6 +12,7 @@ from ..rules import BY_CODE
 from ..runner import fails
 from . import Reporter, json_text, visible
 from .json import diagnostic_dict
+from .text import notes as note_lines
 
 
 def relative(path: str) -> str:
@@ -36,7 +37,8 @@ def _gh_escape_prop(s: str) -> str:
 class GithubReporter(Reporter):
     """GitHub Actions workflow commands: annotations on the pull request's diff. GitHub shows
     10 annotations of each kind per step; the others are only lines of the log, where the
-    properties are not shown: the message starts with ``path:line:col: CODE`` too."""
+    properties are not shown: the message starts with ``path:line:col: CODE`` too. One
+    annotation per problem: its related locations are lines of its message (``= note:``)."""
 
     name = "github"
 
@@ -47,7 +49,8 @@ class GithubReporter(Reporter):
             props = [f"file={_gh_escape_prop(path)}", f"line={d.line}", f"col={d.column}",
                      f"endLine={d.end_line}", f"endColumn={d.end_column}",
                      f"title={_gh_escape_prop(f'{d.code} {d.name}')}"]
-            message = f"{path}:{d.line}:{d.column}: {d.code} {d.message}"
+            message = "\n  ".join([f"{path}:{d.line}:{d.column}: {d.code} {d.message}",
+                                    *note_lines(d)])
             self.stream.write(f"::{level[d.severity.value]} {','.join(props)}::"
                               f"{_gh_escape_data(message)}\n")
 
@@ -60,14 +63,15 @@ def fingerprint(d: Diagnostic) -> str:
 
 
 class GitlabReporter(Reporter):
-    """GitLab Code Quality report (a JSON array of issues) for the merge-request widget."""
+    """GitLab Code Quality report (a JSON array of issues) for the merge-request widget, which
+    shows one location per issue: the related ones are named in the description."""
 
     name = "gitlab"
 
     def report(self, diagnostics: list[Diagnostic], summary: dict) -> None:
         severity = {"error": "major", "warning": "minor", "info": "info"}
         items = [{
-            "description": f"{d.code} {d.message}",
+            "description": f"{d.code} {d.message}{_see_also(d)}",
             "check_name": d.name,
             "fingerprint": fingerprint(d),
             "severity": severity[d.severity.value],
@@ -76,6 +80,12 @@ class GitlabReporter(Reporter):
                 "end": {"line": d.end_line, "column": d.end_column}}},
         } for d in diagnostics]
         self.stream.write(json_text(items, indent=2) + "\n")
+
+
+def _see_also(d: Diagnostic) -> str:
+    if not d.related:
+        return ""
+    return f" [related: {'; '.join(f'{r.line}:{r.column} {r.message}' for r in d.related)}]"
 
 
 class SarifReporter(Reporter):
@@ -99,17 +109,22 @@ class SarifReporter(Reporter):
         index = {code: i for i, code in enumerate(used)}
         results = []
         for d in diagnostics:
-            region = {"startLine": d.line, "startColumn": d.column, "endLine": d.end_line,
-                      "endColumn": max(d.end_column, d.column + (1 if d.end_line == d.line else 0))}
-            if d.data.get("source") is not None:
-                region["snippet"] = {"text": d.data["source"]}
+            uri = _uri(d.path)
             result = {
                 "ruleId": d.code, "ruleIndex": index[d.code], "level": _level(d.severity.value),
                 "message": {"text": d.message},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": _uri(d.path)}, "region": region}}],
+                    "artifactLocation": {"uri": uri},
+                    "region": _region(d.line, d.column, d.end_line, d.end_column,
+                                      d.data.get("source"))}}],
                 "partialFingerprints": {"newsLint/v1": fingerprint(d)},
             }
+            if d.related:
+                result["relatedLocations"] = [{
+                    "id": i, "message": {"text": r.message},
+                    "physicalLocation": {"artifactLocation": {"uri": uri}, "region": _region(
+                        r.line, r.column, r.end_line, r.end_column, r.source)}}
+                    for i, r in enumerate(d.related)]
             if d.fix is not None:
                 replacements = []
                 for e, (s, t) in zip(d.fix.edits, d.data.get("edits", ())):
@@ -133,6 +148,15 @@ class SarifReporter(Reporter):
             }],
         }
         self.stream.write(json_text(log, indent=2) + "\n")
+
+
+def _region(line: int, column: int, end_line: int, end_column: int, source: str | None) -> dict:
+    """A SARIF region: an empty span is widened to one column (SARIF wants end > start)."""
+    region = {"startLine": line, "startColumn": column, "endLine": end_line,
+              "endColumn": max(end_column, column + (1 if end_line == line else 0))}
+    if source is not None:
+        region["snippet"] = {"text": source}
+    return region
 
 
 def _level(severity: str) -> str:
@@ -175,8 +199,8 @@ class JunitReporter(Reporter):
             notes = []
             for d in by_path.get(f, ()):
                 message = visible(d.message)
-                text = (f"{name}:{d.line}:{d.column}: {d.code} {d.severity.value}: {message} "
-                        f"({d.name})")
+                text = "\n  ".join([f"{name}:{d.line}:{d.column}: {d.code} {d.severity.value}: "
+                                    f"{message} ({d.name})", *note_lines(d)])
                 if not fails((d,), fail_on):
                     notes.append(text)
                     continue

@@ -13,7 +13,7 @@ from rich.cells import get_character_cell_size
 
 from ..diagnostics import Diagnostic
 from . import Reporter, visible
-from .text import BOLD, CYAN, DIM, SEVERITY_COLORS, fix_marker, paint
+from .text import BOLD, CYAN, DIM, SEVERITY_COLORS, fix_marker, notes, paint
 
 ELLIPSIS = "…"
 TAB = 4  # columns a tab is shown as
@@ -84,6 +84,10 @@ def window(source: str, first: int, start: int, end: int) -> Window:
 
 
 class FullReporter(Reporter):
+    """Each problem's line with carets under its span; each related location as a note
+    (``= note: line:col: message``) with its own line and ``-`` under its span (rustc's
+    secondary spans); a related span that is the problem's own is not shown twice."""
+
     name = "full"
 
     def report(self, diagnostics: list[Diagnostic], summary: dict) -> None:
@@ -96,15 +100,34 @@ class FullReporter(Reporter):
               f"{fix_marker(d)}{c(SEVERITY_COLORS[sev], sev)}: {visible(d.message)} "
               f"{c(DIM, '(' + d.name + ')')}\n")
             source = d.data.get("source")
+            width = len(str(max([d.line, *(r.line for r in d.related)])))  # of the gutter
             if source is not None:
-                first = d.data.get("source_column", 1)  # a long line is a window of it
-                end = d.end_column - first if d.end_line == d.line else len(source)
-                shown = window(source, first, d.column - first, end)
-                gutter = str(d.line)
-                w(f"{c(CYAN, ' ' * len(gutter) + ' |')}\n")
-                w(f"{c(CYAN, gutter + ' |')} {shown.text}\n")
-                w(f"{c(CYAN, ' ' * len(gutter) + ' |')} {' ' * shown.pad}"
-                  f"{c(SEVERITY_COLORS[sev], '^' * shown.carets)}\n")
+                w(_snippet(c, Span(d.line, d.column, d.end_line, d.end_column), source,
+                           d.data.get("source_column", 1), SEVERITY_COLORS[sev], "^", width))
+            own = (d.line, d.column, d.end_line, d.end_column)
+            for r, note in zip(d.related, notes(d)):
+                w(f"{' ' * width} {c(CYAN, note)}\n")
+                if r.source is not None and (r.line, r.column, r.end_line, r.end_column) != own:
+                    w(_snippet(c, Span(r.line, r.column, r.end_line, r.end_column), r.source,
+                               r.source_column, CYAN, "-", width))
             if d.fix is not None:
                 w(f"  {c(DIM, 'help: ' + visible(d.fix.message))}\n")
             w("\n")
+
+
+class Span(NamedTuple):
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+def _snippet(c, span: Span, source: str, first: int, color: str, mark: str, width: int) -> str:
+    """The gutter lines (``width`` columns of line numbers) showing ``source`` (a line, or a
+    window of it starting at column ``first``) with ``mark`` (in ``color``) under the span."""
+    end = span.end_column - first if span.end_line == span.line else len(source)
+    shown = window(source, first, span.column - first, end)
+    gutter = str(span.line).rjust(width)
+    blank = c(CYAN, " " * width + " |")
+    return (f"{blank}\n{c(CYAN, gutter + ' |')} {shown.text}\n"
+            f"{blank} {' ' * shown.pad}{c(color, mark * shown.carets)}\n")

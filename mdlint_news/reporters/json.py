@@ -1,4 +1,5 @@
-"""``json``: a JSON array, one object per problem, fixes included as edits (ruff's shape)."""
+"""``json``: a JSON array, one object per problem, fixes included as edits (ruff's shape), and
+the related locations (the evidence elsewhere in the file) as ``related``."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ def diagnostic_dict(d: Diagnostic) -> dict:
         "path": d.path, "line": d.line, "column": d.column, "end_line": d.end_line,
         "end_column": d.end_column, "code": d.code, "name": d.name, "severity": d.severity.value,
         "message": d.message, "fix": fix,
+        "related": [{"message": r.message, "line": r.line, "column": r.column,
+                     "end_line": r.end_line, "end_column": r.end_column} for r in d.related],
     }
 
 

@@ -33,13 +33,23 @@ def format_line(d: Diagnostic, color: bool = False) -> str:
             f"{visible(d.message)} ({d.name})")
 
 
+def notes(d: Diagnostic) -> list[str]:
+    """The related locations of a problem, one note each (rustc's ``= note:``), in its order."""
+    return [f"= note: {r.line}:{r.column}: {visible(r.message)}" for r in d.related]
+
+
 class ConciseReporter(Reporter):
+    """Each related location on an indented note line below its problem (no path, so that a
+    ``path:line:col:`` matcher never takes a note for a problem)."""
+
     name = "concise"
 
     def report(self, diagnostics: list[Diagnostic], summary: dict) -> None:
         write, color = self.stream.write, self.colored()
         for d in diagnostics:
             write(format_line(d, color) + "\n")
+            for note in notes(d):
+                write(f"    {paint(color)(DIM, note)}\n")
 
 
 def fixes_listing(path: str, fixed: list[Diagnostic]) -> list[str]:

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 
-from ..diagnostics import Applicability, Fix, LineIndex, Severity
+from ..diagnostics import Applicability, Fix, LineIndex, Related, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..decoding import Decoded
@@ -27,6 +27,7 @@ class Problem(NamedTuple):
     message: str
     fix: Fix | None = None
     severity: Severity | None = None  # None: the rule's own severity
+    related: tuple[Related, ...] = ()  # the evidence elsewhere in the file (spans with a note)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Context:
     path: str = ""  # as given by the user; used by filename rules
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     decoded: "Decoded | None" = None  # how the file's bytes were read (None: text given directly)
+    enabled: frozenset[str] | None = None  # codes of the rules run on this file (None: all)
 
     @property
     def text(self) -> str:
@@ -81,6 +83,13 @@ class Context:
         if key not in cache:
             cache[key] = compute(self)
         return cache[key]
+
+    def runs(self, check: Callable[["Context"], Iterable[Problem]]) -> bool:
+        """Whether the rule whose check function is ``check`` runs on this file: a rule that
+        reports the root cause of other rules' findings keeps them quiet only when it runs."""
+        if self.enabled is None:
+            return True
+        return any(r.check is check and r.code in self.enabled for r in RULES)
 
     @cached_property
     def lines(self) -> LineIndex:
