@@ -286,3 +286,141 @@ def test_junit_info_notes_are_not_failures(tmp_path):
     assert len(cases) == 1 and cases[0].is_passed  # ... nor the test case
     assert all(int(suite.failures) == 0 for suite in xml)
     assert "NL" in (cases[0].system_out or "") and "fallback" in cases[0].system_out
+
+
+# --- related locations: the evidence of one finding, in every format ------------------------
+
+def _untranslated_article(tmp_path: Path) -> tuple[Path, str]:
+    """The shape of shared/corpus/marigold/2025-10-29-please-stop-using-ai-browsers-xda.md: one
+    finding (not-translated) with four related locations (title, description, body, category)."""
+    from test_root_cause import XDA, XDA_NAME
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / XDA_NAME).write_text(XDA, encoding="utf-8")
+    return Path("content") / XDA_NAME, XDA
+
+
+def _lint_tmp(tmp_path: Path, fmt: str, *extra: str) -> str:
+    proc = subprocess.run([sys.executable, "-m", "mdlint_news", "--output-format", fmt, "-q",
+                           "--no-cache", *extra, "content"], capture_output=True, text=True,
+                          encoding="utf-8", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    return proc.stdout
+
+
+def _key_at(text: str, key: str) -> tuple[int, int]:
+    n = next(i for i, l in enumerate(text.split("\n"), 1) if l.startswith(key + ": "))
+    return n, len(key) + 3
+
+
+def _evidence(text: str) -> list[tuple[int, int, int, int]]:
+    """(line, column, end line, end column) of title, description, body and category, found by
+    plain search in the article."""
+    lines = text.split("\n")
+    t, d, c = _key_at(text, "title"), _key_at(text, "description"), _key_at(text, "category")
+    body = lines.index(next(l for l in lines if l.startswith("Agentic"))) + 1
+    return [(*t, t[0], len(lines[t[0] - 1]) + 1), (*d, d[0] + 1, len(lines[d[0]]) + 1),
+            (body, 1, body, len(lines[body - 1]) + 1), (*c, c[0], len(lines[c[0] - 1]) + 1)]
+
+
+def test_json_lists_related_locations(tmp_path):
+    path, text = _untranslated_article(tmp_path)
+    items = json.loads(_lint_tmp(tmp_path, "json"))
+    root = [i for i in items if i["code"] == "NL844"]
+    assert len(root) == 1
+    related = root[0]["related"]
+    assert [(r["line"], r["column"], r["end_line"], r["end_column"]) for r in related] == \
+        _evidence(text)
+    assert [r["message"].split(" ")[0] for r in related] == ["title", "description", "the", "category"]
+    assert all(i["related"] == [] for i in items if i["code"] != "NL844")
+    lines = [json.loads(l) for l in _lint_tmp(tmp_path, "json-lines").splitlines()]
+    assert [l["related"] for l in lines if l["code"] == "NL844"] == [related]
+
+
+def test_sarif_related_locations_validate(tmp_path):
+    path, text = _untranslated_article(tmp_path)
+    log = json.loads(_lint_tmp(tmp_path, "sarif"))
+    jsonschema.validate(log, SARIF_SCHEMA)
+    result = next(r for r in log["runs"][0]["results"] if r["ruleId"] == "NL844")
+    related = result["relatedLocations"]
+    assert sorted(r["id"] for r in related) == list(range(len(related)))
+    got = []
+    for r in related:
+        phys = r["physicalLocation"]
+        assert phys["artifactLocation"]["uri"] == str(path)
+        assert r["message"]["text"]
+        region = phys["region"]
+        got.append((region["startLine"], region["startColumn"], region["endLine"], region["endColumn"]))
+    assert got == _evidence(text)
+    assert all("relatedLocations" not in r for r in log["runs"][0]["results"] if r["ruleId"] != "NL844")
+
+
+def test_concise_shows_related_locations_as_indented_notes(tmp_path):
+    path, text = _untranslated_article(tmp_path)
+    lines = _lint_tmp(tmp_path, "concise").splitlines()
+    at = next(i for i, l in enumerate(lines) if " NL844 " in l)
+    assert lines[at].startswith(f"{path}:16:8: NL844 the article was not translated")
+    notes = lines[at + 1:at + 5]
+    assert [n.split(": ", 2)[:2] for n in notes] == [
+        ["    = note", f"{ln}:{col}"] for ln, col, *_ in _evidence(text)]
+    assert notes[1].endswith("description reads as 'en', not 'cs' (14 words en, 0 cs)")
+    assert all(not l.startswith(" ") for l in lines[:at] + lines[at + 5:])  # only NL844 has notes
+
+
+def test_full_shows_each_related_line_under_its_note(tmp_path):
+    path, text = _untranslated_article(tmp_path)
+    out = _lint_tmp(tmp_path, "full")
+    block = _blocks(out, "NL844")[0]
+    notes = [i for i, l in enumerate(block) if l.lstrip().startswith("= note: ")]
+    assert len(notes) == 4
+    src = text.split("\n")
+    for (ln, col, eln, ecol), i in zip(_evidence(text)[1:], notes[1:]):
+        assert block[i].lstrip().startswith(f"= note: {ln}:{col}: ")
+        shown, marks = block[i + 2], block[i + 3]
+        assert shown.split("| ", 1)[1] == src[ln - 1]
+        under = marks.split("| ", 1)[1]
+        assert under.index("-") == col - 1 and set(under.strip()) == {"-"}
+    # the title is the finding's own span: its note has no second copy of the line
+    assert block[notes[0] + 1].lstrip().startswith("= note: ")
+
+
+def test_github_and_gitlab_make_one_annotation_naming_the_related_places(tmp_path):
+    path, text = _untranslated_article(tmp_path)
+    count = len(json.loads(_lint_tmp(tmp_path, "json")))
+    lines = _lint_tmp(tmp_path, "github").splitlines()
+    assert len(lines) == count
+    kind, props, message = parse_workflow_command(next(l for l in lines if "NL844" in l))
+    assert (kind, props["line"], props["col"]) == ("error", "16", "8")
+    assert message.splitlines()[0].startswith(f"{path}:16:8: NL844 ")
+    assert [m.split(": ")[1] for m in message.splitlines()[1:]] == [
+        f"{ln}:{col}" for ln, col, *_ in _evidence(text)]
+    items = json.loads(_lint_tmp(tmp_path, "gitlab"))
+    assert len(items) == count
+    item = next(i for i in items if i["check_name"] == "not-translated")
+    assert "5:14 description reads as 'en'" in item["description"]
+    assert item["location"]["positions"]["begin"] == {"line": 16, "column": 8}
+
+
+def test_junit_failure_text_carries_the_notes(tmp_path):
+    _untranslated_article(tmp_path)
+    out = tmp_path / "r.xml"
+    out.write_text(_lint_tmp(tmp_path, "junit"), encoding="utf-8")
+    case = next(c for s in JUnitXml.fromfile(str(out)) for c in s)
+    failure = next(r for r in case.result if r.type == "not-translated")
+    assert failure.text.count("= note: ") == 4
+
+
+def test_related_locations_do_not_change_baseline_fingerprints():
+    """A baseline recorded before related locations existed still knows the same findings."""
+    from dataclasses import replace
+
+    from test_root_cause import XDA, XDA_NAME
+
+    from mdlint_news.baseline import fingerprint
+    from mdlint_news.cache import dump, load
+
+    d = next(d for d in lint_text(XDA, XDA_NAME) if d.related)
+    assert fingerprint(d) == fingerprint(replace(d, related=()))
+    (back,), _ = load(dump([d], {}))
+    assert back == d and back.related == d.related
+    assert [r.source for r in back.related] == [r.source for r in d.related]

@@ -34,7 +34,8 @@ def category_format(ctx: Context):
     when it is exactly the maximum length and ends inside a word (the generator cuts to 20
     characters: `kybernetická bezpečn`; a word is recognised by its frequency in the profile's
     `category.language`, from the wordfreq word lists, loaded only for such values); info for the fallback `tech`, which the generator
-    writes when the translation failed.
+    writes when the translation failed (reported by `not-translated` instead, as one of its pieces
+    of evidence, when the article was not translated at all and that rule runs).
 
     **Fix.** None: the full word cannot be known for certain.
 
@@ -54,10 +55,17 @@ def category_format(ctx: Context):
         yield Problem(span.start, span.end,
                       f"category '{value}' is {settings.max_length} characters long and ends in "
                       f"'{last}': probably cut mid-word", severity=WARNING)
-    elif value == settings.fallback:
+    elif value == settings.fallback and not _explained(ctx):
         yield Problem(span.start, span.end,
                       f"category is the fallback '{value}': the article was probably not "
                       "categorised (generation failed)", severity=INFO)
+
+
+def _explained(ctx: Context) -> bool:
+    """The fallback category is evidence of the `not-translated` finding (rules/content.py)."""
+    from .content import explained
+
+    return explained(ctx, "category")
 
 
 def _is_word(word: str, language: str) -> bool:

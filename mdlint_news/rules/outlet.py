@@ -12,6 +12,7 @@ import yaml
 from ..diagnostics import Edit, Fix
 from ..document import Document, Loader
 from .base import SAFE, UNSAFE, WARNING, Context, Problem, rule
+from .content import untranslated_fields
 
 # Outlets whose name is often appended to a headline. Matched (normalised) only when the
 # article's own source is unknown or an aggregator: an outlet citing another ("… – Reuters"
@@ -161,7 +162,8 @@ def outlet_in_title(ctx: Context):
     (Google News, Yahoo …), a well-known outlet (`Hacker News`). An outlet citing another one
     (`… – Reuters` on RT) is attribution and is not reported. Only `title` is checked:
     `original_title` is the source's headline as published and keeps its suffix (the slug is
-    made from it). Reported at the separator.
+    made from it), and a title left untranslated is `not-translated`'s or `untranslated`'s
+    finding, not this one. Reported at the separator.
 
     **Why.** The outlet is shown beside the title already (the footer's **Zdroj:** line); in
     the title it is noise the translation copied from the source headline.
@@ -181,7 +183,9 @@ def outlet_in_title(ctx: Context):
     if not isinstance(ctx.data, dict) or ctx.layout not in (ctx.profile.layout, *ctx.profile.legacy_layouts):
         return
     title = ctx.data.get("title")
-    suffix = title_suffix(title) if isinstance(title, str) else None
+    if not isinstance(title, str) or _untranslated(ctx, title):
+        return
+    suffix = title_suffix(title)
     how = outlet_match(ctx, suffix.name) if suffix else None
     if how is None:
         return
@@ -199,6 +203,14 @@ def outlet_in_title(ctx: Context):
     if reads_back(ctx.doc, edits, lambda data: data.get("title") == kept):
         fix = Fix(edits, SAFE if how == "source" else UNSAFE, f"remove '{suffix.name}' from the title")
     yield Problem(separator, end, message + _why(how), fix)
+
+
+def _untranslated(ctx: Context, title: str) -> bool:
+    """A title left as the source's headline keeps the source's suffix: translating it is the
+    fix (`not-translated` / `untranslated`), and trimming it would only hide that."""
+    if title == ctx.data.get("original_title"):
+        return True
+    return any(u.name == "title" for u in untranslated_fields(ctx))
 
 
 def _why(how: str) -> str:
