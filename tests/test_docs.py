@@ -48,3 +48,24 @@ def test_rule_docs_are_complete(rule):
     assert "**Fix" in rule.doc, f"{rule.name}: document the fix (or that there is none)"
     if rule.fix is not None:
         assert rule.fix.value in rule.doc.lower(), f"{rule.name}: say whether its fix is safe"
+
+
+def _codes_match(spec: str, code: str) -> bool:
+    """``NL6xx`` (a family of codes), ``NL601-NL606`` (a range) or ``NL608`` (one code)."""
+    if "-" in spec:
+        low, high = spec.split("-")
+        return low <= code <= high
+    return len(spec) == len(code) and all(s in ("x", c) for s, c in zip(spec, code))
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+def test_the_registry_table_says_where_each_rule_lives(rule):
+    """A newcomer finds a rule from the table in ``rules/__init__.py``: the row whose codes
+    cover the rule's code names the module that defines it."""
+    import mdlint_news.rules as registry
+
+    rows = [[c.strip() for c in line.strip("|").split("|")]
+            for line in registry.__doc__.splitlines() if line.startswith("| ") and "``" in line]
+    homes = [modules for _, codes, modules in rows
+             if any(_codes_match(spec.strip(), rule.code) for spec in codes.split(","))]
+    assert homes and all(f"``{rule.family}.py``" in m for m in homes), (rule.code, homes)

@@ -9,23 +9,21 @@ documentation (``news-lint rule NAME``) and the README's rule list is generated 
 | dates | NL3xx | ``dates.py`` |
 | URLs | NL4xx | ``urls.py`` |
 | slug and file name | NL5xx | ``slug.py`` |
-| single fields | NL6xx | ``fields.py`` |
+| single fields | NL601-NL606, NL610 | ``fields.py`` |
 | the outlet in title and companies | NL608, NL609 | ``outlet.py`` |
-| characters and encoding | NL7xx | ``encoding.py`` |
+| characters and encoding | NL701-NL708 | ``encoding.py`` |
 | words in another script | NL709 | ``script.py`` |
 | body: sections and headings | NL80x | ``headings.py`` |
 | body: footer | NL82x | ``footer.py``, ``rendered.py`` (the page as rendered) |
-| body: content (fallback, untranslated, leaks) | NL84x | ``content.py`` |
+| body: content (fallback, untranslated, leaks) | NL841-NL845 | ``content.py`` |
 | body: a teaser instead of the article | NL846 | ``teaser.py`` |
 | across files (duplicates, cut category, boilerplate) | NL86x, NL607 | ``crossfile.py`` |
 """
 
 from __future__ import annotations
 
-from . import contract, crossfile, dates, encoding, fields, frontmatter, meta, slug, urls  # noqa: F401  (registration)
+from . import contract, crossfile, dates, encoding, fields, frontmatter, meta, outlet, script, slug, urls  # noqa: F401,E501  (registration)
 from . import content, footer, headings, rendered, teaser  # noqa: F401  (registration: body rules)
-from . import script  # noqa: F401  (registration: words in another script)
-from . import outlet  # noqa: F401  (registration: NL608, NL609)
 from .base import RULES, Rule
 
 RULES.sort(key=lambda r: r.code)
