@@ -60,3 +60,39 @@ def test_a_mixed_script_word_is_reported_once(cli, corpus_dir, tmp_path):
 
 def test_no_finding_on_the_corpus(cli, corpus_dir):
     assert _json(cli, "--select", "foreign-script-word", ".", cwd=corpus_dir) == []
+
+
+def _positions(cli, path: Path) -> list[tuple[int, int, str]]:
+    items = _json(cli, "--select", "foreign-script-word", path.name, cwd=path.parent)
+    return [(i["line"], i["column"], i["message"].split("'")[1]) for i in items]
+
+
+def _at(text: str, word: str) -> tuple[int, int, str]:
+    line = line_of(text, word)
+    return line, text.splitlines()[line - 1].index(word) + 1, word
+
+
+def test_a_brand_compound_a_hashtag_and_link_text_are_names_a_lone_word_is_not(cli, corpus_dir, tmp_path):
+    """The reviewer's shapes (issue 17, defect 11): `VK-Видео`, `#Победа`, `[ТАСС](…)` are
+    names; the lone Russian word of the same paragraph is still reported at its position."""
+    path = _copy(corpus_dir, JAPANESE, tmp_path, "v oblasti duševního zdraví mladistvých,",
+                 "v oblasti duševního здоровья mladistvých, podle [ТАСС](https://tass.ru) i služby"
+                 " VK-Видео, kde se šíří hashtag #Победа a píše účet @Медуза,")
+    text = path.read_text(encoding="utf-8")
+    assert _positions(cli, path) == [_at(text, "здоровья")]
+
+
+def test_a_name_the_front_matter_declares_is_not_a_slip(cli, corpus_dir, tmp_path):
+    """source.name, a `people` item and a `companies` item written in Cyrillic, and the same
+    names in the body: not reported; an undeclared Cyrillic name beside them is."""
+    path = _copy(corpus_dir, JAPANESE, tmp_path, "v oblasti duševního zdraví mladistvých,",
+                 "v oblasti duševního zdraví mladistvých, což podle listu Коммерсантъ firmy Яндекс"
+                 " a Сбер ani Павел Дуров nekomentovali,")
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("- Character.AI\ndate:", "- Character.AI\n- Яндекс\ndate:", 1)
+    text = text.replace("  name: Livedoor.com\n", "  name: Коммерсантъ\n", 1)
+    text = text.replace("publishedAt:", "people:\n- Павел Дуров\npublishedAt:", 1)
+    text = text.replace("**Zdroj:** 📰 Livedoor.com", "**Zdroj:** 📰 Коммерсантъ")
+    assert text.count("Коммерсантъ") == 3 and "- Павел Дуров\n" in text and "- Яндекс\n" in text
+    path.write_text(text, encoding="utf-8", newline="")
+    assert _positions(cli, path) == [_at(text, "Сбер")]

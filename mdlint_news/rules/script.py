@@ -29,9 +29,15 @@ _QUOTES = re.compile(r"„[^„“”]*[“”]|“[^“”]*”|«[^«»]*»|»
 _PARENS = re.compile(r"\([^()]*\)")
 _GLOSS = re.compile(r"\s*\(")  # a parenthesised gloss follows: `Яндекс (Yandex)`
 _CHAR_ESCAPE = re.compile(r"\\[xuUN]")  # YAML escapes that write a character by its code
-# Markdown that is not text: code spans, link targets, autolinks and HTML tags, bare URLs
-_NOT_TEXT = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)|\]\([^)\n]*\)|<[^<>\n]*>"
+# Markdown that is not text: code spans, link targets (inside their parentheses, which stay:
+# they tell link text from other brackets), autolinks and HTML tags, bare URLs
+_NOT_TEXT = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)|(?<=\]\()[^)\n]*(?=\))|<[^<>\n]*>"
                        r"|(?:https?://|www\.)[^\s<>]+", re.DOTALL)
+# Names, not words of a sentence: a link's text (`[ТАСС](…)`, `[РИА Новости][ria]`; not an
+# image's alt text), a hashtag or handle (`#Победа`, `@Медуза`)
+_LINK_TEXT = re.compile(r"(?<!!)\[[^\[\]]*\](?:\(\s*\)|\[[^\[\]]*\])")
+_TAG = re.compile(r"(?<![\w#@])[#@]\w+")
+_NAME_FIELDS = ("people", "companies")  # front-matter lists of names, besides source.name
 
 
 class Finding(NamedTuple):
@@ -66,17 +72,36 @@ def _patterns():
     return regex.compile(r"\w+"), regex.compile(r"\p{L}"), regex.compile(f"[{unspaced}]")
 
 
+@lru_cache(maxsize=1)
+def _compound_patterns():
+    """A hyphenated compound (`VK-Видео`) and a Latin letter, the part that makes it a name."""
+    import regex
+
+    return regex.compile(r"\w+(?:[-\u2010\u2011]\w+)+"), regex.compile(r"\p{Script=Latin}")
+
+
+def _name_spans(text: str, declared: re.Pattern | None) -> list[_Spans]:
+    """Where ``text`` holds names: link text, hashtags and handles, hyphenated compounds with a
+    Latin part (a brand: `VK-Видео`), and the names the front matter declares (``declared``)."""
+    compound, latin = _compound_patterns()
+    brands = [m.span() for m in compound.finditer(text) if latin.search(m.group())]
+    spans = [_Spans.of(_LINK_TEXT, text), _Spans.of(_TAG, text), _Spans(brands)]
+    return spans + [_Spans.of(declared, text)] if declared is not None else spans
+
+
 def _script_name(letter: str) -> str:
     name = unicodedata.name(letter, "").split(" ", 1)[0]
     return name if name in ("CJK", "") else name.capitalize()
 
 
-def foreign_words(text: str, foreign) -> Iterator[Finding]:
+def foreign_words(text: str, foreign, declared: re.Pattern | None = None) -> Iterator[Finding]:
     """The words of ``text`` (Markdown or YAML source with what is not text blanked out) whose
     letters are of a script ``foreign`` matches, less what is allowed: a word inside quotes or
-    parentheses, or followed by a parenthesised gloss; a single letter (`π`, `β verze`); a word
-    that mixes Latin with Cyrillic, Greek or Arabic (rule mixed-script-word's); a run of
-    ``QUOTATION_WORDS`` or more foreign words (a quotation)."""
+    parentheses, or followed by a parenthesised gloss; a name (link text, a hashtag or handle,
+    a compound with a Latin part, a name ``declared`` matches); a single letter (`π`,
+    `β verze`); a word that mixes Latin with Cyrillic, Greek or Arabic (rule
+    mixed-script-word's); a run of ``QUOTATION_WORDS`` or more foreign words (a quotation).
+    Quoted words and names count in a run."""
     word_re, letter_re, unspaced_re = _patterns()
     runs: list[list] = [[]]
     for m in word_re.finditer(text):
@@ -85,7 +110,7 @@ def foreign_words(text: str, foreign) -> Iterator[Finding]:
             runs[-1].append((m, letters))
         elif letter_re.search(m.group()) and runs[-1]:
             runs.append([])  # a Latin word ends the run
-    quoted, bracketed = _Spans(_QUOTES, text), _Spans(_PARENS, text)
+    allowed = [_Spans.of(_QUOTES, text), _Spans.of(_PARENS, text), *_name_spans(text, declared)]
     for run in runs:
         weight = sum(max(1, len(ls) // 2) if unspaced_re.match(ls[0]) else 1 for _, ls in run)
         if not run or weight >= QUOTATION_WORDS or _GLOSS.match(text, run[-1][0].end()):
@@ -94,18 +119,22 @@ def foreign_words(text: str, foreign) -> Iterator[Finding]:
             word = m.group()
             if len(letter_re.findall(word)) == 1 or mixes_scripts(word):
                 continue
-            if quoted.holds(m.start(), m.end()) or bracketed.holds(m.start(), m.end()):
+            if any(spans.holds(m.start(), m.end()) for spans in allowed):
                 continue
             yield Finding(m.start(), m.end(), word, _script_name(letters[0]))
 
 
 class _Spans:
-    """The matches of ``pattern`` in ``text`` (they do not overlap), asked whether one holds a
+    """Spans that do not overlap, in order (the matches of a pattern), asked whether one holds a
     span: one binary search per question."""
 
-    def __init__(self, pattern: re.Pattern, text: str):
-        self.spans = [m.span() for m in pattern.finditer(text)]
-        self.starts = [s for s, _ in self.spans]
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
+        self.starts = [s for s, _ in spans]
+
+    @classmethod
+    def of(cls, pattern, text: str) -> _Spans:
+        return cls([m.span() for m in pattern.finditer(text)])
 
     def holds(self, start: int, end: int) -> bool:
         i = bisect.bisect_right(self.starts, start) - 1
@@ -171,6 +200,22 @@ def _markdown():
     return MarkdownIt("commonmark")
 
 
+def _declared_names(ctx: Context) -> re.Pattern | None:
+    """The names the front matter declares (`source.name`, the items of `people` and
+    `companies`) that have letters past Latin, as one pattern of whole words (a space in a name
+    matches any run of white space: a folded value); None when there is none."""
+    source = ctx.data.get("source")
+    names = [source.get("name")] if isinstance(source, dict) else []
+    for key in _NAME_FIELDS:
+        items = ctx.data.get(key)
+        names += items if isinstance(items, list) else []
+    found = {n.strip() for n in names if isinstance(n, str) and _SCREEN.search(n)}
+    if not found:
+        return None
+    alternatives = (r"\s+".join(map(re.escape, n.split())) for n in sorted(found, key=len, reverse=True))
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+
+
 def _languages(ctx: Context) -> tuple[str, list[str]]:
     """The body's language and the front-matter fields written in it (the profile's
     `languages`)."""
@@ -184,7 +229,7 @@ def foreign_script_word(ctx: Context):
     """A word in a script the article's language is not written in (`duševního здоровья`).
 
     **What it does.** Reads the paragraphs, headings and list items of a modern article's
-    body (not code, HTML, link targets, URLs or the footer) and the front-matter fields the
+    body (not code, HTML, links, URLs or the footer) and the front-matter fields the
     profile's `languages` gives the body's language (`title`, `description`, `category`,
     `author`; not `original_title`, `slug`, `source`), and reports each word written in a
     script that language does not use: for Czech every script but Latin (Cyrillic, Greek,
@@ -197,7 +242,11 @@ def foreign_script_word(ctx: Context):
     (`Yandex (Яндекс)`), a word followed by a parenthesised gloss (`Яндекс (Yandex)`), a single
     letter (`π`, `β verze`, `Ω`), three or more foreign words in a row (a quotation; in scripts
     written without spaces, Chinese and Japanese, six characters), and a word that also has
-    Latin letters with Cyrillic, Greek or Arabic ones (`mixed-script-word` reports it).
+    Latin letters with Cyrillic, Greek or Arabic ones (`mixed-script-word` reports it). Nor
+    names: a link's text (`[ТАСС](https://tass.ru)`; an image's alt text is read), a hashtag
+    or handle (`#Победа`, `@Медуза`), a hyphenated compound with a Latin part (the brand
+    `VK-Видео`; `видео-сервис` is read), and a name the front matter declares: `source.name`
+    or an item of `people` or `companies` (`Павел Дуров`, in that spelling).
 
     **Why.** LLM translations slip a word of another language into the Czech sentence; the
     reader cannot read it, and search does not find the Czech word.
@@ -216,10 +265,11 @@ def foreign_script_word(ctx: Context):
     if foreign is None:
         return
     texts = [t for t in map(lambda n: _field_text(ctx, n), fields) if t is not None]
+    declared = _declared_names(ctx)
     for base, text, whole in [*texts, *((b, t, None) for b, t in _body_texts(ctx))]:
         if not _SCREEN.search(text):
             continue
-        for f in foreign_words(text, foreign):
+        for f in foreign_words(text, foreign, declared):
             start, end = whole or (base + f.start, base + f.end)
             yield Problem(start, end, f"{f.script} word '{f.word}' in '{language}' text: translate or "
                           "transliterate it")
