@@ -184,6 +184,38 @@ def test_teaser_bodies_in_many_articles_are_one_finding_each(tmp_path, base):
         [(f"s{n}.md", "boilerplate-body") for n in (1, 2, 3)]
 
 
+def test_a_teaser_body_is_one_finding_not_also_a_missing_section(tmp_path, base):
+    """An importance-4 article whose body is a teaser: teaser-body reports the root cause, and
+    missing-section (as for a copy of the description) is quiet; with teaser-body off, the
+    missing sections are reported."""
+    text = _body(story(base, 1, importance="4"),
+                 "Slope, podporovaný JPMorgan Chase, oznámil partnerství s Amazonem. See the rest "
+                 "of the\nstory here.")
+    write(tmp_path, {"s1.md": text})
+    row = line_of(text, "Slope, podporovaný")
+    found = cli("--select", "missing-section,teaser-body", ".", cwd=tmp_path)
+    assert [(i["name"], i["line"], i["column"]) for i in found] == [("teaser-body", row, 1)]
+    alone = cli("--select", "missing-section", ".", cwd=tmp_path)
+    assert [(i["name"], i["line"], i["column"]) for i in alone] == [("missing-section", row, 1)]
+
+
+def test_a_boilerplate_body_is_one_finding_not_also_a_missing_section(tmp_path, base):
+    """Three importance-3 articles whose body is one stock line: missing-section (decided on
+    each file, an error) reports each body and boilerplate-body, decided after all files, does
+    not report it again; with missing-section off, boilerplate-body reports them."""
+    texts = {f"s{n}.md": _body(story(base, n, importance="3"),
+                               f"Přihlaste se k odběru Biztoc Pro a čtěte {n + 2} zprávy.")
+             for n in (1, 2, 3)}
+    write(tmp_path, texts)
+    row = line_of(texts["s1.md"], "Přihlaste se")
+    found = cli("--select", "missing-section,boilerplate-body", ".", cwd=tmp_path)
+    assert [(i["path"], i["name"], i["line"], i["column"]) for i in found] == \
+        [(f"s{n}.md", "missing-section", row, 1) for n in (1, 2, 3)]
+    alone = cli("--select", "boilerplate-body", ".", cwd=tmp_path)
+    assert [(i["path"], i["name"], i["line"]) for i in alone] == \
+        [(f"s{n}.md", "boilerplate-body", row) for n in (1, 2, 3)]
+
+
 # --------------------------------------------------------------------------- the corpus
 
 

@@ -266,13 +266,17 @@ def _cut_category(path: str, value: Value, longer: list[str], where: list[str]) 
 
 def find_boilerplate(site: Site) -> list[Diagnostic]:
     """Linted files whose body (``body_key``) is that of at least ``MIN_COPIES`` - 1 other
-    articles, naming them. Silent where `teaser-body` already reports the body."""
+    articles, naming them. Silent where `teaser-body` already reports the body, and where
+    `missing-section` does (an importance-3 article with no heading: that error, decided on the
+    file alone, stays the one finding; a diagnostic already reported is not taken back from
+    here)."""
     out: list[Diagnostic] = []
     for paths in site.groups("body"):
         if len(paths) < MIN_COPIES:
             continue
         for path in paths:
-            if not site.wants("boilerplate-body", path) or site.said(path, "teaser-body"):
+            if not site.wants("boilerplate-body", path) or site.said(path, "teaser-body") \
+                    or site.said(path, "missing-section"):
                 continue
             value = site.summaries[path]["body"]
             others = sorted(p for p in paths if p != path)
@@ -374,7 +378,9 @@ def boilerplate_body(ctx: Context):
     least two others, naming them. A body with headings is an article the generator wrote (the
     same story twice is `duplicate-url`'s and `duplicate-title`'s); a copy of the article's own
     `description` is left to `body-fallback`; a body `teaser-body` already reports is not
-    reported again.
+    reported again, nor one whose article `missing-section` reports (importance 3 or more and
+    no section): that error is found on the file alone, before the articles are compared, and
+    stays the one finding (regenerating the article fixes both).
 
     **Why.** Aggregators (Biztoc and the like) give a stock line instead of the story (a
     paywall or sign-in note, `See the rest of the story here…`); the generator then publishes

@@ -743,7 +743,9 @@ def missing_section(ctx: Context):
     (default 3) have all the profile's sections (`Souhrn`, `Klíčové body`, `Podrobnosti`,
     `Proč je to důležité`). A heading at the wrong level or a near miss of the name counts as
     present (`heading-level` and `heading-variant` report those). Not checked on the fallback
-    body (`body-fallback`) or before `body.since`.
+    body (`body-fallback`), on a teaser body (`teaser-body`, while it runs) or before
+    `body.since`. A stock body repeated in other articles is reported here, not again by
+    `boilerplate-body`.
 
     **Why.** The page template and the feed excerpt read the sections; a missing one leaves a
     hole in the page.
@@ -771,6 +773,10 @@ def missing_section(ctx: Context):
         return
     text = ctx.text
     if not first:
+        from .teaser import reported  # a teaser for a body: teaser-body says so, once
+
+        if reported(ctx):
+            return
         lo, hi = view.content_start, view.content_end
         s = lo + len(text[lo:hi]) - len(text[lo:hi].lstrip())
         e = s + len(text[s:hi].split("\n", 1)[0].rstrip("\r"))
