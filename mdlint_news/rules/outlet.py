@@ -82,23 +82,27 @@ def _source(ctx: Context) -> tuple[str | None, str | None]:
 
 def outlet_match(ctx: Context, name: str) -> str | None:
     """How ``name`` is the article's own outlet: 'source' (it is `source.name`, normalised),
-    'domain' (the source's or the URL's domain name, or the start of `source.name`), 'known'
-    (a known outlet, the source being unknown or an aggregator); None when it is not."""
+    'domain' (the source's or the URL's domain name), 'part' (the first word of `source.name`
+    or of its domain name: `Android` of `Android Police`, `XDA` of `xda-developers.com`),
+    'known' (a known outlet, the source being unknown or an aggregator); None when it is not."""
     source, url = _source(ctx)
     n = norm(name)
     if not n:
         return None
     if source is not None and n == norm(source):
         return "source"
-    labels = set()
+    labels, parts = set(), set()
     for text in (source, _host(url)):
         if text and len(text) <= 253 and _DOMAIN.fullmatch(text.strip().lower()):
             label = _domain_label(text.strip())
-            labels |= {norm(label), norm(label.split("-")[0])}
-    words = source.casefold().split() if source else []
-    if n in labels or (words and n not in ("the", "a", "an")
-                       and name.casefold().split() == words[:len(name.split())]):
+            labels.add(norm(label))
+            parts.add(norm(label.split("-")[0]))
+    if n in labels:
         return "domain"
+    words = source.casefold().split() if source else []
+    if n in parts or (words and n not in ("the", "a", "an")
+                      and name.casefold().split() == words[:len(name.split())]):
+        return "part"
     if n in _KNOWN and (source is None or source.casefold() in AGGREGATORS):
         return "known"
     return None
@@ -157,10 +161,15 @@ def outlet_in_title(ctx: Context):
 
     **What it does.** Looks at the end of `title` after ` | `, ` - `, ` – ` or ` — `. It is the
     outlet when it is `source.name` (the legacy `source`) with case, accents, spaces and
-    punctuation ignored; or the domain name of the source or of `url` (`XDA` for
-    `xda-developers.com`, `BBC` for `BBC News`); or, when the source is unknown or an aggregator
-    (Google News, Yahoo …), a well-known outlet (`Hacker News`). An outlet citing another one
-    (`… – Reuters` on RT) is attribution and is not reported. Only `title` is checked:
+    punctuation ignored; or the domain name of the source or of `url` (`BBC` for `BBC News`);
+    or, when the source is unknown or an aggregator (Google News, Yahoo …), a well-known outlet
+    (`Hacker News`). The first word of a longer name (`XDA` for `xda-developers.com`, `Android`
+    for `Android Police`) counts only when `original_title` ends with it too. A name
+    `original_title` does not end with is reported only when it is the whole name and
+    `original_title` does not name it: in Czech `X – Y` also reads "X versus Y"
+    (`Real Madrid – Liverpool`) or an apposition (`Antimonopolní spor USA – Google` from
+    Google's blog). An outlet citing another one (`… – Reuters` on RT) is attribution and is
+    not reported. Only `title` is checked:
     `original_title` is the source's headline as published and keeps its suffix (the slug is
     made from it), and a title left untranslated is `not-translated`'s or `untranslated`'s
     finding, not this one. Reported at the separator.
@@ -177,8 +186,10 @@ def outlet_in_title(ctx: Context):
     ```
 
     **Fix.** Removes the separator and the name, in place (a folded line stays folded, quotes
-    stay). Safe when the name is `source.name`; unsafe when it only matches a domain name or a
-    known outlet. No fix when the suffix is written with escapes or in a block scalar.
+    stay). Safe when the name is `source.name` and `original_title` ends with it too (the
+    translation copied the source's suffix); unsafe otherwise (a domain name, a first word, a
+    known outlet, or a suffix the source's headline does not carry). No fix when the suffix is
+    written with escapes or in a block scalar.
     """
     if not isinstance(ctx.data, dict) or ctx.layout not in (ctx.profile.layout, *ctx.profile.legacy_layouts):
         return
@@ -187,22 +198,41 @@ def outlet_in_title(ctx: Context):
         return
     suffix = title_suffix(title)
     how = outlet_match(ctx, suffix.name) if suffix else None
-    if how is None:
+    copied = how is not None and _copied(ctx, suffix.name)
+    if how is None or not (copied or _added_outlet(ctx, how, suffix.name)):
         return
     entry = ctx.doc.entry("title")
     raw = _raw_suffix(ctx, entry, title[suffix.start:])
     kept = title[:suffix.start]
     message = (f"title ends with the outlet's name '{suffix.name}': remove "
                f"'{suffix.separator} {suffix.name}'")
+    why = _why(how) + ("" if copied else " (original_title does not end with it)")
     if raw is None:
-        yield Problem(entry.value.start, entry.value.end, message + _why(how))
+        yield Problem(entry.value.start, entry.value.end, message + why)
         return
     blanks, separator, end = raw
-    edits = (Edit(blanks, end, ""),)
-    fix = None
+    edits, fix = (Edit(blanks, end, ""),), None
     if reads_back(ctx.doc, edits, lambda data: data.get("title") == kept):
-        fix = Fix(edits, SAFE if how == "source" else UNSAFE, f"remove '{suffix.name}' from the title")
-    yield Problem(separator, end, message + _why(how), fix)
+        safe = how == "source" and copied
+        fix = Fix(edits, SAFE if safe else UNSAFE, f"remove '{suffix.name}' from the title")
+    yield Problem(separator, end, message + why, fix)
+
+
+def _copied(ctx: Context, name: str) -> bool:
+    """Does `original_title` end with the same outlet suffix? The translation then copied it
+    from the source's headline."""
+    original = ctx.data.get("original_title")
+    suffix = title_suffix(original) if isinstance(original, str) else None
+    return suffix is not None and norm(suffix.name) == norm(name)
+
+
+def _added_outlet(ctx: Context, how: str, name: str) -> bool:
+    """A suffix the source's headline does not carry: in Czech `X – Y` also reads "X versus Y"
+    or an apposition (`Antimonopolní spor USA – Google`). Still the outlet when it is its whole
+    name (not the first word of a longer one) and `original_title` does not name it (the story
+    is not about it)."""
+    original = ctx.data.get("original_title")
+    return how != "part" and not _mentions(_without_suffix(original), name)
 
 
 def _untranslated(ctx: Context, title: str) -> bool:
@@ -215,6 +245,7 @@ def _untranslated(ctx: Context, title: str) -> bool:
 
 def _why(how: str) -> str:
     return {"source": "", "domain": " (the source's domain name)",
+            "part": " (the first word of the source's name)",
             "known": " (a known outlet; the source is unknown or an aggregator)"}[how]
 
 
@@ -228,21 +259,21 @@ def _line_end(text: str, offset: int) -> int:
     return len(text) if nl == -1 else nl + 1
 
 
-def _remove_item(ctx: Context, key: str, index: int) -> tuple[Edit, ...]:
-    """Edits that take item ``index`` out of the list at ``key`` in its own style (the whole
-    key when it is the only item: the generator leaves an empty list out)."""
+def _remove_item(ctx: Context, key: str, index: int | None) -> tuple[Edit, ...]:
+    """Edits that take item ``index`` out of the list at ``key`` in its own style; the whole
+    key (its lines) when ``index`` is None or the item is the only one: the generator leaves an
+    empty list out."""
     text, doc = ctx.text, ctx.doc
     node = doc.entry(key).node
-    items = [doc.entry(key, i).value for i in range(len(node.value))]
-    item = items[index]
-    if len(items) == 1:
+    if index is None or len(node.value) == 1:
         whole = doc.entry(key)
         return (Edit(_line_start(text, whole.key.start), _line_end(text, whole.value.end - 1)),)
+    item = doc.entry(key, index).value
     if not node.flow_style:
         return (Edit(_line_start(text, item.start), _line_end(text, item.end - 1)),)
     if index > 0:
-        return (Edit(items[index - 1].end, item.end),)
-    return (Edit(item.start, items[1].start),)
+        return (Edit(doc.entry(key, index - 1).value.end, item.end),)
+    return (Edit(item.start, doc.entry(key, 1).value.start),)
 
 
 def _mentions(text, name: str) -> bool:
@@ -279,8 +310,8 @@ def outlet_as_company(ctx: Context):
     ```
 
     **Fix (unsafe).** Removes the item, keeping the list's style (block `- a` or flow `[a, b]`);
-    the whole `companies` key when it was the only item. Unsafe: a story can be about its own
-    outlet in ways the title does not show.
+    the whole `companies` key when every item is the outlet (`Fox News`, `FOX NEWS`). Unsafe: a
+    story can be about its own outlet in ways the title does not show.
     """
     if not ctx.modern:
         return
@@ -290,17 +321,42 @@ def outlet_as_company(ctx: Context):
     names = {norm(source)}
     if len(source) <= 253 and _DOMAIN.fullmatch(source.strip().lower()):
         names.add(norm(source.strip().rsplit(".", 1)[0]))
-    for i, item in enumerate(companies):
-        if not isinstance(item, str) or norm(item) not in names:
-            continue
-        if any(_mentions(_without_suffix(ctx.data.get(k)), item) for k in ("title", "original_title")):
-            continue
-        expected = companies[:i] + companies[i + 1:]
-        edits = _remove_item(ctx, "companies", i)
-        ok = reads_back(ctx.doc, edits, lambda data: data.get("companies", []) == expected
-                        and set(data) == set(ctx.data) - ({"companies"} if not expected else set()))
+    found = [i for i, item in enumerate(companies) if isinstance(item, str) and norm(item) in names
+             and not any(_mentions(_without_suffix(ctx.data.get(k)), item)
+                         for k in ("title", "original_title"))]
+    fixes = _company_fixes(ctx, found)
+    for i in found:
         span = ctx.doc.value_span("companies", i)
         yield Problem(span.start, span.end,
-                      f"companies item '{item}' is the outlet (source.name '{source}'), not a "
-                      "company the story is about: remove it",
-                      Fix(edits, UNSAFE, f"remove '{item}' from companies") if ok else None)
+                      f"companies item '{companies[i]}' is the outlet (source.name '{source}'), not "
+                      "a company the story is about: remove it", fixes.get(i))
+
+
+def _company_fixes(ctx: Context, found: list[int]) -> dict[int, Fix]:
+    """The fix of each item of ``found`` (indexes into `companies`). Every item the outlet: one
+    fix removing the key, the same for each. Otherwise each item's own edits, read back once
+    together (a parse per item made a long list quadratic); an item whose edits overlap another
+    item's (the first two of a flow list) is read back alone."""
+    companies = ctx.data["companies"]
+    if not found:
+        return {}
+    if len(found) == len(companies):
+        edits = _remove_item(ctx, "companies", None)
+        fix = Fix(edits, UNSAFE, "remove companies: it lists only the outlet")
+        ok = reads_back(ctx.doc, edits, lambda data: set(data) == set(ctx.data) - {"companies"})
+        return dict.fromkeys(found, fix) if ok else {}
+    together, alone, end = {}, {}, -1
+    for i in found:
+        edits = _remove_item(ctx, "companies", i)
+        (together if min(e.start for e in edits) >= end else alone)[i] = edits
+        if i in together:
+            end = max(e.end for e in edits)
+    fixes = {}
+    for group in ([together] if together else []) + [{i: e} for i, e in alone.items()]:
+        expected = [c for k, c in enumerate(companies) if k not in group]
+        edits = tuple(e for item_edits in group.values() for e in item_edits)
+        if reads_back(ctx.doc, edits, lambda data: data.get("companies") == expected
+                      and set(data) == set(ctx.data)):
+            fixes |= {i: Fix(e, UNSAFE, f"remove '{companies[i]}' from companies")
+                      for i, e in group.items()}
+    return fixes
