@@ -7,6 +7,7 @@ from datetime import timezone
 
 from ..diagnostics import Edit, Fix
 from ..schema import parse_published
+from . import content
 from .base import ERROR, INFO, SAFE, UNSAFE, WARNING, Context, Problem, rule
 from .encoding import CONTROL_CLASS, rare_characters
 from .outlet import reads_back
@@ -231,8 +232,13 @@ def description_paragraphs(ctx: Context):
     folded (`>`) value (the empty line is removed; the line break left folds into a space);
     unsafe for an escaped `\\n` in a double-quoted value (replaced by a space); none for a
     literal (`|`) block. The fixed value is read back before the fix is offered.
+
+    Not reported while the description is evidence of `not-translated` (the untranslated feed
+    text of an article to regenerate: joining its paragraphs would edit text thrown away).
     """
     if not isinstance(ctx.data, dict) or ctx.layout not in (ctx.profile.layout, *ctx.profile.legacy_layouts):
+        return
+    if content.explained(ctx, "description"):
         return
     value, entry = ctx.data.get("description"), ctx.doc.entry("description")
     if not isinstance(value, str) or "\n" not in value.rstrip("\n") or entry is None:
