@@ -2,7 +2,8 @@
 a suppression comment may end or stand before, and whether inserted comments changed the HTML;
 for the rules, which lines do not render as Markdown (:func:`hidden_blocks`: in an HTML comment,
 a raw HTML block or a code block) and the headings they would have rendered
-(:func:`hidden_headings`).
+(:func:`hidden_headings`); the lines in HTML comments (:func:`comment_lines`) and the lines that
+show on the page at all (:func:`shown_lines`).
 
 A comment may end a paragraph's line (inline HTML: the paragraph stays one), unless the line
 ends in a hard break (two spaces or a backslash), which the comment would undo. It may stand on
@@ -169,3 +170,22 @@ def hidden_headings(block: Hidden) -> list[tuple[int, int, str]]:
     tokens = _blocks_only().parse(_lines_only(text))
     return [(offset + t.map[0], int(t.tag[1]), tokens[i + 1].content.strip())
             for i, t in enumerate(tokens) if t.type == "heading_open" and t.map is not None]
+
+
+def _is_comment(token) -> bool:
+    return token.type == "html_block" and token.content.lstrip().startswith("<!--")
+
+
+def comment_lines(body: str) -> set[int]:
+    """The 0-based lines of ``body`` in HTML comment blocks (closed or not), which do not show."""
+    return {n for b in hidden_blocks(body) if b.kind == COMMENT for n in range(b.start, b.end)}
+
+
+def shown_lines(body: str) -> set[int]:
+    """The 0-based lines of ``body`` in the blocks that show on the page: every leaf block but an
+    HTML comment (blank lines and link reference definitions render as nothing)."""
+    out: set[int] = set()
+    for token in _blocks_only().parse(_lines_only(body)):
+        if token.map is not None and token.type in _LEAVES and not _is_comment(token):
+            out.update(range(*token.map))
+    return out

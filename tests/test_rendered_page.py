@@ -128,3 +128,48 @@ def test_closed_comment_hiding_a_paragraph_only(cli, tmp_path, article):
 def test_closed_fenced_code_block_in_a_section(cli, tmp_path, article):
     code = "```\nollama run llama3\n## not a heading\n```\n\n"
     assert lint(cli, tmp_path, article.replace(LAST, code + LAST)) == []
+
+
+
+
+
+@pytest.mark.parametrize("written", ["**Zdroj**: ", "Zdroj: ", "*Zdroj:* ", "> **Zdroj:** "],
+                         ids=["colon-out", "plain", "italic", "quoted"])
+def test_a_malformed_source_line_is_the_footer(cli, tmp_path, article, written):
+    """Defect 4: one finding at the line (not footer-missing + text-after-footer), fixed in place."""
+    text = article.replace(SOURCE, SOURCE.replace("**Zdroj:** ", written))
+    items = lint(cli, tmp_path, text)
+    assert where(items) == [(50, 1, "footer-source")], items
+    assert "'**Zdroj:** 📰 Decrypt'" in items[0]["message"]
+    assert items[0]["fix"]["applicability"] == "safe"
+    cli("--no-cache", "--fix", NAME)
+    assert (tmp_path / NAME).read_text(encoding="utf-8") == article
+    assert lint(cli, tmp_path, (tmp_path / NAME).read_text(encoding="utf-8")) == []
+
+
+def test_a_link_reference_definition_after_the_footer_is_not_text(cli, tmp_path, article):
+    """Defect 5: a link reference definition renders as nothing."""
+    assert lint(cli, tmp_path, article + "\n[1]: https://example.com\n") == []
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_the_footer_pasted_twice(cli, tmp_path, article, newline):
+    """Defect 6: the second copy of the footer shows the attribution twice (reported at its `---`)."""
+    footer = article[article.index(SEPARATOR) + 1:]  # lines 46-50
+    items = lint(cli, tmp_path, article + "\n" + footer, newline)
+    assert where(items) == [(52, 1, "text-after-footer")], items
+    assert "second copy of the footer" in items[0]["message"]
+
+
+def test_the_source_line_pasted_twice(cli, tmp_path, article):
+    items = lint(cli, tmp_path, article + "\n" + SOURCE)
+    assert where(items) == [(52, 1, "text-after-footer")], items
+    assert "second copy of the footer" in items[0]["message"]
+
+
+@pytest.mark.parametrize("kept", ["## Proč je to důležité\nstará verze\n", "## Podrobnosti\nstará verze\n",
+                                  "## Poznámka redakce\nověřit\n"], ids=["same", "earlier", "unexpected"])
+def test_headings_in_a_closed_comment_are_not_sections(cli, tmp_path, article, kept):
+    """Defect 7: an old copy kept in `<!-- -->` does not render: no duplicate-section,
+    section-order or unexpected-heading for it."""
+    assert lint(cli, tmp_path, article.replace(LAST, "<!--\n" + kept + "-->\n\n" + LAST)) == []

@@ -13,7 +13,7 @@ from ..diagnostics import Edit, Fix
 DERIVED_LAST = 2
 from .base import ERROR, SAFE, UNSAFE, Context, Problem, rule
 from .headings import body_view, render
-from .rendered import footer_hidden
+from .rendered import footer_hidden, source_line
 
 
 def _blank_before(before: str) -> bool:
@@ -33,7 +33,7 @@ def _mismatch(ctx: Context, which: str):
     text rendered from the front matter) when they differ, else None."""
     view = body_view(ctx)
     footer = view.rules.settings.footer
-    found = getattr(view, which)
+    found = source_line(ctx) if which == "source" else view.link
     if not view.modern or footer is None or found is None:
         return None
     expected = _expected(ctx, getattr(footer, which))
@@ -71,14 +71,13 @@ def footer_missing(ctx: Context):
     """
     view = body_view(ctx)
     footer = view.rules.settings.footer
-    if not view.modern or footer is None:
-        return
-    if view.link is not None and view.source is not None:
+    found = source_line(ctx)  # a malformed source line is the footer's (`footer-source`)
+    if not view.modern or footer is None or (view.link is not None and found is not None):
         return
     text = ctx.text
     link = _expected(ctx, footer.link)
     source = _expected(ctx, footer.source)
-    if view.link is None and view.source is None:
+    if view.link is None and found is None:
         tail = len(text.rstrip())
         if view.separator is not None:  # a separator without the rest: complete it
             start = view.separator.end
@@ -95,11 +94,11 @@ def footer_missing(ctx: Context):
         yield Problem(at, at, f"no footer: the article must end with '{view.rules.link_prefix}…' "
                       f"and '{view.rules.source_prefix} …' lines", fix)
     elif view.link is None:
-        s = view.source.start
+        s = found.start
         fix = Fix.replace(s, s, f"{link}\n\n", "insert the link line", UNSAFE) if link else None
-        yield Problem(s, view.source.end, f"the footer has no '{view.rules.link_prefix}…' line "
+        yield Problem(s, found.end, f"the footer has no '{view.rules.link_prefix}…' line "
                       "before the source line", fix)
-    elif view.source is None:
+    else:
         e = view.link.end
         fix = Fix.replace(e, e, f"\n\n{source}", "insert the source line", UNSAFE) if source else None
         yield Problem(view.link.start, e, f"the footer has no '{view.rules.source_prefix} …' line "
@@ -143,11 +142,14 @@ def footer_source(ctx: Context):
     """The footer's source line is not `**Zdroj:** EMOJI NAME` from `source.emoji` / `source.name`.
 
     **What it does.** Renders `body.footer.source` from the front matter and compares it with
-    the footer's source line.
+    the footer's source line. A near miss of the line's prefix ending the article (`**Zdroj**:`,
+    `Zdroj:`, `*Zdroj:*`, `> **Zdroj:**`) is the source line, reported here and rewritten in place
+    (not a missing source line and text after the footer).
 
     **Why.** Readers see the source only there; a source edited in the front matter must show.
 
-    **Example.** `source: {emoji: 📰, name: The Verge}` with `**Zdroj:** 📰 Verge`.
+    **Example.** `source: {emoji: 📰, name: The Verge}` with `**Zdroj:** 📰 Verge`, or with
+    `**Zdroj**: 📰 The Verge`.
 
     **Fix (safe).** Rewrites the source line from the front matter.
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..diagnostics import Fix
+from ..rendering import comment_lines
 from ..schema import parse_published
 from .base import ERROR, SAFE, UNSAFE, WARNING, Context, Problem, rule
 
@@ -583,8 +584,11 @@ def _view_of(ctx: Context) -> BodyView:
             view.fallback = " ".join(content.split()) == " ".join(desc.split())
 
     if rules.sections:
+        # a heading inside an HTML comment block does not render: it is no section
+        hidden = comment_lines(ctx.doc.body) if ctx.doc.headings else set()
+        first = ctx.line_of(lo)
         for h in ctx.doc.headings:
-            if h.start < lo or h.start >= view.content_end:
+            if h.start < lo or h.start >= view.content_end or ctx.line_of(h.start) - first in hidden:
                 continue
             view.hits.append(_classify(h, rules))
     return view

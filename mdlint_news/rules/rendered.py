@@ -12,9 +12,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..document import Heading
-from ..rendering import CODE, COMMENT, Hidden, hidden_blocks, hidden_headings
+from ..rendering import CODE, COMMENT, Hidden, hidden_blocks, hidden_headings, shown_lines
 from .base import ERROR, Context, Problem, rule
-from .headings import BodyView, body_view, section_hit
+from .headings import BodyView, Line, body_view, section_hit
 
 
 @dataclass
@@ -182,14 +182,38 @@ def hidden_content(ctx: Context):
 _TEXT = re.compile(r"\S")
 
 
+def source_line(ctx: Context) -> Line | None:
+    """The footer's source line: ``body_view``'s, or else the article's last line when it is a
+    near miss of the source line's prefix (`**Zdroj**:`, `Zdroj:`, `*Zdroj:*`, `> **Zdroj:**`): a malformed source
+    line is still the footer (`footer-source` rewrites it), not text after it."""
+    return ctx.once("_news_footer_source", _source_of)
+
+
+def _source_of(ctx: Context) -> Line | None:
+    view = body_view(ctx)
+    word = re.sub(r"[*_:\s]", "", view.rules.source_prefix)
+    if view.source is not None or not view.modern or not word:
+        return view.source
+    text, lo = ctx.text, ctx.doc.body_start
+    end = len(text.rstrip())
+    start = max(text.rfind("\n", 0, end) + 1, lo)
+    near = re.compile(rf"[ \t]{{0,3}}(?:>[ \t]*)?[*_]{{0,2}}{re.escape(word)}[*_]{{0,2}}:[*_]{{0,2}}[ \t]",
+                      re.IGNORECASE)
+    if end <= start or near.match(text, start, end) is None:
+        return None
+    return Line(start, end)
+
+
 @rule("NL826", "text-after-footer", ERROR)
 def text_after_footer(ctx: Context):
     """Text after the footer: the article does not end with the footer's `**Zdroj:**` line.
 
     **What it does.** The footer's last line (`**Zdroj:** EMOJI NAME`) ends the article; reports
-    the first text after it that shows on the page. An HTML comment after the footer, and the
-    rest of a comment or code block the footer is in (`hidden-content` reports that), are not
-    text after the footer.
+    the first text after it that shows on the page, or a second copy of the footer (or of one of
+    its lines) pasted after the first, at its first line. An HTML comment, a link reference
+    definition (`[1]: https://…`) and the rest of a comment or code block the footer is in
+    (`hidden-content` reports that) render nothing: they are not text after the footer. A
+    malformed source line ending the article (`**Zdroj**: …`) is the footer's (`footer-source`).
 
     **Why.** Readers see it below the attribution, as if it were not part of the article: a
     second copy of a paragraph, a `Sdílet` line from a copied page, an editor's note left over.
@@ -207,21 +231,48 @@ def text_after_footer(ctx: Context):
     **Options.** `body.footer` (profile).
     """
     view = body_view(ctx)
-    if not view.modern or view.footer_start is None:
+    lines = [x for x in (view.link, source_line(ctx)) if x is not None]
+    if not view.modern or not lines:
         return
-    last = max((x for x in (view.link, view.source) if x is not None), key=lambda x: x.end)
-    p = page(ctx)
-    footer_line = ctx.line_of(last.start) - p.first
-    quiet = set()  # body lines that do not show after the footer
-    for b in p.blocks:
-        if b.kind == COMMENT or b.start <= footer_line:
-            quiet.update(range(b.start, b.end))
-    text, pos = ctx.text, last.end
+    last = max(lines, key=lambda x: x.end)
+    text, p = ctx.text, page(ctx)
+    copies = _footer_lines(ctx, view)
+    if not text[last.end:].strip() and len(copies) <= 2:
+        return  # nothing after the footer, one copy of it (the common case: no parse)
+    shown = shown_lines(ctx.doc.body)
+    pos = _first_copy_end(ctx, copies, shown) or last.end
+    footer_line = ctx.line_of(pos) - p.first
+    for b in p.blocks:  # the rest of a block the footer is in is hidden-content's
+        if b.start <= footer_line:
+            shown.difference_update(range(b.start, b.end))
     while (m := _TEXT.search(text, pos)) is not None:
         line = ctx.line_of(m.start())
-        if line - p.first not in quiet:
-            _, end = ctx.lines.line_span(line)
-            yield Problem(m.start(), end, "text after the footer (it shows below the attribution): "
-                          "move it above the footer or delete it")
+        start, end = ctx.lines.line_span(line)
+        if line - p.first in shown:
+            again = start in copies or (view.separator is not None and start == view.separator.start)
+            yield Problem(m.start(), end, "a second copy of the footer (the page shows the attribution "
+                          "twice): delete it" if again else "text after the footer (it shows below the "
+                          "attribution): move it above the footer or delete it")
             return
-        pos = ctx.lines.line_span(line)[1]
+        pos = end
+
+
+def _footer_lines(ctx: Context, view: BodyView) -> dict[int, str]:
+    """The body's lines that start with the footer's link or source prefix: start -> which."""
+    prefixes = {view.rules.link_prefix: "link", view.rules.source_prefix: "source"}
+    pattern = "|".join(re.escape(x) for x in prefixes if x)
+    if not pattern:
+        return {}
+    found = re.finditer(rf"^(?:{pattern})", ctx.text[ctx.doc.body_start:], re.MULTILINE)
+    return {ctx.doc.body_start + m.start(): prefixes[m.group(0)] for m in found}
+
+
+def _first_copy_end(ctx: Context, copies: dict[int, str], shown: set[int]) -> int | None:
+    """Where the first footer on the page ends: its link and source lines shown one after the
+    other (only blank lines between them), in either order; None if there is no such pair."""
+    first = page(ctx).first
+    starts = [x for x in copies if ctx.line_of(x) - first in shown]
+    for a, b in zip(starts, starts[1:]):
+        if copies[a] != copies[b] and not ctx.text[ctx.lines.line_span(ctx.line_of(a))[1]:b].strip():
+            return ctx.lines.line_span(ctx.line_of(b))[1]
+    return None
