@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Iterable, Union
 
 import yaml
 
-from . import runner
+from . import parallel, runner
 from .config import ConfigResolver, Settings, read_config
 from .decoding import detect_newline
 from .diagnostics import Diagnostic
@@ -84,11 +84,20 @@ def _internal_error(exc: Exception, path: str) -> Diagnostic:
 
 def lint_paths(paths: Iterable[str | Path], config: Config = None) -> list[Diagnostic]:
     """Lint files and folders as the command line does (configuration discovered per file
-    unless ``config`` is given). Never raises for a bad file: it becomes a diagnostic."""
+    unless ``config`` is given), the cross-file rules included: the files are compared with
+    each other and with their folders' other articles. Never raises for a bad file: it becomes
+    a diagnostic. Sorted by path, line, column and code, as the command line's report."""
     explicit = None if config is None or isinstance(config, Settings) else Path(config)
     resolver = ConfigResolver(explicit)
-    out: list[Diagnostic] = []
-    for p in discover([str(p) for p in paths], resolver):
+    real: set[str] = set()  # the files' real paths, for the cross-file index (as the CLI)
+    items: list[parallel.Item] = []
+    results: list[runner.FileResult] = []
+    for p in discover([str(p) for p in paths], resolver, seen=real):
         settings = config if isinstance(config, Settings) else resolver.for_path(Path(p))
-        out.extend(runner.process_file(Path(p), settings, p).diagnostics)
-    return out
+        result = runner.process_file(Path(p), settings, p)
+        if not result.skipped:  # not an article (articles.py): as the command line, not compared
+            items.append((p, p, settings))
+            results.append(result)
+    parallel.cross_file(results, items, parallel.index_folders(items), linted_real=real)
+    return sorted((d for r in results for d in r.diagnostics),
+                  key=lambda d: (d.path, d.line, d.column, d.code))

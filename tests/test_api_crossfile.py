@@ -1,0 +1,49 @@
+"""``mdlint_news.lint_paths`` reports what the command line reports, across files too: the same
+duplicates, cut categories and boilerplate bodies, at the same places, with the same messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import mdlint_news
+from conftest import article_text
+
+BIZTOC = "See the full story at the original publisher's site."
+
+
+def _site(root: Path) -> Path:
+    """Five articles: two share a slug, url and title; three carry the same stock body."""
+    site = root / "content"
+    site.mkdir()
+    first = article_text()
+    (site / "2025-12-01-apple-ships-new-thing.md").write_text(first, encoding="utf-8")
+    (site / "2025-12-02-apple-ships-new-thing.md").write_text(first, encoding="utf-8")
+    for i in range(3):
+        text = article_text(body=f"\n{BIZTOC}\n").replace("apple-ships-new-thing", f"story-{i}")
+        text = text.replace("https://", f"https://n{i}.")
+        (site / f"2025-12-0{i + 3}-story-{i}.md").write_text(text, encoding="utf-8")
+    return site
+
+
+def _cli(site: Path) -> list[tuple]:
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.run([sys.executable, "-m", "mdlint_news", "--no-cache", "--output-format",
+                           "json", "content"], cwd=site.parent, env=env, capture_output=True,
+                          timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    return [(d["path"], d["line"], d["column"], d["code"], d["message"])
+            for d in json.loads(proc.stdout)]
+
+
+def test_lint_paths_reports_across_files_as_the_command_line_does(tmp_path, monkeypatch):
+    site = _site(tmp_path)
+    expected = _cli(site)
+    codes = {c for _, _, _, c, _ in expected}
+    assert {"NL861", "NL862", "NL863"} <= codes  # the comparison is not vacuous
+    monkeypatch.chdir(site.parent)
+    found = [(d.path, d.line, d.column, d.code, d.message) for d in mdlint_news.lint_paths(["content"])]
+    assert found == expected
