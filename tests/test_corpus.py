@@ -43,9 +43,12 @@ def report(request) -> dict[str, list[dict]]:
         pytest.skip(f"shared/ corpus not present beside the repository ({CORPUS})")
     import subprocess
     import sys
-    proc = subprocess.run([sys.executable, "-m", "mdlint_news", "--output-format", "json", "."],
-                          cwd=CORPUS, capture_output=True, timeout=300)
+    had_cache = (CORPUS / ".news-lint-cache").exists()
+    proc = subprocess.run([sys.executable, "-m", "mdlint_news", "--no-cache", "--output-format",
+                           "json", "."], cwd=CORPUS, capture_output=True, timeout=300)
     assert proc.returncode in (0, 1), proc.stderr.decode("utf-8", "replace")
+    # the shared corpus is read, never written: no cache folder left in it
+    assert had_cache or not (CORPUS / ".news-lint-cache").exists()
     items = json.loads(proc.stdout.decode("utf-8"))
     by_file: dict[str, list[dict]] = {p.name: [] for p in CORPUS.glob("*.md")}
     for item in items:
