@@ -3,6 +3,7 @@ a runner for the real command line (``python -m mdlint_news`` in a subprocess)."
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -98,6 +99,15 @@ def corpus_dir(shared_dir: Path) -> Path:
     if not corpus.is_dir():
         pytest.skip(f"corpus not present in shared/ ({corpus})")
     return corpus
+
+
+def json_report(*args, cwd) -> list[dict]:
+    """``news-lint --output-format json ARGS`` run in ``cwd`` (a real process): its findings,
+    after checking it exited 0 or 1."""
+    proc = subprocess.run([sys.executable, "-m", "mdlint_news", "--output-format", "json", *args],
+                          cwd=cwd, capture_output=True, text=True, encoding="utf-8")
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(proc.stdout)
 
 
 class CLI:

@@ -3,22 +3,12 @@ determinism, and the result cache."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 
-from conftest import SHARED, article_text
-
-
-def cli(*args, cwd):
-    proc = subprocess.run([sys.executable, "-m", "mdlint_news", "--output-format", "json", *args],
-                          cwd=cwd, capture_output=True, text=True, encoding="utf-8")
-    assert proc.returncode in (0, 1), proc.stderr
-    return json.loads(proc.stdout)
+from conftest import SHARED, article_text, json_report as cli
 
 
 def variant(slug: str, title: str, url: str) -> str:

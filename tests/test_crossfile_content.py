@@ -6,25 +6,15 @@ same checks run on articles built by conftest.article_text, so they hold without
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import article_text
+from conftest import article_text, json_report as cli
 
 BIZTOC = "2025-12-16-jpmorgan-backed-startup-partners-with-amazon.md"
 CUT = "2025-11-09-the-best-authenticator-app-isnt-from-google-or-mic.md"
-
-
-def cli(*args, cwd):
-    proc = subprocess.run([sys.executable, "-m", "mdlint_news", "--output-format", "json", *args],
-                          cwd=cwd, capture_output=True, text=True, encoding="utf-8")
-    assert proc.returncode in (0, 1), proc.stderr
-    return json.loads(proc.stdout)
 
 
 def _set(text: str, key: str, value: str) -> str:
