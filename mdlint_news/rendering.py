@@ -106,10 +106,13 @@ def _lines_only(body: str) -> str:
     return body.replace("\r\n", "\n").replace("\r", " ")
 
 
-def hidden_blocks(body: str) -> list[Hidden]:
-    """The HTML blocks and fenced code blocks of ``body``, in order (nested ones included)."""
+@lru_cache(maxsize=2)
+def hidden_blocks(body: str) -> tuple[Hidden, ...]:
+    """The HTML blocks and fenced code blocks of ``body``, in order (nested ones included).
+    Kept for the last bodies: the section rules (``comment_lines``) and the rendered-page
+    rules ask for the same body's blocks, and the parse is paid once."""
     if _MAY_OPEN.search(body) is None:
-        return []  # no line starts a block of either kind (the common case: no parse)
+        return ()  # no line starts a block of either kind (the common case: no parse)
     body = _lines_only(body)
     lines = body.split("\n")
     out = []
@@ -129,7 +132,7 @@ def hidden_blocks(body: str) -> list[Hidden]:
         else:
             out.append(Hidden(HTML, start, end, column, _tag(first[column:]), _html_closed(token.content),
                               token.content))
-    return out
+    return tuple(out)
 
 
 def _tag(line: str) -> str:
