@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import re
 import unicodedata
@@ -392,11 +391,13 @@ def bom(ctx: Context):
 def mojibake(ctx: Context):
     """Mojibake: UTF-8 text that was decoded with the wrong code page (`mezinÃ¡rodnÃ vztahy`).
 
-    **What it does.** Checks every front-matter string (after YAML has decoded its escapes) and
-    every body line; reports each damaged run at its exact span (or, for a value written with
-    escapes, at the value), with the repaired text in the message and the code page that
-    caused it (Windows-1252, -1250, -1254, Latin-1, Mac Roman; also two rounds of damage). Clean
-    text costs one regular-expression scan; text inside Markdown code spans is never touched.
+    **What it does.** Reads the raw text, whether or not the front matter parses as YAML (raw C1
+    controls, which YAML refuses, are damage too): every front-matter value (escapes decoded,
+    folded lines joined) and every body paragraph. Reports **one diagnostic per damaged field
+    and per damaged body paragraph**, spanning its damaged runs, with the code page that caused
+    it (Windows-1252, -1250, -1254, Latin-1, Mac Roman; also two rounds of damage), how many
+    sequences and how many of them lost bytes, and the repaired text once. Clean text costs one
+    regular-expression scan; text inside Markdown code spans is never touched.
 
     **Why.** Mojibake makes the article unreadable, and it spreads: into slugs, file names,
     search indexes.
@@ -404,46 +405,26 @@ def mojibake(ctx: Context):
     **Example.** `category: mezinÃ¡rodnÃ vztahy` → `mezinárodní vztahy`; `## KlÃÄovÃ© body` →
     `## Klíčové body`; `Chinaâ\\x80\\x99s` → `China’s`.
 
-    **Fix.** Safe when the repair is lossless (the bytes are all there: an exact re-decoding),
-    and safe for bytes the damage dropped when the word model's best reconstruction wins by a
-    clear margin (see `mdlint_news/mojibake.py`: word frequencies of the field's language from
-    wordfreq, a casing prior, quote context). Otherwise display-only: the message lists the
-    candidates. A front-matter value is rewritten whole, as the articles' dumper writes it.
+    **Fix.** One fix per diagnostic, one exact edit per damaged run (in a double-quoted value
+    the escapes `â\\x80\\x99` are replaced by `’`); nothing else of the file changes. Safe when
+    the repair is lossless (the bytes are all there: an exact re-decoding), and safe for bytes
+    the damage dropped when the word model's best reconstruction wins by a clear margin (see
+    `mdlint_news/mojibake.py`: word frequencies of the field's language from wordfreq, a casing
+    prior, quote context). A doubtful run is listed with its candidates and left alone. The
+    edited front matter must read back the repaired values (a line break, tab, trailing blank
+    or BOM a style cannot hold): else the value is written whole as a double-quoted scalar with
+    escapes, or the fix is refused (display-only, the message says why).
 
     **Options.** `languages` (profile): the language of each field and of the body.
     """
-    # front matter: every string scalar, repaired whole and written back as the dumper would;
-    # skipped when the front matter's text passes the screen and has no escapes (a value is
+    # skipped when the text passes the screen and the front matter has no escapes (a value is
     # then its text, with at most line breaks folded into spaces: nothing the screen could see)
-    yaml_text = ctx.doc.yaml_text
-    screened = may_have_mojibake(ctx)  # else nothing passes the screen
-    if not screened and "\\" not in yaml_text:
+    if not may_have_mojibake(ctx) and "\\" not in ctx.doc.yaml_text:
         return
-    from .. import mojibake as mb
+    from ..textrepair import scan
 
-    text = ctx.text
-    languages = ctx.profile.languages
-    entries = ctx.doc.entries.items() if ("\\" in yaml_text or mb.quick_screen(yaml_text)) else ()
-    for path, entry in entries:
-        node = entry.node
-        value = getattr(node, "value", None)
-        if not isinstance(value, str) or node.tag != STR_TAG or not mb.quick_screen(value):
-            continue
-        lang = languages.get(str(path[0])) if path else None
-        repairs = mb.find_mojibake(value, lang)
-        if not repairs:
-            continue
-        yield from _value_problems(ctx, path, entry, value, repairs, mb)
-    # body: line by line, each damaged run an exact edit
-    body_lang = languages.get("body")
-    pos = ctx.doc.body_start
-    if not screened or not mb.quick_screen(text[pos:]):
-        return
-    for line in text[pos:].split("\n"):
-        if mb.quick_screen(line):
-            for r in mb.find_mojibake(line.rstrip("\r"), body_lang):
-                yield _run_problem(pos + r.start, pos + r.end, r)
-        pos += len(line) + 1
+    for damage in scan(ctx.text, ctx.profile.languages):
+        yield _damage_problem(damage)
 
 
 STR_TAG = "tag:yaml.org,2002:str"
@@ -452,96 +433,39 @@ TEXT_FIRST = 0  # mojibake repairs go before fixes of rules that read the repair
 
 def _visible(s: str) -> str:
     """Control characters written as escapes, so that a message shows what is there."""
-    return "".join(f"\\x{ord(c):02x}" if unicodedata.category(c) == "Cc" else c for c in s)
+    return "".join("\\n" if c == "\n" else f"\\x{ord(c):02x}" if unicodedata.category(c) == "Cc"
+                   else c for c in s)
 
 
-def _describe(r) -> str:
-    how = "lossless" if r.lossless else "bytes lost"
-    rounds = ", two rounds" if getattr(r, "rounds", 1) > 1 else ""
-    return (f"'{_visible(r.original)}' should be '{r.replacement}' (UTF-8 read as "
-            f"{r.encoding}{rounds}; {how})")
+def _describe(d) -> str:
+    """The hypothesis: code page(s), sequences, lost bytes, rounds."""
+    lost = f", {d.lossy} with lost bytes" if d.lossy else ""
+    rounds = "; two rounds" if d.rounds > 1 else ""
+    n = d.sequences
+    return (f"UTF-8 read as {'/'.join(d.encodings)}{rounds}; "
+            f"{n} sequence{'s' if n != 1 else ''}{lost}")
 
 
-def _run_problem(start: int, end: int, r) -> Problem:
-    if r.confident:
-        fix = Fix.replace(start, end, r.replacement, f"write '{r.replacement}'", SAFE, TEXT_FIRST)
-        return Problem(start, end, f"mojibake: {_describe(r)}", fix)
-    options = ", ".join(f"'{c}'" for c in r.candidates[:4]) or f"'{r.replacement}'"
-    fix = Fix.replace(start, end, r.replacement, f"perhaps '{r.replacement}'", DISPLAY_ONLY)
-    return Problem(start, end, f"mojibake: '{_visible(r.original)}' is damaged (UTF-8 read as {r.encoding}; "
-                   f"bytes lost); candidates: {options}", fix)
+def _damage_problem(d) -> Problem:
+    where = f"'{d.label}'" if d.path is not None else d.label
+    message = f"mojibake in {where}: {_describe(d)}"
+    if d.edits and not d.refused:
+        message += f"; repaired: '{_visible(d.repaired)}'"
+    for e in d.doubtful:
+        options = ", ".join(f"'{_visible(c)}'" for c in e.candidates[:4]) or f"'{_visible(e.replacement)}'"
+        message += f"; '{_visible(e.original)}' is damaged (bytes lost), candidates: {options}"
+    if d.refused:
+        message += f"; not fixed: {d.refused} (would write '{_visible(d.repaired)}')"
+    return Problem(d.start, d.end, message, _run_fix(d))
 
 
-def _value_problems(ctx: Context, path, entry, value: str, repairs, mb):
-    from ..yamlemit import replace_value
-
-    confident = [r for r in repairs if r.confident]
-    whole_fix = None
-    if confident:
-        repaired = mb.apply_repairs(value, confident)
-        if all(isinstance(p, str) for p in path):
-            whole_fix = replace_value(ctx.doc, path, repaired, f"write '{repaired}'")
-        elif len(path) >= 2 and isinstance(path[-1], int) and all(isinstance(p, str) for p in path[:-1]):
-            whole_fix = _item_fix(entry, path, repaired)
-        if whole_fix is not None:
-            whole_fix = dataclasses.replace(whole_fix, priority=TEXT_FIRST)
-    offsets = _value_offsets(ctx.text, entry, value)
-    for r in repairs:
-        if offsets is not None:
-            start, end = offsets[r.start], offsets[r.end - 1] + 1
-        else:
-            start, end = entry.value.start, entry.value.end
-        if r.confident:
-            yield Problem(start, end, f"mojibake in '{'.'.join(map(str, path))}': {_describe(r)}",
-                          whole_fix)
-        else:
-            yield _run_problem(start, end, r)
-
-
-def _item_fix(entry, path, repaired: str) -> Fix | None:
-    """A list item written back as the dumper writes an item of that list (``- item``)."""
-    from ..yamlemit import emit
-
-    text = emit(path[:-1], [repaired]).lstrip("\n")
-    lead = text[:len(text) - len(text.lstrip(" "))]
-    if not text.lstrip(" ").startswith("- "):
+def _run_fix(d) -> Fix | None:
+    """The confident edits as one safe fix; a display-only one when there is nothing safe."""
+    if d.edits and not d.refused:
+        edits = tuple(Edit(e.start, e.end, e.content) for e in d.edits)
+        return Fix(edits, SAFE, f"write '{_visible(d.repaired)}'", TEXT_FIRST)
+    shown = d.edits if d.refused else d.doubtful
+    if not shown:
         return None
-    item = text[len(lead) + 2:]
-    return Fix.replace(entry.value.start, entry.value.end, item, f"write '{repaired}'", SAFE)
-
-
-def _value_offsets(text: str, entry, value: str) -> list[int] | None:
-    """For a plain or single-quoted scalar, the file offset of each character of its value (line
-    folding and '' undone); None when the value cannot be mapped (escapes, block scalars)."""
-    src = text[entry.value.start:entry.value.end]
-    base = entry.value.start
-    style = getattr(entry.node, "style", None) or ""
-    if style == "'":
-        src, base = src[1:-1], base + 1
-    elif style:
-        return None
-    offsets: list[int] = []
-    chars: list[str] = []
-    lines = src.split("\n")
-    pos = 0
-    for i, line in enumerate(lines):
-        content = line.rstrip("\r")
-        lead = len(content) - len(content.lstrip(" \t")) if i else 0
-        body = content[lead:].rstrip(" \t") if i < len(lines) - 1 else content[lead:]
-        if i:
-            if not body:
-                continue
-            chars.append(" ")
-            offsets.append(base + pos - 1)
-        j = 0
-        while j < len(body):
-            if style == "'" and body[j] == "'" and body[j + 1:j + 2] == "'":
-                chars.append("'")
-                offsets.append(base + pos + lead + j)
-                j += 2
-                continue
-            chars.append(body[j])
-            offsets.append(base + pos + lead + j)
-            j += 1
-        pos += len(line) + 1
-    return offsets if "".join(chars) == value else None
+    edits = tuple(Edit(e.start, e.end, e.content) for e in shown)
+    return Fix(edits, DISPLAY_ONLY, "perhaps " + ", ".join(f"'{_visible(e.replacement)}'" for e in shown))
