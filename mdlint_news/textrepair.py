@@ -458,9 +458,15 @@ def _field_damage(sc: _Scalar, runs) -> Damage:
         edit = RawEdit(s, e, content if content is not None else r.replacement, r.original,
                        r.replacement, r.confident, r.lossless, r.candidates)
         (d.edits if r.confident else d.doubtful).append(edit)
-        if r.confident and content is None:
+        if r.confident and (content is None or _unheld(sc.style, repaired)):
             d.refused = "whole"  # written whole (decided by _check_round_trip)
     return d
+
+
+def _unheld(style: str, value: str) -> bool:
+    """Whether a plain or single-quoted scalar cannot hold ``value`` as written (YAML reads a NEL,
+    U+2028/9 as line breaks; PyYAML refuses a tab inside a plain scalar)."""
+    return style in ("", "'") and bool(_NOT_RAW.search(value) or (not style and "\t" in value))
 
 
 def _encode(s: str, sc: _Scalar, start: int, end: int) -> str | None:
