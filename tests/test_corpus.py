@@ -88,7 +88,8 @@ def test_c1_control_characters_in_original_title(report):
     assert re.search(r"[\x80-\x9f]|\\x[89][0-9a-fA-F]", text.splitlines()[hits[0]["line"] - 1])
     assert hits[0]["severity"] == "error" and "latin-1" in hits[0]["message"]
     assert "’" in hits[0]["message"] and hits[0]["fix"]["applicability"] == "safe"
-    assert "China’s CATL" in hits[0]["fix"]["edits"][0]["content"]
+    assert "repaired: 'China’s CATL" in hits[0]["message"]  # the value as the fix leaves it
+    assert [e["content"] for e in hits[0]["fix"]["edits"]] == ["’"]  # only the damaged run changes
     slug = found(report, path, "slug-mismatch")
     assert slug and "'chinas-catl-5c-battery-breakthrough-the-final-nail'" in slug[0]["message"]
     assert found(report, path, "filename-mismatch")
