@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..diagnostics import Edit, Fix
-from .base import DISPLAY_ONLY, ERROR, SAFE, UNSAFE, WARNING, Context, Problem, rule
+from .base import DISPLAY_ONLY, ERROR, INFO, SAFE, UNSAFE, WARNING, Context, Problem, rule
 
 _FFFD = re.compile("\ufffd+")
 
@@ -30,23 +31,42 @@ def replacement_character(ctx: Context):
                       "the original text was lost when it was decoded; restore it from the source")
 
 
-# Characters that never belong in news copy. ZWJ/ZWNJ are legitimate inside emoji sequences and
-# in scripts that use them, so they are flagged only between two Latin letters.
+# Characters that never belong in news copy, except where a script needs them (see
+# _script_needs): ZWJ/ZWNJ inside emoji sequences and in the scripts that use them, U+200B and
+# U+2060 in scripts written without spaces, the bidi marks in right-to-left text.
 _INVISIBLE = {
     "\u200b": "zero-width space", "\u2060": "word joiner", "\ufeff": "zero-width no-break space",
     "\u180e": "Mongolian vowel separator", "\u00ad": "soft hyphen", "\u200e": "left-to-right mark",
-    "\u200f": "right-to-left mark", "\u202a": "bidi embedding", "\u202b": "bidi embedding",
-    "\u202c": "bidi pop", "\u202d": "bidi override", "\u202e": "bidi override",
-    "\u2066": "bidi isolate", "\u2067": "bidi isolate", "\u2068": "bidi isolate",
-    "\u2069": "bidi isolate",
+    "\u200f": "right-to-left mark", "\u061c": "Arabic letter mark", "\u202a": "bidi embedding",
+    "\u202b": "bidi embedding", "\u202c": "bidi pop", "\u202d": "bidi override",
+    "\u202e": "bidi override", "\u2066": "bidi isolate", "\u2067": "bidi isolate",
+    "\u2068": "bidi isolate", "\u2069": "bidi isolate",
 }
 _JOINERS = {"\u200c": "zero-width non-joiner", "\u200d": "zero-width joiner"}
 _ALL_INVISIBLE = tuple(_INVISIBLE) + tuple(_JOINERS)
 _INVISIBLE_RE = re.compile("[" + "".join(_INVISIBLE) + "".join(_JOINERS) + "]+")
+_BIDI_MARKS = frozenset("\u200e\u200f\u061c")
+_WORD_BREAKS = frozenset("\u200b\u2060")  # where to break (or not) between words without spaces
+# Scripts written without spaces between words (U+200B marks the word breaks) and right-to-left
+# scripts (whose text needs LRM/RLM/ALM around numbers and neutral characters); Unicode names
+_UNSPACED_SCRIPTS = ("Thai", "Lao", "Khmer", "Myanmar", "Tibetan", "Han", "Hiragana", "Katakana",
+                     "Tai_Tham", "Tai_Le", "New_Tai_Lue", "Tai_Viet", "Balinese", "Javanese",
+                     "Buginese")
+_RTL_SCRIPTS = ("Hebrew", "Arabic", "Syriac", "Thaana", "Nko", "Samaritan", "Mandaic", "Adlam")
 
 
 def _latin_letter(ch: str) -> bool:
     return ch.isalpha() and ord(ch) < 0x250
+
+
+@lru_cache(maxsize=1)
+def _script_classes():
+    """A character of a script written without spaces; a letter of a right-to-left script."""
+    import regex
+
+    unspaced = "".join(f"\\p{{scx={s}}}" for s in _UNSPACED_SCRIPTS)
+    rtl = "".join(f"\\p{{Script={s}}}" for s in _RTL_SCRIPTS)
+    return regex.compile(f"[{unspaced}]"), regex.compile(f"[{rtl}]")
 
 
 @rule("NL703", "invisible-character", WARNING, fix=SAFE)
@@ -55,41 +75,111 @@ def invisible_character(ctx: Context):
 
     **What it does.** Reports U+200B, U+2060, U+FEFF (not at the start of the file), U+180E,
     U+00AD, the bidi marks and controls, and zero-width joiners/non-joiners between two Latin
-    letters. Joiners inside emoji sequences (👩‍💻) and in scripts that need them are left
-    alone, and so is the no-break space (after Czech one-letter prepositions it is correct
+    letters. Left alone, because a script needs them: joiners inside emoji sequences (👩‍💻) and
+    in the scripts that use them (Devanagari, Persian ...); U+200B and U+2060 between two
+    characters of scripts written without spaces (Khmer, Thai, Lao, Myanmar, Tibetan, Chinese,
+    Japanese ...), where they mark the word breaks. LRM, RLM and ALM next to a letter or digit of
+    right-to-left text (Hebrew, Arabic, Syriac, Thaana ...) are reported as info only, without a
+    fix. The no-break space is not reported (after Czech one-letter prepositions it is correct
     typography).
+
+    **Evidence is kept.** A character that is part of a damaged sequence (`Ã` + U+00AD is the
+    UTF-8 of `í` read as Windows-1252) is not reported: it is rule `mojibake`'s, whose repair
+    needs it. Fixes are applied in order, the encoding repair first (see
+    `docs/encoding-repair-order.md`).
 
     **Why.** They break search, slugs and word counts, and bidi controls can make text display
     differently from what it is.
 
-    **Fix (safe).** Removes them.
+    **Fix (safe).** Removes them, in a pass after the encoding repair.
     """
     text = ctx.text
     if not any(c in _INVISIBLE or c in _JOINERS for c in rare_characters(ctx)):
         return
-    starts, seen = ctx.lines.starts, {}
+    starts, seen, damaged, rtl_lines = ctx.lines.starts, {}, {}, {}
     for m in _INVISIBLE_RE.finditer(text):
         run = m.group()
         if m.start() == 0 and run.startswith("\ufeff"):
             continue  # a BOM is rule `bom`'s business
-        if all(c in _JOINERS for c in run):
-            before = text[m.start() - 1] if m.start() else ""
-            after = text[m.end()] if m.end() < len(text) else ""
-            if not (_latin_letter(before) and _latin_letter(after)):
-                continue
-        names = ", ".join(sorted({(_INVISIBLE.get(c) or _JOINERS[c]) + f" U+{ord(c):04X}" for c in run}))
-        # a text repair, like mojibake: the rules that read the text see it repaired, and what
-        # they find then was hidden, not made (fixes.fix_text's regression check)
-        fix = Fix.replace(m.start(), m.end(), "", "remove the invisible character(s)",
-                          priority=TEXT_FIRST)
         line = ctx.line_of(m.start())
-        eol = starts[line] - 1 if line < len(starts) else len(text)
-        if _becomes_structural(text, m.start(), m.end(), starts[line - 1], eol, seen):
+        ls, eol = starts[line - 1], (starts[line] - 1 if line < len(starts) else len(text))
+        needed = _script_needs(text, m.start(), m.end(), ls, eol, rtl_lines)
+        if needed is _NEEDED or _in_damage(ctx, m.start(), m.end(), ls, eol, damaged):
+            continue  # (damage: the evidence the encoding repair reads; rule `mojibake` reports it)
+        names = ", ".join(sorted({(_INVISIBLE.get(c) or _JOINERS[c]) + f" U+{ord(c):04X}" for c in run}))
+        if needed is INFO:
+            yield Problem(m.start(), m.end(), f"invisible character in right-to-left text: {names} "
+                          "(kept: it orders the text around it)", None, INFO)
+            continue
+        # a text repair, after the encoding repair: the rules that read the text see it
+        # repaired, and what they find then was hidden, not made (fixes.fix_text's check)
+        fix = Fix.replace(m.start(), m.end(), "", "remove the invisible character(s)",
+                          priority=TEXT_SECOND)
+        if _becomes_structural(text, m.start(), m.end(), ls, eol, seen):
             # removing it would make the line a front-matter delimiter, a heading or a conflict
             # marker: the document's structure would change, which a safe fix never does
             fix = Fix.replace(m.start(), m.end(), "", "remove the invisible character(s) (this "
                               "changes what the line is: check by hand)", DISPLAY_ONLY)
         yield Problem(m.start(), m.end(), f"invisible character: {names}", fix)
+
+
+_NEEDED = object()  # _script_needs: the characters are the script's own, not reported
+
+
+def _script_needs(text: str, start: int, end: int, ls: int, eol: int, rtl_lines: dict):
+    """Whether the script around the run ``text[start:end]`` needs it: ``_NEEDED`` (joiners
+    not between two Latin letters, U+200B/U+2060 between two characters of scripts written
+    without spaces), ``INFO`` (bidi marks next to a letter or digit of right-to-left text, any
+    other characters of the run being needed too), None (a stray character). ``rtl_lines``:
+    see ``_in_rtl_text``."""
+    before = text[start - 1] if start > ls else ""
+    after = text[end] if end < eol else ""
+    bidi = False
+    for c in set(text[start:end]):
+        if c in _JOINERS:
+            if _latin_letter(before) and _latin_letter(after):
+                return None
+        elif c in _WORD_BREAKS:
+            unspaced = _script_classes()[0]
+            if not (before and after and unspaced.match(before) and unspaced.match(after)):
+                return None
+        elif c in _BIDI_MARKS and _in_rtl_text(text, start, end, ls, eol, rtl_lines):
+            bidi = True
+        else:
+            return None
+    return INFO if bidi else _NEEDED
+
+
+_NEAR = 8  # how far a bidi mark's letter or digit may be (spaces, punctuation between)
+
+
+def _in_rtl_text(text: str, start: int, end: int, ls: int, eol: int, rtl_lines: dict) -> bool:
+    """Whether the nearest letter or digit on either side of ``text[start:end]`` (on its line,
+    at most ``_NEAR`` characters away) is a right-to-left letter, or a digit in a line that
+    holds right-to-left letters (``rtl_lines``: that, once per line)."""
+    rtl = _script_classes()[1]
+    if ls not in rtl_lines:
+        rtl_lines[ls] = rtl.search(text, ls, eol) is not None
+    if not rtl_lines[ls]:
+        return False
+    left = next((c for c in reversed(text[max(ls, start - _NEAR):start]) if c.isalnum()), "")
+    right = next((c for c in text[end:min(eol, end + _NEAR)] if c.isalnum()), "")
+    return any(c and (c.isdigit() or rtl.match(c)) for c in (left, right))
+
+
+def _in_damage(ctx: Context, start: int, end: int, ls: int, eol: int, damaged: dict) -> bool:
+    """Whether ``text[start:end]`` overlaps a damaged sequence of its line (``find_mojibake``;
+    only a line that passes ``quick_screen`` pays for it, each line once: ``damaged``)."""
+    if ls not in damaged:
+        damaged[ls] = ()
+        line = ctx.text[ls:eol].rstrip("\r")
+        if may_have_mojibake(ctx):
+            from ..mojibake import find_mojibake, quick_screen
+
+            if quick_screen(line):
+                lang = ctx.profile.languages.get("body")
+                damaged[ls] = tuple((ls + r.start, ls + r.end) for r in find_mojibake(line, lang))
+    return any(a < end and start < b for a, b in damaged[ls])
 
 
 _STRUCTURAL = re.compile(r"(?:---|\.\.\.|\+\+\+)[ \t]*\r?$|---|\+\+\+|\{| {0,3}#|<{7}|={7}|>{7}")
@@ -428,7 +518,10 @@ def mojibake(ctx: Context):
 
 
 STR_TAG = "tag:yaml.org,2002:str"
-TEXT_FIRST = 0  # mojibake repairs go before fixes of rules that read the repaired text
+# The order of text repairs (docs/encoding-repair-order.md); a pass applies one priority only, and
+# both are text repairs for fixes.fix_text's regression check (<= fixes.TEXT_REPAIR, which is 0)
+TEXT_FIRST = -1  # mojibake: the encoding repair reads the damaged bytes, so nothing goes before it
+TEXT_SECOND = 0  # invisible characters: may remove U+00AD only once no damage needs it
 
 
 def _visible(s: str) -> str:
