@@ -24,6 +24,7 @@ import stat
 import sys
 import time
 from pathlib import Path
+from functools import lru_cache
 
 from . import __version__
 from .config import Settings
@@ -70,9 +71,21 @@ def _select_in(conn: sqlite3.Connection, query: str, values: list) -> list[tuple
     return rows
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """The package's own source files: a result is read back only by the code that wrote it,
+    not by another build with the same version number (a checkout, an editable install)."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def settings_fingerprint(settings: Settings) -> str:
     parts = {
         "version": __version__,
+        "code": code_fingerprint(),
         "format": RESULT_FORMAT,
         "file": settings.file.model_dump(mode="json"),
         "profile": settings.profile.model_dump(mode="json"),

@@ -345,3 +345,23 @@ def test_a_closed_standard_output_is_said_once_with_exit_2(tmp_path):
                           preexec_fn=lambda: os.close(1))
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr == "news-lint: cannot write the report: standard output is closed\n"
+
+
+def test_a_changed_rule_is_not_answered_from_the_cache(tmp_path):
+    """The results of one build of the rules are not read by another with the same version
+    number (a checkout or an editable install where the code changed): the demo once printed
+    227 findings of a rule rewritten to give 10, from the cache the old code wrote."""
+    pkg = tmp_path / "pkg"
+    repo = Path(__file__).resolve().parent.parent
+    for part in ("mdlint_news", "schemas"):  # the package reads its schemas beside it
+        shutil.copytree(repo / part, pkg / part, ignore=shutil.ignore_patterns("__pycache__"))
+    project = make_project(tmp_path / "project")
+    env = {**machine(tmp_path, "dev"), "PYTHONPATH": str(pkg)}
+    first = run(env, ".", cwd=project)
+    assert "date-mismatch" in first.stdout and (project / DB).exists()
+    dates = pkg / "mdlint_news" / "rules" / "dates.py"
+    source = dates.read_text(encoding="utf-8")
+    assert source.count('"date-mismatch"') == 1
+    dates.write_text(source.replace('"date-mismatch"', '"date-disagrees"'), encoding="utf-8")
+    second = run(env, ".", cwd=project)
+    assert "date-disagrees" in second.stdout and "date-mismatch" not in second.stdout
