@@ -1,0 +1,183 @@
+"""Lost bytes in every language the site carries (issue 13, "every language"): the word list is
+picked by the language of the text around the damage, CJK characters by their frequency, emoji
+from evidence in the same article; correct text in those languages is left alone.
+
+Damage is made with the shared vocabulary of ``tests/damage.py`` (the lossy shapes).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from damage import SHAPES  # noqa: E402
+
+from mdlint_news.mojibake import apply_repairs, article_hints, find_mojibake  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+NEWS_LINT = ROOT / ".venv" / "bin" / "news-lint"
+CORPUS = Path("/work/shared/corpus/marigold")
+EMOJI_ARTICLE = CORPUS / "2025-09-22-13-the-download-the-llm-will-see-you-now-and-a-new-fu.md"
+
+SEED = SHAPES["cp1254 dropped + SHY (seed)"].damage
+#: The lossy shapes whose lost bytes are one per character (Latin-1 with every C1 stripped loses
+#: two bytes of a quote: another part of issue 13).
+LOSSY = [name for name, shape in SHAPES.items() if shape.lossy and name != "latin-1 C1 stripped"]
+
+
+def repaired(damaged: str, language: str | None, **kw) -> str:
+    """What a plain ``--fix`` writes: the confident repairs only."""
+    return apply_repairs(damaged, find_mojibake(damaged, language, **kw), confident_only=True)
+
+
+# (profile language of the field, correct text); the text's own language may differ
+SENTENCES = [
+    ("fr", "Il est allé au-delà\u00a0de ses limites, a déclaré le ministre français."),
+    ("cs", "Il est allé au-delà\u00a0de ses limites, a déclaré le ministre français."),
+    ("cs", "Ministr řekl: „Il est allé au-delà\u00a0de ses limites et c’est déjà énorme,“ a odešel."),
+    ("cs", "Starosta dodal: „Wir müssen über die Größe der Straße reden,“ a schůzku ukončil."),
+    ("cs", "Podle agentury: „El señor Pérez dijo que la situación es muy difícil“, uvedl mluvčí."),
+    ("cs", "Prezident řekl: „Wszystko będzie dobrze, zobaczymy się w Łodzi”, a odjel do Krakova."),
+    ("cs", "The company’s “biggest” launch — and its riskiest — starts in Montréal today."),
+    ("pt", "O presidente disse que a eleição não será adiada e que a situação é estável."),
+    ("it", "Il presidente ha detto: «La città è più forte di prima» e poi è partito."),
+    ("tr", "Cumhurbaşkanı “Türkiye’nin güvenliği için çalışıyoruz” dedi ve ayrıldı."),
+    ("de", "Der Bürgermeister sagte: „Wir müssen über die Größe der Straße reden.“"),
+    ("es", "El señor Pérez dijo: “La situación es difícil”, y se marchó."),
+    ("pl", "Prezydent powiedział: „Wszystko będzie dobrze” i wyjechał z Łodzi."),
+    ("az", "Azərbaycan Respublikasının prezidenti “müstəqillik” günü haqqında danışdı."),
+    ("cs", "Azərbaycan Respublikasının prezidenti “müstəqillik” günü haqqında danışdı."),
+    ("cs", "Během konference v Almatě zaměřené na měnící se regionální a globální dynamiku."),
+]
+
+
+def _cases():
+    for lang, text in SENTENCES:
+        for name in LOSSY:
+            damaged = SHAPES[name].damage(text)
+            if damaged != text:
+                yield pytest.param(lang, text, damaged, id=f"{lang}-{name}-{text[:24]}")
+
+
+@pytest.mark.parametrize("lang,text,damaged", list(_cases()))
+def test_lost_bytes_in_the_language_around_them(lang, text, damaged):
+    assert repaired(damaged, lang) == text
+
+
+@pytest.mark.parametrize("lang,text", SENTENCES)
+def test_language_detected_without_a_profile(lang, text):
+    for name in LOSSY:
+        damaged = SHAPES[name].damage(text)
+        assert repaired(damaged, None) == text, name
+
+
+def test_french_dela_with_the_no_break_space_lost():
+    """The issue's case: ``delà`` + NBSP read as Windows-1252, the NBSP turned into a space."""
+    text = "Il est allé au-delà\u00a0de ses limites."
+    damaged = SHAPES["cp1252 NBSP lost"].damage(text)
+    assert damaged == "Il est allÃ© au-delÃ Â de ses limites."
+    assert repaired(damaged, "cs") == text
+
+
+# CJK original_title values with a lost byte: chosen by character frequency
+CJK_TITLES = [
+    ("ja", "東京で規模の大きな会議が開かれた"),
+    ("ja", "日本政府は新しい経済対策を発表した"),
+    ("zh", "中国与哈萨克斯坦加强战略合作"),
+    ("zh", "人工智能技术正在改变世界经济"),
+]
+CJK_SHAPES = ["cp1252 undefined dropped", "cp1254 dropped + SHY (seed)", "cp1252 SHY lost"]
+
+
+@pytest.mark.parametrize("lang,text", CJK_TITLES)
+@pytest.mark.parametrize("shape", CJK_SHAPES)
+@pytest.mark.parametrize("profile", ["cs", None])
+def test_cjk_title_with_lost_bytes(lang, text, shape, profile):
+    damaged = SHAPES[shape].damage(text)
+    assert damaged != text
+    assert repaired(damaged, profile) == text
+
+
+# ------------------------------------------------------------------------------------------
+# Azerbaijani ə (IPA extensions block) and other orthographic letters
+# ------------------------------------------------------------------------------------------
+
+
+def test_azerbaijani_schwa_is_repaired():
+    text = "Azərbaycan Respublikası"
+    damaged = SHAPES["cp1252 browser (C1 kept)"].damage(text)
+    assert damaged == "AzÉ™rbaycan RespublikasÄ±"
+    assert repaired(damaged, "cs") == text
+
+
+# ------------------------------------------------------------------------------------------
+# Emoji with a lost byte: evidence in the same article first
+# ------------------------------------------------------------------------------------------
+
+
+def test_seed_emoji_with_evidence_in_the_article():
+    damaged = SEED("**Zdroj:** 🎓 MIT Technology Review")
+    assert "ğŸ“" in damaged
+    assert repaired(damaged, "cs", hints=frozenset("🎓")) == "**Zdroj:** 🎓 MIT Technology Review"
+    # another emoji of the article that is a candidate wins the same way
+    assert repaired(damaged, "cs", hints=frozenset("🐓")) == "**Zdroj:** 🐓 MIT Technology Review"
+
+
+def test_emoji_hint_that_is_no_candidate_changes_nothing():
+    damaged = SEED("  emoji: 🎓")
+    without = find_mojibake(damaged, "cs")
+    with_other = find_mojibake(damaged, "cs", hints=frozenset("📰🔥"))
+    assert [(r.replacement, r.confident) for r in without] == [(r.replacement, r.confident) for r in with_other]
+    assert not any(r.confident for r in without)  # no evidence: shown with candidates
+
+
+def test_article_hints():
+    text = "---\nsource:\n  emoji: 🎓\n---\n\nČeský text s „uvozovkami“ — a ğŸ“ poškozené.\n\n**Zdroj:** 🔥 X\n"
+    hints = article_hints(text)
+    assert {"🎓", "🔥"} <= hints
+    assert not (set("Čeýğ") & hints)  # letters are no hints
+    assert article_hints("plain ASCII text") == frozenset()
+
+
+@pytest.mark.skipif(not EMOJI_ARTICLE.exists(), reason="shared corpus not available")
+def test_cli_fix_restores_emoji_from_the_footer(tmp_path):
+    """A whole article: ``source.emoji`` damaged as the seed's, the footer's emoji intact."""
+    clean = EMOJI_ARTICLE.read_text(encoding="utf-8")
+    assert "  emoji: 🎓\n" in clean and "**Zdroj:** 🎓 MIT" in clean
+    damaged = clean.replace("  emoji: 🎓\n", "  emoji: " + SEED("🎓") + "\n")
+    assert damaged != clean
+    path = tmp_path / EMOJI_ARTICLE.name
+    path.write_text(damaged, encoding="utf-8")
+    subprocess.run([str(NEWS_LINT), "--fix", "--no-cache", str(path)], capture_output=True, text=True,
+                   cwd=tmp_path, timeout=300)
+    assert path.read_text(encoding="utf-8") == clean
+
+
+# ------------------------------------------------------------------------------------------
+# Negatives: correct text in those languages is neither changed nor flagged
+# ------------------------------------------------------------------------------------------
+
+NEGATIVES = [text for _, text in SENTENCES] + [
+    "Ça va? À bientôt, Ève! Où est l’hôtel «Côte d’Azur»?",
+    "Größe, Ärger, Übermaß — SÃO PAULO, Âge, Ñandú.",
+    "Şişli'de ağır çekimde ığdır; İstanbul ÇAĞ.",
+    "Zażółć gęślą jaźń. ŁÓDŹ.",
+    "Azərbaycan, Əliyev, ƏHALİ.",
+    "東京で規模の大きな会議が開かれた。「日本」【速報】",
+    "中国与哈萨克斯坦加强战略合作，《人民日报》报道。",
+    "서울에서 회의가 열렸다.",
+    "Tiếng Việt có dấu: Đà Nẵng, Hồ Chí Minh.",
+    "🎓 🍓 🏓 📰 🔥 👩‍💻",
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+@pytest.mark.parametrize("language", ["cs", "en", None])
+def test_correct_text_is_not_flagged(text, language):
+    assert find_mojibake(text, language) == []
+    assert find_mojibake(text, language, hints=article_hints(text)) == []
