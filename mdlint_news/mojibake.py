@@ -147,6 +147,7 @@ sees the doubtful slot between repaired neighbours).
 
 from __future__ import annotations
 
+import contextvars
 import math
 import re
 import unicodedata
@@ -161,6 +162,7 @@ __all__ = [
     "MARGIN",
     "Repair",
     "apply_repairs",
+    "article_hints",
     "find_mojibake",
     "quick_screen",
     "repair_text",
@@ -331,6 +333,13 @@ def _script(c: str) -> str:
     return word or "UNKNOWN"
 
 
+# Letters of the IPA block that are letters of living orthographies (CLDR exemplar characters):
+# Azerbaijani ə; ɛ ɔ ɓ ɗ ɖ ɣ ʋ ɲ in West African languages (Akan, Ewe, Hausa, Fula, Bambara,
+# Lingala). No wordfreq list uses them (only zh lists "ə" alone, as pinyin), so they are plausible
+# as letters; the rest of the block (phonetic transcription) never is. See docs/encoding-languages.md.
+_ORTHOGRAPHIC_IPA = frozenset("əɛɔɓɗɖɣʋɲ")
+
+
 @lru_cache(maxsize=4096)
 def _plausible_char(c: str) -> bool:
     cp = ord(c)
@@ -339,8 +348,8 @@ def _plausible_char(c: str) -> bool:
         return False
     if cat == "Cf":
         return c in "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-    if 0x0250 <= cp <= 0x02AF:  # IPA letters
-        return False
+    if 0x0250 <= cp <= 0x02AF:  # IPA letters: only those real orthographies use
+        return c in _ORTHOGRAPHIC_IPA
     if 0x02B0 <= cp <= 0x02FF:  # spacing modifier letters
         return c in "\u02bb\u02bc"
     if 0xFFF0 <= cp <= 0xFFFF:
@@ -674,7 +683,15 @@ def _pair_score(c: str, opening: bool, closing: bool, left: str, right: str) -> 
     return 0.0
 
 
+#: Characters known to be in the article (``article_hints``), for the ``find_mojibake`` call
+#: that is running: a recovered symbol the article shows undamaged elsewhere is evidence.
+_HINTS: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("_HINTS", default=frozenset())
+_HINT_PRIOR = 2.0  # a recovered symbol present undamaged in the article: better than any guess
+
+
 def _nonletter_prior(c: str, prev: str, nxt: str) -> float:
+    if c in _HINTS.get() and _is_symbol(c):
+        return _HINT_PRIOR
     p = _PUNCT_PRIOR.get(c)
     if p is None:
         cat = unicodedata.category(c)
@@ -699,6 +716,29 @@ def _nonletter_prior(c: str, prev: str, nxt: str) -> float:
 
 def _is_emoji(c: str) -> bool:
     return bool(c) and ord(c) >= 0x1F000
+
+
+def _is_symbol(c: str) -> bool:
+    """An emoji or another non-ASCII symbol (``So``/``Sm``/``Sc``/``Sk``): what an article's other
+    copy of a damaged character can show (``source.emoji`` and the footer carry the same)."""
+    return not c.isascii() and unicodedata.category(c).startswith("S")
+
+
+@lru_cache(maxsize=4)  # the rule asks once per damaged value and line of the same file
+def article_hints(text: str) -> frozenset[str]:
+    """The emoji and other non-ASCII symbols present undamaged in ``text`` (a whole raw file):
+    evidence for a damaged copy of one of them elsewhere in the same file (``find_mojibake``'s
+    ``hints``). A symbol that is itself part of a damaged sequence (``€`` in ``â€œ``, ``™`` in
+    ``É™``) is no evidence: symbols next to a mojibake lead or continuation are left out."""
+    out = set()
+    for i, c in enumerate(text):
+        if c.isascii() or not _is_symbol(c):
+            continue
+        near = text[max(0, i - 3):i] + text[i + 1:i + 3]
+        if any(d in _ALL_LEADS or (d in _ALL_CONTS and not d.isspace() and not _is_symbol(d)) for d in near):
+            continue
+        out.add(c)
+    return frozenset(out)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1424,22 +1464,29 @@ def find_mojibake(
     language: str | None = "cs",
     *,
     encodings: Sequence[str] | None = None,
+    hints: frozenset[str] = frozenset(),
 ) -> list[Repair]:
     """Non-overlapping damaged runs in ``text`` (one YAML string value or one body line), sorted.
 
-    ``language`` is a wordfreq language code for the lost-byte model (``None``: detect it from the
-    line). ``encodings`` restricts the code pages considered (default: all of ``ENCODINGS``), e.g.
-    to what the rest of the document showed.
+    ``language`` is a wordfreq language code for the lost-byte model, a prior: the undamaged words
+    around the damage decide (``None``: no prior). ``encodings`` restricts the code pages
+    considered (default: all of ``ENCODINGS``), e.g. to what the rest of the document showed.
+    ``hints``: characters known to be in the article (``article_hints`` of the whole file); a
+    symbol with a lost byte that is one of them wins over the other readings.
     """
     if not quick_screen(text):
         return []
     encs = tuple(encodings) if encodings else ENCODINGS
     out: list[Repair] = []
     offset = 0
-    for line in text.split("\n"):
-        if quick_screen(line):
-            out.extend(_repairs_of_line(line, offset, language, encs))
-        offset += len(line) + 1
+    token = _HINTS.set(frozenset(hints))
+    try:
+        for line in text.split("\n"):
+            if quick_screen(line):
+                out.extend(_repairs_of_line(line, offset, language, encs))
+            offset += len(line) + 1
+    finally:
+        _HINTS.reset(token)
     return out
 
 

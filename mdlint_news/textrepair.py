@@ -427,7 +427,7 @@ def _front_matter(text: str, start: int, end: int, languages) -> list[Damage]:
         value = sc.value
         if not mb.quick_screen(value):
             continue
-        runs = mb.find_mojibake(value, languages.get(str(sc.path[0])))
+        runs = mb.find_mojibake(value, languages.get(str(sc.path[0])), hints=mb.article_hints(text))
         if runs:
             found.append((sc, _field_damage(sc, runs)))
     if found:
@@ -612,7 +612,7 @@ def _body(text: str, start: int, language: str | None) -> list[Damage]:
             continue
         lines.append((s, line))
         if mb.quick_screen(line):
-            runs.extend((s, r) for r in mb.find_mojibake(line, language))
+            runs.extend((s, r) for r in mb.find_mojibake(line, language, hints=mb.article_hints(text)))
     return out
 
 
