@@ -139,8 +139,7 @@ winning word is ten times as frequent, or the runner-up is not a word while the 
 no other code page explains the line as well, within ``MARGIN``, with a different repair of the
 run (``â‰ `` is ``≠`` eating a no-break space, or ``≈ `` with byte 88 dropped in Windows-1250:
 both are candidates, and neither is confident). A lost byte of a CJK character (a 3-byte lead
-other than E2) is never confident: the word model of unsegmented text is too weak to vouch for a
-character, so it is shown with its candidates. A run is cut around each lossy slot that is not
+other than E2) needs a margin of 2 (``_CJK_MARGIN``; languages, CJK, emoji: docs/encoding-languages.md). A run is cut around each lossy slot that is not
 confident, so that the confident rest of it is still a safe repair (the fixer's next pass then
 sees the doubtful slot between repaired neighbours).
 """
@@ -501,6 +500,7 @@ def _masked_spans(line: str) -> list[tuple[int, int]]:
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _FOREIGN_CHECK = ("en", "de", "fr", "pt", "sv", "tr", "es")
+_CJK_LANGS = ("ja", "zh", "ko")
 _DETECT_LANGS = ("cs", "en", "sk", "de", "fr", "es", "pt", "pl", "it", "hu", "ro", "tr", "sv", "nl")
 
 
@@ -514,6 +514,7 @@ class _LangModel:
         self.lang = lang
         self.lex = lexicon.get(lang)
         self.char_logp = self.lex.char_logp
+        self.cjk = lang if lang in _CJK_LANGS else None  # the CJK language of the line, if any
 
     def zipf(self, word: str) -> float:
         low = word.lower()
@@ -553,54 +554,131 @@ class _LangModel:
 _SCRIPT_LANG = {"CYRILLIC": "ru", "GREEK": "el", "ARABIC": "ar", "HEBREW": "he", "THAI": "th"}
 
 
+class _MixModel:
+    """The line's main language, and languages the line also quotes (``cs+fr``: a French quote in
+    a Czech line): a word scores the best of its Zipf frequency in the main language and in each
+    quoted one less ``_QUOTED_COST``; a letter its best probability. Quote conventions, the CJK
+    language and letter statistics are the main language's."""
+
+    def __init__(self, main: _LangModel, quoted: list[_LangModel]):
+        self.main, self.quoted = main, quoted
+        self.lang, self.lex, self.char_logp, self.cjk = main.lang, main.lex, main.char_logp, main.cjk
+
+    def zipf(self, word: str) -> float:
+        z = self.main.zipf(word)
+        for m in self.quoted:
+            z = max(z, m.zipf(word) - _QUOTED_COST)
+        return z
+
+    def letter_prior(self, c: str) -> float:
+        return max(m.letter_prior(c) for m in [self.main, *self.quoted])
+
+    def gap_logp(self, *args) -> float:
+        return max(m.gap_logp(*args) for m in [self.main, *self.quoted])
+
+
+_QUOTED_COST = 1.0  # Zipf units a word of a quoted language pays against the main language
+
+
 @lru_cache(maxsize=None)
 def _model(lang: str) -> _LangModel:
+    if "+" in lang:
+        main, *quoted = lang.split("+")
+        return _MixModel(_model(main), [_model(q) for q in quoted])  # type: ignore[return-value]
     return _LangModel(lang)
 
 
 def _supported(lang: str) -> str:
     from . import lexicon
 
-    return lang if lang in lexicon.available_languages() else "en"
+    langs = [q if q in lexicon.available_languages() else "en" for q in lang.split("+")]
+    return "+".join(dict.fromkeys(langs))
 
 
 _URL_RE = re.compile(r"\S+://\S+|\S+@\S+|`[^`]*`")
-_ENGLISH_MARGIN = 1.5  # mean Zipf per undamaged word by which English must know a line better
+_PRIOR_MARGIN = 1.5  # mean Zipf per undamaged word by which another language must know a line better
+_QUOTE_EVIDENCE = 2  # undamaged words another language knows far better: it is quoted on the line
+# Non-ASCII letters of the Latin-script wordfreq languages (their alphabets): which languages can
+# have written a line's letters. Only these are asked (a word list costs a compile per machine).
+_LATIN_ALPHABETS = {
+    "fr": "àâæçéèêëîïôœùûüÿ", "de": "äöüß", "es": "áéíñóúü", "pt": "áàâãçéêíóôõú",
+    "it": "àèéìíîòóùú", "cs": "áčďéěíňóřšťúůýž", "pl": "ąćęłńóśźż", "sk": "áäčďéíĺľňóôŕšťúýž",
+    "ca": "àçèéíïòóúü", "ro": "ăâîșşțţ", "hu": "áéíóöőúüű", "tr": "çğıöşüâî", "sv": "åäöé",
+    "da": "æøåé", "nb": "æøåéóò", "fi": "äöå", "nl": "éëïöüè", "is": "áðéíóúýþæö",
+    "lt": "ąčęėįšųūž", "lv": "āčēģīķļņšūž", "sl": "čšž", "sh": "čćđšž", "en": "", "id": "",
+    "ms": "", "fil": "ñ",
+}
+_SCRIPT_LANGS = {"CYRILLIC": ("ru", "uk", "bg", "mk"), "GREEK": ("el",), "ARABIC": ("ar", "fa", "ur"),
+                 "HEBREW": ("he",), "DEVANAGARI": ("hi",), "BENGALI": ("bn",), "TAMIL": ("ta",)}
+
+
+def _clean_words(line: str) -> list[str]:
+    return [w for w in _WORD_RE.findall(_URL_RE.sub(" ", line))
+            if len(w) > 1 and not w.isdigit() and not quick_screen(w)]
+
+
+def _candidate_languages(words: list[str], prior: str | None) -> list[str]:
+    """The prior, English, and the languages whose alphabet has the line's other letters."""
+    from . import lexicon
+
+    out = [prior] if prior else []
+    out.append("en")
+    letters = {c.lower()[:1] for w in words for c in w if not c.isascii() and c.isalpha()}  # İ
+    scripts = {_script(c) for c in letters} - _COMMON_SCRIPTS
+    for sc in scripts:
+        out.extend(_SCRIPT_LANGS.get(sc, ()))
+    latin = {c for c in letters if _script(c) == "LATIN"}
+    if latin:  # the languages that can spell most of them (ties: the order of the table)
+        fit = sorted((q for q in _LATIN_ALPHABETS if q != prior and latin & set(_LATIN_ALPHABETS[q])),
+                     key=lambda q: -len(latin & set(_LATIN_ALPHABETS[q])))
+        out.extend(fit[:4])
+    if prior is None:
+        out.extend(_DETECT_LANGS)
+    avail = lexicon.available_languages()
+    return [q for q in dict.fromkeys(out) if q in avail]
+
+
+def _cjk_line(line: str) -> str | None:
+    letters = [c for c in line if c.isalpha()]
+    cjk = sum(_script(c) == "CJK" for c in letters)
+    return _cjk_lang(line) if letters and 2 * cjk >= len(letters) else None
+
+
+def _choose_languages(line: str, prior: str | None) -> str:
+    """The main language of the line (the prior unless another knows its undamaged words better
+    by ``_PRIOR_MARGIN`` Zipf per word on average, over at least three words; without a prior,
+    the best), joined with ``+`` by the languages the line quotes (each knows at least
+    ``_QUOTE_EVIDENCE`` undamaged words by 2 Zipf better than the main language)."""
+    cjk = _cjk_line(line)
+    if cjk:
+        return cjk
+    words = _clean_words(line)
+    langs = _candidate_languages(words, prior)
+    letters = [c.lower() for w in words for c in w if not c.isascii() and c.isalpha()]
+    zipfs = {q: [_model(q).zipf(w) for w in words] for q in langs}
+
+    def score(q: str) -> float:
+        n = sum(zipfs[q]) + 2.0 * sum(2.0 + _model(q).char_logp.get(c, -6.0) for c in letters)
+        return n + (_PRIOR_MARGIN * max(len(words), 3) if q == prior else 0.0)
+
+    main = prior if prior in zipfs else None
+    if main is None or len(words) >= 3:
+        main = max(langs, key=score) if langs else (prior or "en")
+    quoted = [q for q in langs if q != main and q in zipfs and main in zipfs
+              and sum(z >= 2.0 and z >= m + 2.0 for z, m in zip(zipfs[q], zipfs[main])) >= _QUOTE_EVIDENCE]
+    return "+".join([main] + quoted[:2])
 
 
 def _line_language(line: str, lang: str) -> str:
-    """``lang``, unless the line is clearly English: news copy in a Czech field is sometimes an
-    untranslated English title or quote. English wins when the line has at least three undamaged
-    words of two letters or more and English knows them better by ``_ENGLISH_MARGIN`` Zipf per
-    word on average (a Czech line with English names stays Czech: its Czech words count against)."""
-    if lang == "en":
-        return lang
-    words = [w for w in _WORD_RE.findall(_URL_RE.sub(" ", line))
-             if len(w) > 1 and not w.isdigit() and not quick_screen(w)]
-    if len(words) < 3:
-        return lang
-    own, en = _model(_supported(lang)), _model("en")
-    diff = sum(en.zipf(w) - own.zipf(w) for w in words) / len(words)
-    return "en" if diff >= _ENGLISH_MARGIN else lang
+    """``lang`` as a prior: the line's undamaged words decide (``_choose_languages``)."""
+    return _choose_languages(line, lang)
 
 
 def _detect_language(line: str) -> str:
-    """The wordfreq language that best knows the line's undamaged words and letters.
-
-    Each undamaged word adds its Zipf frequency in the language; each non-ASCII letter adds
-    ``2 * (2 + log10 p)``, p its frequency among the language's letters (so a language that never
-    uses ``ž`` loses 8 per ``ž``). Ties go to the order of ``_DETECT_LANGS``.
-    """
-    words = [w for w in _WORD_RE.findall(_URL_RE.sub(" ", line)) if not quick_screen(w) and not w.isdigit()]
-    letters = [c for w in words for c in w if not c.isascii() and c.isalpha()]
-    best, best_n = _DETECT_LANGS[0], -math.inf
-    for lang in _DETECT_LANGS:
-        m = _model(lang)
-        n = sum(m.zipf(w) for w in words)
-        n += 2.0 * sum(2.0 + m.char_logp.get(c.lower(), -6.0) for c in letters)
-        if n > best_n:
-            best, best_n = lang, n
-    return best
+    """The wordfreq language that best knows the line's undamaged words and letters (each
+    non-ASCII letter adds ``2 * (2 + log10 p)``, p its frequency among the language's letters),
+    with the languages the line quotes."""
+    return _choose_languages(line, None)
 
 
 # Priors for recovered non-letters.
@@ -761,6 +839,8 @@ _CASE_PENALTY = 8.0  # log10 odds against a capital inside a lowercase word (or 
 _SHORT_WORD_ZIPF = 5.0  # a one-letter word counts as known only when it is this frequent
 _CJK_UNKNOWN = -3.0  # a recovered CJK character that is part of no known word
 _CJK_SPACE = -3.0  # a space between two CJK characters
+_CJK_NOT_A_WORD = 3.0  # a character the word list has only inside longer words
+_CJK_MARGIN = 2.0  # a recovered CJK character is written only when it wins by this much
 
 
 def _casing_penalty(tok: str, replaced: list[bool]) -> float:
@@ -794,26 +874,37 @@ def _letter_score(tok: str, i: int, lm: _LangModel) -> float:
 
 
 def _cjk_lang(tok: str) -> str:
+    """ja, ko or zh: kana (or the mojibake of kana) make Japanese, hangul Korean, else Chinese.
+    The kana of a damaged line are often all damaged (a hiragana is E3 81 xx, and 81 is a byte
+    the pipeline drops): a 3-byte lead E3 followed by a continuation other than 80 is kana (E3
+    80 xx is CJK punctuation, which Chinese uses too)."""
     if any("\u3040" <= c <= "\u30ff" for c in tok):
         return "ja"
     if any("\uac00" <= c <= "\ud7af" or "\u1100" <= c <= "\u11ff" for c in tok):
         return "ko"
+    if _KANA_MOJIBAKE.search(tok):
+        return "ja"
     return "zh"
 
 
-def _cjk_score(tok: str, rep: list[bool], lang: str | None = None) -> float:
-    """CJK text has no spaces: the token is cut into known words of 1-4 characters (wordfreq's
-    ja, ko or zh list, by the kana or hangul of the repaired line) the most probable way (Viterbi; a word
-    costs its Zipf frequency - 9, i.e. its log10 probability; a character that is no known word
-    ``_CJK_UNKNOWN`` - 9; a stretch of other characters, such as Latin letters, nothing). So
-    ``規`` wins in ``億円?模`` because ``規模`` is a word, although ``要`` alone is more frequent.
-    Only the part around the recovered characters is scored (4 characters on each side)."""
-    m = _model(lang or _cjk_lang(tok))
-    idx = [i for i, r in enumerate(rep) if r]
-    if not idx:
-        return 0.0
-    a, b = max(0, idx[0] - 4), min(len(tok), idx[-1] + 5)
-    t = tok[a:b]
+def _kana_mojibake_re() -> re.Pattern:
+    pats = []
+    for cp in _CODEPAGES.values():
+        lead = [c for c, b in cp.byte_of.items() if b == 0xE3]
+        conts = [c for c, b in cp.byte_of.items() if 0x81 <= b <= 0x83 or (0x84 <= b <= 0xBF and cp.lossy)]
+        if lead and conts:
+            pats.append(f"{_cls(lead)}{_cls(conts)}")
+    return re.compile("|".join(pats))
+
+
+_KANA_MOJIBAKE = _kana_mojibake_re()
+
+
+def _cjk_viterbi(t: str, m: _LangModel) -> float:
+    """log10 probability of the most probable cut of ``t`` into known words of 1-4 characters (a
+    word costs its Zipf frequency - 9; a character that is no known word its frequency among the
+    language's characters, derived from the word list, - ``_CJK_NOT_A_WORD``, or
+    ``_CJK_UNKNOWN`` - 9 when the list never has it; a stretch of other characters, nothing)."""
     n = len(t)
     best = [0.0] + [-math.inf] * n
     for j in range(1, n + 1):
@@ -828,15 +919,49 @@ def _cjk_score(tok: str, rep: list[bool], lang: str | None = None) -> float:
             if any(_script(c) != "CJK" for c in sub):
                 continue
             z = m.zipf(sub)
-            cost = z - 9.0 if z > 0 else (_CJK_UNKNOWN - 9.0 if j - k == 1 else -math.inf)
+            if z > 0:
+                cost = z - 9.0
+            elif j - k == 1:
+                lp = m.char_logp.get(sub)
+                cost = lp - _CJK_NOT_A_WORD if lp is not None else _CJK_UNKNOWN - 9.0
+            else:
+                continue
             if best[k] + cost > best[j]:
                 best[j] = best[k] + cost
     return best[n]
 
 
+def _cjk_score(tok: str, rep: list[bool], lang: str | None = None) -> float:
+    """CJK text has no spaces: how probable the recovered characters make the text around them
+    (4 characters on each side), cut into known words of wordfreq's ja, ko or zh list the most
+    probable way (``_cjk_viterbi``), *minus* the same for the undamaged pieces between them: a
+    gain, 0 for a token without recovered characters, so renderings that cut the text into other
+    tokens compare fairly. ``規`` wins in ``億円?模`` because ``規模`` is a word, although ``要``
+    alone is more frequent; ``で`` wins over ``㍧`` after ``京``."""
+    m = _model(lang or _cjk_lang(tok))
+    idx = [i for i, r in enumerate(rep) if r]
+    if not idx:
+        return 0.0
+    a, b = max(0, idx[0] - 4), min(len(tok), idx[-1] + 5)
+    t, r = tok[a:b], rep[a:b]
+    base, piece = 0.0, []
+    for c, x in zip(t, r):
+        if x:
+            if piece:
+                base += _cjk_viterbi("".join(piece), m)
+            piece = []
+        else:
+            piece.append(c)
+    if piece:
+        base += _cjk_viterbi("".join(piece), m)
+    return _cjk_viterbi(t, m) - base
+
+
 def _word_score(tok: str, rep: list[bool], lm: _LangModel, cjk: str | None = None) -> float:
     if any(_script(c) == "CJK" for c in tok):
-        return _cjk_score(tok, rep, cjk)
+        # the token's own kana or hangul, else the line's CJK language, else the context's
+        own = _cjk_lang(tok)
+        return _cjk_score(tok, rep, own if own != "zh" else lm.cjk or cjk)
     z = lm.zipf(tok)
     if len(tok) == 1 and z < _SHORT_WORD_ZIPF:
         z = 0.0  # "ł", "ő": single letters that wordfreq lists as abbreviations, not words
@@ -1284,9 +1409,9 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult
                         if len(alts) >= 5:
                             break
                     margin = math.inf if second is None else best_score - second
-                    # lost bytes of CJK characters are shown, never repaired safely: the word
-                    # model of unsegmented CJK text is too weak to vouch for a character
-                    results[s.start] = (best_choice[i], alts, margin >= MARGIN and not _cjk_lead(cp, line[s.start]))
+                    # a lost byte of a CJK character needs a wider margin (_cjk_score)
+                    results[s.start] = (best_choice[i], alts,
+                                        margin >= (_CJK_MARGIN if _cjk_lead(cp, line[s.start]) else MARGIN))
                     accepted.append(s)
         else:
             lossy_score = 0.0
