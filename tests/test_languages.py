@@ -66,7 +66,7 @@ def _cases():
 
 @pytest.mark.parametrize("lang,text,damaged", list(_cases()))
 def test_lost_bytes_in_the_language_around_them(lang, text, damaged, request):
-    if text.startswith("Prezident řekl") and "Ä™" in damaged and "â€ś" not in damaged:
+    if text.startswith("Prezident řekl") and "(seed)" in request.node.callspec.id:
         request.applymarker(pytest.mark.xfail(strict=True, reason=(
             "Polish ” (9D lost) closing a quote inside a Czech line: ” vs „ vs LRM/RLM options, "
             "below MARGIN; the quote conventions are the main language's (cs)")))
