@@ -41,6 +41,12 @@ class Edit:
     content: str = ""
 
 
+#: Fixes of this priority or lower are text repairs: they restore damaged text (mojibake, invisible
+#: characters) that other rules read. They go first in the fix loop, and the runner judges the
+#: other rules' findings on the repaired text (runner.lint_text).
+TEXT_REPAIR = 0
+
+
 @dataclass(frozen=True)
 class Fix:
     edits: tuple[Edit, ...]
@@ -54,6 +60,11 @@ class Fix:
     def replace(cls, start: int, end: int, content: str, message: str,
                 applicability: Applicability = Applicability.SAFE, priority: int = 1) -> "Fix":
         return cls((Edit(start, end, content),), applicability, message, priority)
+
+    @property
+    def repair(self) -> bool:
+        """A text repair (``priority <= TEXT_REPAIR``): it restores the text other rules read."""
+        return self.priority <= TEXT_REPAIR
 
     @property
     def span(self) -> tuple[int, int]:

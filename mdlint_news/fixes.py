@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .diagnostics import Applicability, Diagnostic, Edit
+from .diagnostics import TEXT_REPAIR, Applicability, Diagnostic, Edit
 
 try:
     import fcntl
@@ -23,7 +23,6 @@ except ImportError:  # pragma: no cover - not POSIX
     fcntl = None
 
 MAX_PASSES = 10
-TEXT_REPAIR = 0  # fixes of this priority or lower repair damaged text (rules/encoding.TEXT_FIRST)
 
 
 def allowed(applicability: Applicability, unsafe: bool) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 import stat
 import time
@@ -14,9 +15,9 @@ from typing import Iterable
 from . import articles, document, suppressions
 from .config import Settings
 from .decoding import _UNICODE_BOMS, UTF8_BOM, Decoded, DecodeError, decode, encode
-from .diagnostics import Diagnostic, LineIndex, Severity
-from .fixes import (FixResult, WriteError, WriteFailed, allowed, clean_stale_temporaries,
-                    fix_text, quiet_wait, unified_diff, write_atomic)
+from .diagnostics import Applicability, Diagnostic, Edit, LineIndex, Severity
+from .fixes import (FixResult, WriteError, WriteFailed, allowed, apply_fixes,
+                    clean_stale_temporaries, fix_text, quiet_wait, unified_diff, write_atomic)
 from .rules import BY_NAME, RULES
 from .rules import crossfile
 from .rules.base import Context
@@ -32,34 +33,139 @@ def lint_text(text: str, path: str = "", settings: Settings | None = None,
               summary: dict | None = None, doc: document.Document | None = None) -> list[Diagnostic]:
     """Lint one article's text. Pure: no I/O. Diagnostics are located (line/column) and sorted.
     ``decoded`` says how the file's bytes were read (for the encoding rules); a ``summary`` dict
-    is filled with what the cross-file rules compare; ``doc``: the text already parsed."""
+    is filled with what the cross-file rules compare; ``doc``: the text already parsed.
+
+    Findings caused by damaged text are not reported: when safe text repairs (``Fix.repair``)
+    are found, the text is linted again as repaired, and only the findings still there (and the
+    repairs themselves) are kept, at their places in ``text`` (:func:`_without_cascades`)."""
     settings = settings or Settings()
+    now = now or datetime.now(timezone.utc)
+    out, crashed = _lint_once(text, path, settings, now, decoded, summary, doc)
+    return _without_cascades(out, text, path, settings, now, decoded, REPAIR_ROUNDS, crashed)
+
+
+def _lint_once(text: str, path: str, settings: Settings, now: datetime, decoded: Decoded | None,
+               summary: dict | None = None, doc: document.Document | None = None
+               ) -> tuple[list[Diagnostic], list[Diagnostic | None]]:
+    """The diagnostics of the enabled rules on ``text`` as it is, suppressions applied, located
+    and sorted; and one entry per rule that crashed on it (its report, or None when the
+    internal-error rule is not enabled)."""
     doc = doc if doc is not None and doc.text is text else document.parse(text, path)
     ignored = settings.ignored_for(path) if path else None
     enabled = settings.enabled - ignored if ignored else settings.enabled
-    ctx = Context(doc, settings.profile, path, now or datetime.now(timezone.utc), decoded, enabled)
+    ctx = Context(doc, settings.profile, path, now, decoded, enabled)
     if summary is not None:
         summary.update(crossfile.summarize(ctx))
     out: list[Diagnostic] = []
+    crashed: list[Diagnostic | None] = []
     for r in _rules_of(enabled):
         try:
             for p in r.check(ctx):
                 out.append(Diagnostic(r.code, r.name, p.severity or r.severity, p.message,
                                       p.start, p.end, p.fix, path, related=p.related))
         except Exception as exc:  # a bug in a rule must not stop the run
+            crashed.append(None)
             if "NL901" in enabled:
                 where = traceback.extract_tb(exc.__traceback__)[-1]
-                out.append(_diag("internal-error",
-                                 f"rule {r.name} crashed: {type(exc).__name__}: {exc} "
-                                 f"({os.path.basename(where.filename)}:{where.lineno}); please report "
-                                 "this with the file", path=path))
+                crashed[-1] = _diag("internal-error",
+                                    f"rule {r.name} crashed: {type(exc).__name__}: {exc} "
+                                    f"({os.path.basename(where.filename)}:{where.lineno}); please "
+                                    "report this with the file", path=path)
+                out.append(crashed[-1])
     if out or "news-lint" in text:
         index = ctx.lines
         for d in out:
             index.locate(d)
         out = _suppress(out, doc, index, enabled, path)
     out.sort(key=lambda d: (d.line, d.column, d.code, d.message))
-    return out
+    return out, crashed
+
+
+# How many times the text repairs found in the repaired text are applied again (a repair may
+# uncover another: two layers of mojibake); each round lints the text once more.
+REPAIR_ROUNDS = 3
+
+
+def _without_cascades(out: list[Diagnostic], text: str, path: str, settings: Settings,
+                      now: datetime, decoded: Decoded | None, rounds: int,
+                      crashed: list[Diagnostic | None]) -> list[Diagnostic]:
+    """``out`` without the findings that the safe text repairs among them remove: the repairs
+    are applied (fixes.apply_fixes, as the fix loop's first pass does), the repaired text is
+    linted (itself so judged, ``rounds`` deep: never this function again on the same text), and
+    a finding of ``out`` is kept when the repaired text has one of the same rule at the same
+    place (its offset mapped through the repair's edits). The repairs applied are the cause:
+    they are kept, and so are the reports of rules that crashed (``crashed``: a bug to hear
+    about in any case). A clean file (no safe repair) costs nothing more."""
+    repairs = [d for d in out if d.fix is not None and d.fix.edits and d.fix.repair
+               and d.fix.applicability is Applicability.SAFE]
+    if not repairs or rounds <= 0:
+        return out
+    repaired, applied = apply_fixes(text, repairs)
+    edits = sorted({e for d in applied for e in d.fix.edits}, key=lambda e: (e.start, e.end))
+    if not applied or repaired == text or \
+            len(text) + sum(len(e.content) - (e.end - e.start) for e in edits) != len(repaired):
+        return out
+    after, failed = _lint_once(repaired, path, settings, now, decoded)
+    if failed:  # a rule failed on the repaired text: it cannot judge, say everything
+        return out
+    after = _without_cascades(after, repaired, path, settings, now, decoded, rounds - 1, failed)
+    return _still_found(out, {id(d) for d in (*applied, *crashed) if d is not None}, edits, after)
+
+
+def _still_found(out: list[Diagnostic], keep: set[int], edits: list[Edit],
+                 after: list[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics of ``out`` to keep (by identity: the repairs applied, crash reports) and
+    those ``after`` (the repaired text's) also has: same rule, starting where its start maps to.
+    Each of ``after`` answers for one of ``out``. Both lists are sorted by position and the map
+    keeps order, so one pass per rule does (no quadratic cost on thousands of findings)."""
+    starts: dict[str, list[int]] = {}
+    for d in after:
+        starts.setdefault(d.code, []).append(d.start)
+    for found in starts.values():
+        found.sort()
+    next_of: dict[str, int] = {}
+    where = _OffsetMap(edits)
+    kept = []
+    for d in out:
+        if id(d) in keep:
+            kept.append(d)
+            continue
+        found = starts.get(d.code)
+        if not found:
+            continue
+        lo, hi = where(d.start)
+        i = next_of.get(d.code, 0)
+        while i < len(found) and found[i] < lo:
+            i += 1
+        if i < len(found) and found[i] <= hi:
+            kept.append(d)
+            i += 1
+        next_of[d.code] = i
+    return kept
+
+
+class _OffsetMap:
+    """Where an offset of a text is in the text that ``edits`` (sorted, not overlapping) make:
+    one offset, or, for an offset inside a replaced span or at an insertion, the span the new
+    content takes (any place in it is the same place)."""
+
+    def __init__(self, edits: list[Edit]):
+        self.edits = edits
+        self.starts = [e.start for e in edits]
+        self.shifts = [0]  # shifts[i]: the length edits[:i] add
+        for e in edits:
+            self.shifts.append(self.shifts[-1] + len(e.content) - (e.end - e.start))
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_left(self.starts, offset)  # edits[:i] start before the offset
+        if i and self.edits[i - 1].end > offset:
+            e, i = self.edits[i - 1], i - 1
+        elif i < len(self.edits) and self.edits[i].start == self.edits[i].end == offset:
+            e = self.edits[i]
+        else:
+            return offset + self.shifts[i], offset + self.shifts[i]
+        start = e.start + self.shifts[i]
+        return start, start + len(e.content)
 
 
 _ENABLED_RULES: dict[frozenset, tuple] = {}
