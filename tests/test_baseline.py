@@ -66,7 +66,7 @@ def test_update_then_only_new_findings_are_reported(cli, tmp_path):
     before = cli("site")
     assert before.returncode == 1
     n_old = len(reported(before.stdout))
-    assert n_old > 100
+    assert n_old > 20  # one mojibake finding per damaged field/paragraph (issue 13), not per sequence
 
     made = cli("--baseline", "base.json", "--update-baseline", "site")
     assert made.returncode == 0, made.stderr
