@@ -152,6 +152,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from bisect import bisect_left
 from itertools import compress, product
 from typing import Iterable, Sequence
 
@@ -846,6 +847,8 @@ _CJK_MARGIN = 2.0  # a recovered CJK character is written only when it wins by t
 def _casing_penalty(tok: str, replaced: list[bool]) -> float:
     pen = 0.0
     n = len(tok)
+    alpha = sum(1 for c in tok if c.isalpha())
+    lower_ish = sum(1 for c in tok if c.isalpha() and not c.isupper())
     for i, c in enumerate(tok):
         if not replaced[i] or not c.isalpha():
             continue
@@ -854,10 +857,8 @@ def _casing_penalty(tok: str, replaced: list[bool]) -> float:
         if c.isupper():
             if i > 0 and (prev.islower() or nxt.islower()):
                 pen -= _CASE_PENALTY
-        elif c.islower():
-            others = [d for j, d in enumerate(tok) if j != i and d.isalpha()]
-            if len(others) >= 2 and all(d.isupper() for d in others):
-                pen -= _CASE_PENALTY
+        elif c.islower() and alpha - 1 >= 2 and lower_ish == 1:  # every other letter is a capital
+            pen -= _CASE_PENALTY
     return pen
 
 
@@ -1045,92 +1046,247 @@ def _repaired_map(line: str, slots: list[_Slot], fixed: dict[int, str]) -> tuple
     return "".join(out), where
 
 
+_WINDOW = 20  # characters on each side of a slot that its choice is scored with (a word longer
+#               than this is unknown to every word list: its letters count, each with 2 neighbours)
+
+
+def _group_pieces(line: str, group: _Group, fixed: dict[int, str]) -> tuple[list[str], list[int]]:
+    """The group's text as pieces: the text before each slot, the slot, ..., the text after the
+    last slot; and the index of each lossy slot's piece (filled with its first option)."""
+    pieces: list[str] = []
+    where: list[int] = []
+    pos = group.start
+    for s in group.slots:
+        pieces.append(line[pos:s.start])
+        if s.lossless:
+            pieces.append(fixed[s.start])
+        else:
+            where.append(len(pieces))
+            pieces.append(s.options[0])
+        pos = s.end
+    pieces.append(line[pos:group.end])
+    return pieces, where
+
+
+def _rendered(pieces: list[str], lossy_at: set[int], lo: int, hi: int) -> tuple[str, list[bool]]:
+    """Pieces ``lo`` to ``hi`` (exclusive) joined, with the mask of the recovered characters."""
+    text = "".join(pieces[lo:hi])
+    mask: list[bool] = []
+    for k in range(lo, hi):
+        p = pieces[k]
+        mask.extend([c != " " for c in p] if k in lossy_at else [False] * len(p))
+    return text, mask
+
+
+def _has_bound(p: str) -> bool:
+    return any(not _is_wordish(c) for c in p)
+
+
+def _span_around(sizes: list[int], bound: list[bool], k: int) -> tuple[int, int, bool]:
+    """The pieces around piece ``k`` whose words a choice for it can change: up to the first
+    piece holding a character that is no word character on each side (included: a recovered
+    mark there scores its neighbours), at most ``_WINDOW`` characters away. The flag: the word
+    around piece ``k`` goes on beyond the window on a side (it is longer than any listed word)."""
+    lo, n = k, 0
+    while lo > 0 and n < _WINDOW:
+        lo -= 1
+        n += sizes[lo]
+        if bound[lo]:
+            break
+    cut = lo > 0 and not bound[lo]
+    hi, n = k + 1, 0
+    while hi < len(sizes) and n < _WINDOW:
+        n += sizes[hi]
+        hi += 1
+        if bound[hi - 1]:
+            break
+    cut = cut or (hi < len(sizes) and not bound[hi - 1])
+    return lo, hi, cut
+
+
+class _Scorer:
+    """Scores of renderings of one group that differ in one lossy slot: only the words and
+    marks around that slot are scored again (``_span_around``), so choosing every slot of a
+    long group costs time linear in its length. ``total`` scores the whole group once."""
+
+    def __init__(self, line, group, fixed, lm, left, right, cjk, memo):
+        self.pieces, self.where = _group_pieces(line, group, fixed)
+        self.lossy_at = set(self.where)
+        self.sizes = [len(p) for p in self.pieces]
+        self.bound = [_has_bound(p) for p in self.pieces]
+        self.prev = line[group.start - 1] if group.start else ""
+        self.nxt = line[group.end] if group.end < len(line) else ""
+        self.lm, self.left, self.right, self.cjk, self.memo = lm, left, right, cjk, memo
+
+    def put(self, i: int, x: str) -> None:
+        k = self.where[i]
+        self.pieces[k], self.sizes[k], self.bound[k] = x, len(x), _has_bound(x)
+
+    def set(self, choice: Sequence[str]) -> None:
+        for i, x in enumerate(choice):
+            self.put(i, x)
+
+    def total(self) -> float:
+        text, mask = _rendered(self.pieces, self.lossy_at, 0, len(self.pieces))
+        return _score(text, mask, self.prev, self.nxt, self.lm, self.left, self.right, self.cjk, self.memo)
+
+    def local(self, i: int, xs: Sequence[str], wide: bool, letters: bool) -> list[float]:
+        """The scores of the part of the group that slot ``i`` set to each of ``xs`` changes
+        (up to a constant of the slot: compare only scores of the same ``i``, ``wide`` and
+        ``letters``). ``wide``: an option of the slot is a paired mark, which looks for its pair
+        along the whole line; ``letters``: every option of the slot is letters."""
+        k = self.where[i]
+        old = self.pieces[k]
+        lo, hi, cut = _span_around(self.sizes, self.bound, k)  # the same for every option
+        out = []
+        for x in xs:
+            self.put(i, x)
+            out.append(self._in_long_word(k) if cut and letters else self._window(lo, hi, wide))
+        self.put(i, old)
+        return out
+
+    def _window(self, lo: int, hi: int, wide: bool) -> float:
+        pieces = self.pieces
+        text, mask = _rendered(pieces, self.lossy_at, lo, hi)
+        prev = next((p[-1] for p in reversed(pieces[max(0, lo - 3):lo]) if p), None)
+        if prev is None:
+            prev = "".join(pieces[:lo])[-1:] or self.prev
+        nxt = next((p[0] for p in pieces[hi:hi + 3] if p), None)
+        if nxt is None:
+            nxt = "".join(pieces[hi:])[:1] or self.nxt
+        left = right = ""
+        if wide:
+            left, right = self.left + "".join(pieces[:lo]), "".join(pieces[hi:]) + self.right
+        return _score(text, mask, prev, nxt, self.lm, left, right, self.cjk, self.memo)
+
+    def _in_long_word(self, k: int) -> float:
+        """Letters of piece ``k`` inside a word no list holds: what ``_word_score`` counts for
+        them and for the recovered letters beside them (their letters in context, their case)."""
+        lo, hi, n = k, k + 1, 0
+        while lo > 0 and n < 4 and not self.bound[lo - 1]:
+            lo -= 1
+            n += self.sizes[lo]
+        n = 0
+        while hi < len(self.pieces) and n < 4 and not self.bound[hi]:
+            n += self.sizes[hi]
+            hi += 1
+        text, mask = _rendered(self.pieces, self.lossy_at, lo, hi)
+        a = sum(self.sizes[lo:k])
+        b = a + self.sizes[k]
+        s = 0.0
+        for j in range(max(0, a - 2), min(len(text), b + 2)):
+            c = text[j]
+            if not mask[j] or not c.isalpha():
+                continue
+            key = ("letter", text[max(0, j - 2):j + 3], min(j, 2))  # what _letter_score reads
+            v = self.memo.get(key)
+            if v is None:
+                v = self.memo[key] = _letter_score(text, j, self.lm)
+            s += v
+            if a - 1 <= j <= b and c.isupper() and (text[j - 1:j].islower() or text[j + 1:j + 2].islower()):
+                s -= _CASE_PENALTY
+        return s
+
+
+def _cjk_ranked(line: str, group: _Group, s: _Slot, fixed: dict[int, str], lm: _LangModel,
+                cjk: str, memo: dict) -> list[str]:
+    """CJK options are ranked in context (the slot alone repaired, its word segmentation): a
+    character's own frequency says little (規 is rare alone, frequent in 規模)."""
+    a, b = max(group.start, s.start - 4), min(group.end, s.end + 4)
+    near = group.slots[bisect_left([x.start for x in group.slots], a):]
+    near = [x for x in near[:12] if x.lossless and x.end <= b]
+    seg_l = _apply_fixed(line[a:s.start], [_shifted(x, -a) for x in near if x.end <= s.start],
+                         {x.start - a: fixed[x.start] for x in near if x.start in fixed})
+    seg_r = _apply_fixed(line[s.end:b], [_shifted(x, -s.end) for x in near if s.end <= x.start],
+                         {x.start - s.end: fixed[x.start] for x in near if x.start in fixed})
+
+    def local(o: str) -> float:
+        t = seg_l + o + seg_r
+        mask = [False] * len(seg_l) + [c != " " for c in o] + [False] * len(seg_r)
+        return _score(t, mask, "", "", lm, "", "", cjk, memo)
+
+    return sorted(s.options, key=lambda o: -local(o))
+
+
 def _resolve_group(line: str, group: _Group, fixed: dict[int, str], lm: _LangModel,
                    context: tuple[str, list[int]] | None = None):
     """Score combinations of the group's lossy slots. Returns list of (score, choice tuple) best first.
     ``context``: the line with its lossless slots repaired and the index map (``_repaired_map``),
-    for the paired-mark evidence."""
+    for the paired-mark evidence. Up to ``_MAX_COMBOS`` combinations are all scored; above,
+    each slot is chosen in turn (twice over), scored on the words around it (``_Scorer``)."""
     lossy = [s for s in group.slots if not s.lossless]
-    prev = line[group.start - 1] if group.start else ""
-    nxt = line[group.end] if group.end < len(line) else ""
     if context is not None:
         rep_line, where = context
         left, right = rep_line[:where[group.start]], rep_line[where[group.end]:]
     else:
         left = right = ""
-    cjk = _cjk_lang(left + right)
+    cjk = _cjk_lang(left[-200:] + right[:200]) if len(left) + len(right) > 400 else _cjk_lang(left + right)
     memo: dict = {}  # word scores shared by every rendering scored here (same lm and cjk)
     opts = []
     for s in lossy:
         if any(_script(c) == "CJK" for o in s.options for c in o):
-            # CJK options are ranked in context (the slot alone repaired, its word segmentation):
-            # a character's own frequency says little (規 is rare alone, frequent in 規模)
-            a, b = max(group.start, s.start - 4), min(group.end, s.end + 4)
-            seg_l, seg_r = _apply_fixed(line[a:s.start], [_shifted(x, -a) for x in group.slots
-                                                          if x.lossless and a <= x.start and x.end <= s.start],
-                                        {k - a: v for k, v in fixed.items()}), \
-                _apply_fixed(line[s.end:b], [_shifted(x, -s.end) for x in group.slots
-                                             if x.lossless and s.end <= x.start and x.end <= b],
-                             {k - s.end: v for k, v in fixed.items()})
-
-            def local(o: str) -> float:
-                t = seg_l + o + seg_r
-                mask = [False] * len(seg_l) + [c != " " for c in o] + [False] * len(seg_r)
-                return _score(t, mask, "", "", lm, "", "", cjk, memo)
-
-            ranked = sorted(s.options, key=lambda o: -local(o))
+            ranked = _cjk_ranked(line, group, s, fixed, lm, cjk, memo)
         else:
             ranked = sorted(s.options, key=lambda o: -_slot_prior(s, o, line, lm, cjk))
         opts.append(ranked[:_TOP_K])
-
-    def render(choice: Sequence[str]) -> tuple[str, list[bool]]:
-        parts: list[str] = []
-        mask: list[bool] = []
-        pos = group.start
-        it = iter(choice)
-        for s in group.slots:
-            seg = line[pos:s.start]
-            parts.append(seg)
-            mask.extend([False] * len(seg))
-            if s.lossless:
-                rep = fixed[s.start]
-                parts.append(rep)
-                mask.extend([False] * len(rep))
-            else:
-                rep = next(it)
-                parts.append(rep)
-                mask.extend([c != " " for c in rep])
-            pos = s.end
-        seg = line[pos:group.end]
-        parts.append(seg)
-        mask.extend([False] * len(seg))
-        return "".join(parts), mask
-
+    scorer = _Scorer(line, group, fixed, lm, left, right, cjk, memo)
     total = 1
     for o in opts:
         total *= len(o)
     results = []
     if total <= _MAX_COMBOS:
         for choice in product(*opts):
-            text, mask = render(choice)
-            results.append((_score(text, mask, prev, nxt, lm, left, right, cjk, memo), choice))
-    else:  # coordinate ascent, then the single-slot alternatives around the optimum
-        choice = [o[0] for o in opts]
-        for _ in range(2):
-            for i, o in enumerate(opts):
-                best = max(o, key=lambda x: _score(*render(choice[:i] + [x] + choice[i + 1:]), prev, nxt, lm,
-                                                   left, right, cjk, memo))
-                choice[i] = best
-        seen = set()
-        for i, o in enumerate(opts):
-            for x in o:
-                c = tuple(choice[:i] + [x] + choice[i + 1:])
-                if c not in seen:
-                    seen.add(c)
-                    text, mask = render(c)
-                    results.append((_score(text, mask, prev, nxt, lm, left, right, cjk, memo), c))
+            scorer.set(choice)
+            results.append((scorer.total(), choice))
+    else:
+        results = _coordinate_ascent(scorer, opts)
     results.sort(key=lambda r: -r[0])
     return lossy, results
+
+
+def _coordinate_ascent(scorer: _Scorer, opts: list[list[str]]) -> list[tuple[float, tuple]]:
+    """Each slot chosen in turn, the others fixed (twice over); then the single-slot
+    alternatives around that optimum, scored by what they change."""
+    choice = [o[0] for o in opts]
+    scorer.set(choice)
+    wide = [any(c in _MARKS for x in o for c in x) for o in opts]
+    letters = [all(x.isalpha() for x in o) for o in opts]
+    for _ in range(2):
+        for i, o in enumerate(opts):
+            scores = scorer.local(i, o, wide[i], letters[i])
+            choice[i] = o[scores.index(max(scores))]  # the first of equal scores, as max() keeps
+            scorer.put(i, choice[i])
+    best = scorer.total()
+    base = tuple(choice)
+    results: list[tuple[float, Sequence[str]]] = [(best, base)]
+    for i, o in enumerate(opts):
+        scores = scorer.local(i, o, wide[i], letters[i])
+        here = scores[o.index(choice[i])]
+        for x, sc in zip(o, scores):
+            if x != choice[i]:
+                results.append((best - here + sc, _OneOff(base, i, x)))
+    return results
+
+
+class _OneOff(Sequence):
+    """``base`` with item ``i`` replaced by ``x``, without copying ``base``."""
+
+    __slots__ = ("base", "i", "x")
+
+    def __init__(self, base: tuple, i: int, x: str):
+        self.base, self.i, self.x = base, i, x
+
+    def __len__(self) -> int:
+        return len(self.base)
+
+    def __getitem__(self, j):
+        if isinstance(j, slice):
+            return tuple(self)[j]
+        return self.x if j == self.i or j == self.i - len(self.base) else self.base[j]
+
+    def __iter__(self):
+        for j, v in enumerate(self.base):
+            yield self.x if j == self.i else v
 
 
 # --------------------------------------------------------------------------------------------
@@ -1465,30 +1621,37 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult
 
 
 def _make_groups(line: str, slots: list[_Slot]) -> list[_Group]:
-    """Windows around lossy slots (their words, plus the next word when a space may be eaten)."""
-    wins: list[tuple[int, int]] = []
+    """Windows around lossy slots (their words, plus the next word when a space may be eaten).
+    Each position's word edges are found once (a long word with many slots stays linear)."""
     starts = {s.start: s for s in slots}
     ends = {s.end: s for s in slots}
-    for s in slots:
-        if s.lossless:
-            continue
-        a, b = s.start, s.end
-        while True:  # extend left over word characters and adjacent slots
-            if a > 0 and a in ends:
-                a = ends[a].start
-            elif a > 0 and _is_wordish(line[a - 1]):
-                a -= 1
-            else:
+    left: dict[int, int] = {}
+    right: dict[int, int] = {}
+
+    def edge(a: int, seen: dict[int, int], step) -> int:
+        path = []
+        while a not in seen:
+            nxt = step(a)
+            if nxt is None:
+                seen[a] = a
                 break
-        while True:
-            if b in starts:
-                b = starts[b].end
-            elif b < len(line) and _is_wordish(line[b]):
-                b += 1
-            else:
-                break
-        wins.append((a, b))
-    wins.sort()
+            path.append(a)
+            a = nxt
+        for p in path:
+            seen[p] = seen[a]
+        return seen[a]
+
+    def back(a: int) -> int | None:  # extend left over word characters and adjacent slots
+        if a > 0 and a in ends:
+            return ends[a].start
+        return a - 1 if a > 0 and _is_wordish(line[a - 1]) else None
+
+    def forth(b: int) -> int | None:
+        if b in starts:
+            return starts[b].end
+        return b + 1 if b < len(line) and _is_wordish(line[b]) else None
+
+    wins = sorted((edge(s.start, left, back), edge(s.end, right, forth)) for s in slots if not s.lossless)
     merged: list[list[int]] = []
     for a, b in wins:
         if merged and a <= merged[-1][1]:
@@ -1496,9 +1659,14 @@ def _make_groups(line: str, slots: list[_Slot]) -> list[_Group]:
         else:
             merged.append([a, b])
     groups = []
+    k = 0
     for a, b in merged:
-        inside = [s for s in slots if a <= s.start and s.end <= b]
-        groups.append(_Group(a, b, inside))
+        while k < len(slots) and slots[k].start < a:
+            k += 1
+        j = k
+        while j < len(slots) and slots[j].start < b:
+            j += 1
+        groups.append(_Group(a, b, [s for s in slots[k:j] if s.end <= b]))
     return groups
 
 
