@@ -192,3 +192,34 @@ def test_many_suppression_comments_on_one_line(tmp_path):
     comment = "<!-- news-lint-disable-next-line NL8 -->"
     proc = run(tmp_path, with_body(comment * (MB // len(comment))), "--select", "NL8,NL902")
     assert proc.returncode == 1 and " NL902 " in proc.stdout, proc.stderr
+
+
+def _mojibake_operations(line: str) -> int:
+    """Python calls (functions and built-ins) made to look for mojibake in ``line``: a count of
+    the work done, not a time."""
+    from mdlint_news import mojibake
+
+    count = 0
+
+    def tally(frame, event, arg):
+        nonlocal count
+        count += 1
+
+    sys.setprofile(tally)
+    try:
+        mojibake.find_mojibake(line, language="cs")
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+def test_a_long_line_of_lost_bytes_costs_work_in_proportion_to_its_length():
+    """`ÃÄÃÄ...`: every character a lead byte whose continuation was lost, the whole line one
+    word. The resolution re-scored the whole group for every slot and option (300 characters:
+    70 s; the work grew 13 to 24 times for each tripling of the length); each choice is now scored
+    on the words around it."""
+    from mdlint_news import mojibake
+
+    mojibake.find_mojibake("ÃÄ" * 500, language="cs")  # the word lists read once, before counting
+    ops = [_mojibake_operations("ÃÄ" * (n // 2)) for n in (100, 300, 1000)]
+    assert ops[1] / ops[0] < 4.5 and ops[2] / ops[1] < 4.5, ops  # linear: ~3 and ~3.3
