@@ -139,3 +139,19 @@ def test_the_compiled_lists_are_shared_by_every_install_of_the_same_wordfreq(tmp
     with open(some, "ab") as fh:
         fh.write(b"x")  # data that changed: compiled again
     assert lexicon._wordfreq_fingerprint() != real
+
+
+def test_compiling_languages_one_after_another_keeps_one_list_in_memory(tmp_path):
+    """wordfreq keeps every list it reads (lru_cache): the first repair compiled 14 languages and
+    kept them all (431 MB peak). Three of the largest lists, compiled in a fresh process with an
+    empty lexicon: the peak is what one of them needs."""
+    compile_three = "from mdlint_news import lexicon\nfor lang in ('cs', 'de', 'pl'): lexicon.get(lang)"
+    # the peak of a child of a small process: a child forked from this (large) test process
+    # would count the pages it shared with it
+    probe = ("import resource, subprocess, sys\n"
+             f"subprocess.run([sys.executable, '-c', {compile_three!r}], check=True)\n"
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+    env = dict(os.environ, NEWS_LINT_LEXICON=str(tmp_path / "lx.sqlite3"))
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert int(out[0]) < 200_000, f"peak RSS {int(out[0]) / 1000:.0f} MB"  # base: 244 MB; now 162
