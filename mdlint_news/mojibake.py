@@ -13,8 +13,9 @@ Windows-1252 becomes ``Ã`` + soft hyphen, ``„`` (E2 80 9E) read as Windows-12
 (``errors="ignore"``), soft hyphens are stripped as invisible, no-break spaces become spaces.
 
 Supported code pages (``Repair.encoding``): ``windows-1252``, ``windows-1254``, ``windows-1250``,
-``latin-1`` and ``mac-roman``, each in the "sloppy" form in which an undefined byte survives as
-the C1 control character of the same number (that is what Latin-1 round trips produce).
+``latin-1``, ``mac-roman``, ``iso-8859-2``, ``windows-1257``, ``windows-1251`` and ``cp437``, each
+in the "sloppy" form in which an undefined byte survives as the C1 control character of the same
+number (that is what Latin-1 round trips produce). See docs/encoding-hypotheses.md.
 
 Detection
 =========
@@ -271,6 +272,8 @@ class _CodePage:
         # The lead character first (a plain character set, which the regex engine scans fast),
         # then what must follow it, chosen by a look-behind at the lead.
         full = f"(?<={l2}){cont}|(?<={l3}){cont}{{2}}|(?<={l4}){cont}{{3}}"
+        # Latin-1 that lost every byte 80-9F: a lone E2 (punctuation) lost both continuations
+        self.stripped_regex = re.compile(f"{bytes([0xE2]).decode(codec)}(?!{cont})") if name == "latin-1" else None
         if self.lossy:
             part = f"(?<={_cls(self.lossy_leads)})|(?<={l3}){cont}|(?<={l4}){cont}{{2}}"
             self.regex = re.compile(f"{_cls(self.leads)}(?:{full}|(?P<part>{part}))")
@@ -290,10 +293,14 @@ _CODEPAGES = {name: _CodePage(name) for name in ENCODINGS}
 _ALL_LEADS = frozenset().union(*(cp.leads for cp in _CODEPAGES.values()))
 _ALL_CONTS = frozenset().union(*(cp.cont for cp in _CODEPAGES.values()))
 _LOSSY_LEADS = frozenset().union(*(cp.lossy_leads for cp in _CODEPAGES.values()))
-_RARE_LEADS = _LOSSY_LEADS | frozenset("âğðđ√ƒ≈‚ÐÑÎÏ×ØÙÌËÆÇÊÈÉÕÒÓÔÞ¬∆ﬁﬂ◊⁄\uf8ff")
+_RARE_LEADS = _LOSSY_LEADS | frozenset("âğðđ√ƒ≈‚ÐÑÎÏ×ØÙÌËÆÇÊÈÉÕÒÓÔÞ¬∆ﬁﬂ◊⁄\uf8ff"
+                                       "ĆĀ├┬─┼╨╤")  # Windows-1257 and CP437 leads of Latin and Cyrillic
 _FREQ_CONTS = frozenset(
     "šžťľŠŽŤĽ„“”‘’‚–—…\u00a0«»·°€™•§©®"
     "áéíóúýàèìòùâêîôûäëïöüãõñçåæøÄÖÜÅÇÉÑßąęłśżźŁŚŻŹşŞµ"
+    # Cyrillic letters of Windows-1251 80-BF that clean text holds after a letter; the capitals
+    # Ё Ў Ђ Ѓ Ќ Џ ... and џ stay rare (mojibake of "š", "č", a dash, an emoji: ЕЎ ДЌ вЂ рџ)
+    "ёіІїЇєЄўґјљњђћѓќѕ"
 )
 _RARE_CONTS = _ALL_CONTS - _FREQ_CONTS
 # A lone damaged CJK character left between repaired ones ("をç· 結") has no rare character: the
@@ -446,7 +453,7 @@ def _find_slots(line: str, cp: _CodePage, masked: list[tuple[int, int]],
         for pos in range(1, need + 1):
             for lb in lost:
                 dec = _decode(bs[:pos] + [lb] + bs[pos:])
-                if dec is not None and dec not in opts:
+                if dec is not None and dec not in opts and (lb not in _STRIPPED_ONLY or _stripped_ok(dec, line, s, e)):
                     opts[dec] = lb
         space = nbsp and e < n and line[e] == " "
         if space:
@@ -458,6 +465,8 @@ def _find_slots(line: str, cp: _CodePage, masked: list[tuple[int, int]],
             e += 1
         if opts:
             slots.append(_Slot(s, e, list(opts), False, space, opts))
+    if cp.stripped_regex is not None and _C1_BYTES <= set(lost):
+        slots = sorted(slots + _stripped_slots(line, cp, masked, sorted(_C1_BYTES)), key=lambda x: x.start)
     return slots
 
 
@@ -491,9 +500,59 @@ def _line_lost_bytes(line: str, cp: _CodePage, slots: list[_Slot]) -> tuple[tupl
     if not keep_c1:
         for name in compatible:
             lost |= _CODEPAGES[name].undefined
+        if cp.name == "latin-1" and _c1_stripped(line):
+            lost |= _C1_BYTES
     if not keep_shy and cp.lossy:
         lost.add(0xAD)
     return tuple(sorted(lost)), cp.nbsp_space and not keep_nbsp, compatible
+
+
+_C1_BYTES = frozenset(range(0x80, 0xA0))
+# What Windows-1252 reads bytes 80-9F as: after a lead, such a character shows the bytes were kept.
+_CP1252_C1 = frozenset(_CODEPAGES["windows-1252"].byte_of[c] and c for c in _CODEPAGES["windows-1252"].byte_of
+                       if 0x80 <= _CODEPAGES["windows-1252"].byte_of[c] <= 0x9F and c > "\x9f")
+_C1_KEPT_RE = re.compile(f"[\x80-\x9f]|(?<=[\u00c2-\u00f4]){_cls(_CP1252_C1)}")
+
+
+# Bytes lost only by stripping C1 controls (no code page leaves them undefined): letters only
+# (a stripped 97 would make "nab×jen×" of "nabÃjenÃ", whose soft hyphens were lost).
+_STRIPPED_ONLY = _C1_BYTES.difference(*(cp.undefined for cp in _CODEPAGES.values()))
+
+
+def _stripped_ok(dec: str, line: str, s: int, e: int) -> bool:
+    """A reading that assumes a stripped C1 byte: a letter, and not a capital standing alone as a
+    word ("Ã " is "à " with its no-break space lost, not "À ")."""
+    if not dec.isalpha():
+        return False
+    alone = (not s or not line[s - 1].isalpha()) and (e >= len(line) or not line[e].isalpha())
+    return not (alone and dec.isupper())
+
+
+def _c1_stripped(line: str) -> bool:
+    """Whether the line may have lost every byte 80-9F (Latin-1 text whose C1 controls a pipeline
+    removed): it holds no C1 control and no Windows-1252 reading of those bytes after a lead."""
+    return _C1_KEPT_RE.search(line) is None
+
+
+def _stripped_slots(line: str, cp: _CodePage, masked: list[tuple[int, int]], lost: Sequence[int]) -> list[_Slot]:
+    """Lone leads of a 3-byte sequence (``â`` of ``„`` = E2 80 9E) that lost both continuation
+    bytes, on a line that lost every byte 80-9F: read as general punctuation (dashes, quotes,
+    bullets; U+2010-U+206F), the usual reason for E2. Leaving the text as it is, is an option too
+    (French ``âge``): such a slot is repaired only when a lost reading scores better."""
+    slots = []
+    for m in cp.stripped_regex.finditer(line):
+        s = m.start()
+        if masked and any(a <= s < b for a, b in masked):
+            continue
+        lead = cp.byte_of[line[s]]
+        opts: dict[str, int] = {line[s]: 0}
+        for b1 in lost:
+            for b2 in lost:
+                dec = _decode([lead, b1, b2])
+                if dec is not None and dec not in opts and "\u2010" <= dec <= "\u206f" and _plausible_char(dec):
+                    opts[dec] = b2
+        slots.append(_Slot(s, s + 1, list(opts), False, False, opts))
+    return slots
 
 
 _CODE_SPAN_RE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
@@ -1630,8 +1689,21 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult
         runs.append(_RunOut(run[0].start, run[-1].end, rep, False, confident, tuple(cands[:5]), rounds, enc))
     covered_lossless = sum(s.end - s.start for s in accepted if s.lossless)
     covered_lossy = sum(s.end - s.start for s in accepted if not s.lossless)
-    key = (covered_lossless + covered_lossy, covered_lossless, lossy_score)
+    rare = -sum(_rare_decoded(r.replacement) for r in runs)
+    key = (covered_lossless + covered_lossy, covered_lossless, rare, lossy_score)
     return _LineResult(cp, runs, key)
+
+
+# Latin Extended-B letters that languages written today use: Romanian comma letters, Vietnamese
+# horn letters, Pinyin's caron vowels, Azerbaijani ə (the rest, as Ʃ, is Ć© read as Windows-1250
+# where Windows-1257 reads é).
+_COMMON_EXT_B = frozenset("ȘșȚțƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜƏəǦǧ")
+
+
+def _rare_decoded(text: str) -> int:
+    """How many decoded characters are rare letters (Latin Extended-B but ``_COMMON_EXT_B``): of
+    two code pages that explain a line equally well, the one with fewer wins."""
+    return sum(1 for c in text if "\u0180" <= c <= "\u024f" and c not in _COMMON_EXT_B)
 
 
 def _make_groups(line: str, slots: list[_Slot]) -> list[_Group]:
@@ -1737,10 +1809,13 @@ def _analyze_line(line: str, lang_ref: list, encodings: Sequence[str]) -> _LineR
     if not results:
         return None
     best = max(results, key=lambda r: r.key)  # max keeps the first of equal keys
+    tied = [r for r in results if r.key == best.key]
+    if len(tied) > 1:
+        best = _best_read(line, tied, lang_ref)
     # Another code page that explains as much of the line, nearly as well, but repairs a lossy
     # run differently: the run is not confident, and that repair joins its candidates.
     for other in results:
-        if other is best or other.key[:2] != best.key[:2] or best.key[2] - other.key[2] >= MARGIN:
+        if other is best or other.key[:3] != best.key[:3] or best.key[3] - other.key[3] >= MARGIN:
             continue
         alt = {(r.start, r.end): r.replacement for r in other.runs}
         for r in best.runs:
@@ -1750,6 +1825,37 @@ def _analyze_line(line: str, lang_ref: list, encodings: Sequence[str]) -> _LineR
                 if rep not in r.candidates:
                     r.candidates = (r.candidates[:1] + (rep,) + r.candidates[1:])[:5]
     return best
+
+
+def _repaired_words(line: str, runs: list[_RunOut]) -> list[str]:
+    """The space-separated tokens of ``line`` that the runs touch, with the runs applied and the
+    punctuation around them stripped (a sign inside a word, ``st÷tům``, keeps it one token)."""
+    out, marks, pos = [], [], 0
+    for r in runs:
+        out.append(line[pos:r.start])
+        marks.append((sum(map(len, out)), sum(map(len, out)) + len(r.replacement)))
+        out.append(r.replacement)
+        pos = r.end
+    out.append(line[pos:])
+    text = "".join(out)
+    return [m.group().strip(_TOKEN_EDGE) for m in re.finditer(r"\S+", text)
+            if any(a <= m.end() and m.start() <= b for a, b in marks)]
+
+
+_TOKEN_EDGE = "„“”‚‘’«»‹›()[]{}.,;:!?\"'*_-–—…"
+
+
+def _best_read(line: str, tied: list[_LineResult], lang_ref: list) -> _LineResult:
+    """Code pages that explain the same characters of a line equally well (ISO-8859-2 and
+    Windows-1250 both read ``kterĂŠ``: ``které`` and ``kterÊ``): the one whose repaired words the
+    language model knows best; ties keep the order of ``ENCODINGS``."""
+    readings = [_repaired_words(line, r.runs) for r in tied]
+    if all(w == readings[0] for w in readings[1:]):
+        return tied[0]
+    lang = lang_ref[0] or _detect_language(line)
+    lm = _model(_supported(lang))
+    scores = [(sum(lm.zipf(w) > 0 for w in words), sum(lm.zipf(w) for w in words)) for words in readings]
+    return tied[scores.index(max(scores))]
 
 
 def _ftfy_check(original: str, replacement: str) -> str:

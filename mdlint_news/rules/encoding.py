@@ -234,8 +234,10 @@ _RARE_RE: re.Pattern | None = None
 # the code pages), written out: a file without any of them never imports the mojibake module
 # (~40 ms of tables and expressions at start-up). tests/test_fast_paths.py checks that both
 # classes hold the same characters.
-SCREEN_FIRST_CLASS = ("\x80-\x9f¡¢£¤¥¦¨ª¬\xad¯±²³´¶¸¹º¼½¾¿ÂÃÄÅÆÇÈÉÊËÌÎÏÐÑÒÓÔÕ×ØÙÞâðĂĄđğĹŒœŸƒˆˇ˘˛˜˝Ωπ‚†‡‰‹›⁄"
-                      "∂∆∏∑√∞∫≈≠≤≥◊\uf8ffﬁﬂ\u3000-\u9fff\uac00-\ud7af\uff00-\uffef")
+SCREEN_FIRST_CLASS = ("\x80-\x9f¡¢£¤¥¦¨ª¬\xad¯±²³´¶¸¹º¼½¾¿ÂÃÄÅÆÇÈÉÊËÌÎÏÐÑÒÓÔÕ×ØÙÞâðÿĀĂĄĆĐđĞğĹŃŒœŖŗŸƒˆˇ˘˛˜˝Ωπ"
+                      "ЁЂЃЅЈЉЊЋЌЎЏџҐ"
+                      "‚†‡‰‹›⁄₧№∂∆∏∑√∞∫≈≠≤≥⌐─│┐├┤┬┼║╕╖╗╛╜╝╡╢╣╤╨░▒▓◊\uf8ffﬁﬂ"
+                      "\u3000-\u9fff\uac00-\ud7af\uff00-\uffef")
 
 
 def _rare_re() -> re.Pattern:
@@ -440,10 +442,11 @@ def not_utf8(ctx: Context):
     """The file is not stored as UTF-8.
 
     **What it does.** A file that is not valid UTF-8 is decoded as UTF-16/32 when it has that
-    byte-order mark, otherwise with charset-normalizer's best guess among the encodings a Czech
-    or English pipeline plausibly writes (Windows-1250, ISO-8859-2, Windows-1252, Latin-1, Mac
-    Roman, Windows-1254). The diagnostic names the encoding assumed. A file that is valid UTF-8
-    is never guessed at.
+    byte-order mark, otherwise with the code page, among those a news pipeline plausibly writes
+    (Windows-1250, ISO-8859-2, Windows-1252, Latin-1, Mac Roman, Windows-1254, Windows-1251,
+    Windows-1257), whose reading makes the most words known to the word lists of its languages
+    (charset-normalizer only breaks ties: alone it reads ISO-8859-2 as Windows-1250). The
+    diagnostic names the encoding assumed. A file that is valid UTF-8 is never guessed at.
 
     **Why.** The site and every tool after it read UTF-8; anything else turns into mojibake.
 
@@ -453,7 +456,7 @@ def not_utf8(ctx: Context):
     decoded = ctx.decoded
     if decoded is None or decoded.encoding == "utf-8":
         return
-    how = "guessed by charset-normalizer" if decoded.guessed else "from its byte-order mark"
+    how = "guessed from the words of each reading" if decoded.guessed else "from its byte-order mark"
     yield Problem(0, 0, f"file is not UTF-8: read as {decoded.encoding} ({how}); save it as UTF-8",
                   Fix((), SAFE, f"rewrite the file as UTF-8 (was {decoded.encoding})"))
 
