@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import re
+import unicodedata
 from dataclasses import dataclass
 
 UTF8_BOM = codecs.BOM_UTF8
@@ -14,12 +16,20 @@ class Decoded:
     encoding: str = "utf-8"
     bom: bool = False
     newline: str = "\n"  # the file's dominant line break: "\n" or "\r\n"
-    guessed: bool = False  # the encoding was guessed (charset-normalizer), not known
+    guessed: bool = False  # the encoding was guessed (by the words of each reading), not known
 
 
-# Encodings a Czech/English news pipeline plausibly saves files in, when not UTF-8. Guessing is
-# limited to these: charset-normalizer guesses badly on short inputs among all of them.
-PLAUSIBLE = ("cp1250", "iso8859_2", "cp1252", "iso8859_1", "mac_roman", "cp1254")
+# Encodings a news pipeline plausibly saves files in, when not UTF-8. Guessing is limited to
+# these, and decided between them by the words each reading makes (``_LANGS``):
+# charset-normalizer alone guesses badly on short inputs (ISO-8859-2 read as Windows-1250).
+PLAUSIBLE = ("cp1250", "iso8859_2", "cp1252", "iso8859_1", "mac_roman", "cp1254", "cp1251", "cp1257")
+# The languages whose words tell a code page's reading right: the languages it is made for.
+_CENTRAL = ("cs", "pl", "sk", "hu", "sl", "ro")
+_WESTERN = ("en", "de", "fr", "es", "pt", "it", "nl", "sv")
+_LANGS = {"cp1250": _CENTRAL, "iso8859_2": _CENTRAL, "cp1252": _WESTERN, "iso8859_1": _WESTERN,
+          "mac_roman": _WESTERN, "cp1254": ("tr",), "cp1251": ("ru", "uk", "bg", "mk"),
+          "cp1257": ("lt", "lv")}
+_MAX_WORDS = 400  # distinct words with non-ASCII letters looked up per reading
 _UNICODE_BOMS = (  # longest first: the UTF-32-LE BOM starts with the UTF-16-LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
@@ -66,15 +76,51 @@ def decode(data: bytes, guess: bool = True) -> Decoded:
 
 
 def _guess(data: bytes) -> Decoded | None:
+    """The reading among PLAUSIBLE whose words the language model knows best (``_known_words``);
+    readings with C1 control characters (ISO-8859 reading a Windows code page's quotes) only when
+    every reading has them; ties go to charset-normalizer's guess, then to PLAUSIBLE's order."""
+    readings = []
+    for codec in PLAUSIBLE:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            readings.append((codec, text))
+    if not readings:
+        return None
+    clean = [r for r in readings if not _C1.search(r[1])]
+    readings = clean or readings
+    if len({text for _, text in readings}) > 1:
+        first = _charset_guess(data, [codec for codec, _ in readings])
+        readings.sort(key=lambda r: r[0] != first)  # stable: the guess first, then PLAUSIBLE
+        readings = [max(readings, key=lambda r: _known_words(r[1], _LANGS[r[0]]))]
+    codec, text = readings[0]
+    return Decoded(text, codec, False, detect_newline(text), guessed=True)
+
+
+_C1 = re.compile("[\x80-\x9f]")
+_NON_ASCII_WORD = re.compile(r"[^\W\d_]*[^\x00-\x7f\W\d_][^\W\d_]*")
+
+
+def _known_words(text: str, langs: tuple[str, ...]) -> int:
+    """How many distinct words with a non-ASCII letter (the only words two readings differ in)
+    one of ``langs`` knows (``lexicon``: wordfreq's lists, a word at a time)."""
+    from . import lexicon
+
+    words = list(dict.fromkeys(unicodedata.normalize("NFC", w).casefold()
+                               for w in _NON_ASCII_WORD.findall(text)))[:_MAX_WORDS]
+    available = lexicon.available_languages()
+    lexes = [lexicon.get(lang) for lang in langs if lang in available]
+    return sum(1 for w in words if any(lex.freq(w) for lex in lexes))
+
+
+def _charset_guess(data: bytes, codecs_: list[str]) -> str | None:
+    """charset-normalizer's best guess among ``codecs_`` (a tie-break only)."""
     from charset_normalizer import from_bytes  # lazy: only files that are not UTF-8 pay for it
 
-    best = from_bytes(data, cp_isolation=list(PLAUSIBLE)).best()
-    if best is None:
-        return None
-    text = str(best)
-    if "\x00" in text:
-        return None
-    return Decoded(text, best.encoding, False, detect_newline(text), guessed=True)
+    best = from_bytes(data, cp_isolation=codecs_).best()
+    return None if best is None else best.encoding
 
 
 def _decode_utf8(data: bytes) -> Decoded:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTICLE_NAME, article_text
+from conftest import ARTICLE_NAME, VALID_BODY, article_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "content" / "2025-11-25-india-kazakhstan-strengthen-strategic-ties-at-high.md"
@@ -97,3 +97,52 @@ def test_fix_restores_the_seed_byte_for_byte(tmp_path):
                            capture_output=True, text=True, encoding="utf-8")
     assert again.returncode == 0 and p.read_bytes() == SEED_CLEAN.read_bytes()
     assert [i for i in items(cli("--select", "NL7", ".", cwd=tmp_path))] == []
+
+
+# Files saved in a legacy code page (tests/damage.py: saved_as): the code page is decided by the
+# language model (which reading's words are known), not by a charset guess alone. Each text holds
+# the letters its candidate code pages read differently (ISO-8859-2 š ť ž ś ą ź are ą ± ... in
+# Windows-1250, and the reverse).
+LEGACY_TEXTS = {
+    "czech": article_text(
+        title="Šéf Škody žádá ťukání, ČEZ a Žďár mění plány",
+        body=VALID_BODY.replace("Podrobnější text článku.",
+                                "Šetření ukázalo, že škody způsobené bouří ještě vzrostly. Ťukání "
+                                "na dveře úřadu už nestačí; žádosti se vyřizují až do příštího týdne.")),
+    "polish": article_text(
+        title="Rząd ogłosił nową strategię",
+        body=VALID_BODY.replace("Podrobnější text článku.",
+                                "Środowisko źle znosi zmiany: każdy świadek mówił, że źródło "
+                                "problemu leży w ścieżce, którą wybrał rząd. Ślady są wyraźne.")),
+    "russian": article_text(
+        title="Министр заявил о новых переговорах",
+        body=VALID_BODY.replace("Podrobnější text článku.",
+                                "Министр иностранных дел заявил, что переговоры продолжатся в Москве "
+                                "на следующей неделе, а соглашение будет подписано летом.")),
+}
+LEGACY_FILES = [("czech", "iso8859_2"), ("czech", "cp1250"), ("polish", "iso8859_2"), ("russian", "cp1251")]
+
+
+@pytest.mark.parametrize("name,codec", LEGACY_FILES)
+def test_legacy_code_page_file_is_decoded_by_its_words(tmp_path, name, codec):
+    from damage import saved_as
+
+    data = saved_as(LEGACY_TEXTS[name], codec)
+    expected = data.decode(codec)  # the text as saved (characters the code page lacks became ?)
+    p = tmp_path / ARTICLE_NAME
+    p.write_bytes(data)
+    found = [i for i in items(cli("--select", "not-utf8", ".", cwd=tmp_path))]
+    assert len(found) == 1 and codec in found[0]["message"], found
+    proc = cli("--select", "not-utf8", "--fix", ".", cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert p.read_bytes() == expected.encode("utf-8")
+
+
+@pytest.mark.parametrize("name,codec", LEGACY_FILES)
+def test_decode_chooses_the_code_page_whose_words_are_known(name, codec):
+    from damage import saved_as
+    from mdlint_news.decoding import decode
+
+    data = saved_as(LEGACY_TEXTS[name], codec)
+    got = decode(data)
+    assert got.guessed and got.text == data.decode(codec), got.encoding
