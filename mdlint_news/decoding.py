@@ -30,6 +30,7 @@ _LANGS = {"cp1250": _CENTRAL, "iso8859_2": _CENTRAL, "cp1252": _WESTERN, "iso885
           "mac_roman": _WESTERN, "cp1254": ("tr",), "cp1251": ("ru", "uk", "bg", "mk"),
           "cp1257": ("lt", "lv")}
 _MAX_WORDS = 400  # distinct words with non-ASCII letters looked up per reading
+_MIN_LEAD = 3  # known words by which a reading must beat charset-normalizer's guess
 _UNICODE_BOMS = (  # longest first: the UTF-32-LE BOM starts with the UTF-16-LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
@@ -78,7 +79,11 @@ def decode(data: bytes, guess: bool = True) -> Decoded:
 def _guess(data: bytes) -> Decoded | None:
     """The reading among PLAUSIBLE whose words the language model knows best (``_known_words``);
     readings with C1 control characters (ISO-8859 reading a Windows code page's quotes) only when
-    every reading has them; ties go to charset-normalizer's guess, then to PLAUSIBLE's order."""
+    every reading has them; ties go to charset-normalizer's guess, then to PLAUSIBLE's order.
+    None when charset-normalizer finds no code page fits (a UTF-8 file with one stray byte)."""
+    first = _charset_guess(data, list(PLAUSIBLE))
+    if first is None:
+        return None
     readings = []
     for codec in PLAUSIBLE:
         try:
@@ -92,15 +97,19 @@ def _guess(data: bytes) -> Decoded | None:
     clean = [r for r in readings if not _C1.search(r[1])]
     readings = clean or readings
     if len({text for _, text in readings}) > 1:
-        first = _charset_guess(data, [codec for codec, _ in readings])
         readings.sort(key=lambda r: r[0] != first)  # stable: the guess first, then PLAUSIBLE
-        readings = [max(readings, key=lambda r: _known_words(r[1], _LANGS[r[0]]))]
+        known = [_known_words(text, _LANGS[codec]) for codec, text in readings]
+        best = known.index(max(known))
+        # another reading than the guess wins only clearly (a UTF-8 file with a stray byte read
+        # as any code page is mojibake: a few fragments are "words" by chance)
+        if known[best] >= known[0] + max(_MIN_LEAD, known[0] // 10):
+            readings = [readings[best]]
     codec, text = readings[0]
     return Decoded(text, codec, False, detect_newline(text), guessed=True)
 
 
 _C1 = re.compile("[\x80-\x9f]")
-_NON_ASCII_WORD = re.compile(r"[^\W\d_]*[^\x00-\x7f\W\d_][^\W\d_]*")
+_NON_ASCII_WORD = re.compile(r"[^\W\d_]*[^\x00-\x7f\W\d_][^\W\d_]*")  # words of 2+ letters below
 
 
 def _known_words(text: str, langs: tuple[str, ...]) -> int:
@@ -109,14 +118,14 @@ def _known_words(text: str, langs: tuple[str, ...]) -> int:
     from . import lexicon
 
     words = list(dict.fromkeys(unicodedata.normalize("NFC", w).casefold()
-                               for w in _NON_ASCII_WORD.findall(text)))[:_MAX_WORDS]
+                               for w in _NON_ASCII_WORD.findall(text) if len(w) > 1))[:_MAX_WORDS]
     available = lexicon.available_languages()
     lexes = [lexicon.get(lang) for lang in langs if lang in available]
     return sum(1 for w in words if any(lex.freq(w) for lex in lexes))
 
 
 def _charset_guess(data: bytes, codecs_: list[str]) -> str | None:
-    """charset-normalizer's best guess among ``codecs_`` (a tie-break only)."""
+    """charset-normalizer's best guess among ``codecs_`` (None: nothing fits)."""
     from charset_normalizer import from_bytes  # lazy: only files that are not UTF-8 pay for it
 
     best = from_bytes(data, cp_isolation=codecs_).best()
