@@ -430,10 +430,11 @@ def _decode(bs: Sequence[int]) -> str | None:
 
 
 def _find_slots(line: str, cp: _CodePage, masked: list[tuple[int, int]],
-                lost: Sequence[int] | None = None, nbsp: bool | None = None) -> list[_Slot]:
+                lost: Sequence[int] | None = None, nbsp: bool | None = None,
+                stripped: frozenset[int] = frozenset()) -> list[_Slot]:
     """Damaged characters of ``line`` in code page ``cp``; a lossy slot may have lost one of the
     bytes ``lost`` (default: the code page's own), or a no-break space turned into the following
-    space (``nbsp``)."""
+    space (``nbsp``); a byte of ``stripped`` (lost only to C1 stripping) only as ``_stripped_ok``."""
     lost = cp.lost if lost is None else lost
     nbsp = cp.nbsp_space if nbsp is None else nbsp
     slots: list[_Slot] = []
@@ -453,7 +454,7 @@ def _find_slots(line: str, cp: _CodePage, masked: list[tuple[int, int]],
         for pos in range(1, need + 1):
             for lb in lost:
                 dec = _decode(bs[:pos] + [lb] + bs[pos:])
-                if dec is not None and dec not in opts and (lb not in _STRIPPED_ONLY or _stripped_ok(dec, line, s, e)):
+                if dec is not None and dec not in opts and (lb not in stripped or _stripped_ok(dec, line, s, e)):
                     opts[dec] = lb
         space = nbsp and e < n and line[e] == " "
         if space:
@@ -470,7 +471,8 @@ def _find_slots(line: str, cp: _CodePage, masked: list[tuple[int, int]],
     return slots
 
 
-def _line_lost_bytes(line: str, cp: _CodePage, slots: list[_Slot]) -> tuple[tuple[int, ...], bool, tuple[str, ...]]:
+def _line_lost_bytes(line: str, cp: _CodePage, slots: list[_Slot]) -> tuple[tuple[int, ...], bool, tuple[str, ...],
+                                                                            frozenset[int]]:
     """Which bytes the line's damage can have lost, judged from the line itself.
 
     The code pages *compatible* with the line are those that read every damaged character of it
@@ -480,7 +482,7 @@ def _line_lost_bytes(line: str, cp: _CodePage, slots: list[_Slot]) -> tuple[tupl
     means undefined bytes were kept, not dropped; a soft hyphen inside one (``Ã\xad``) means soft
     hyphens were kept; a no-break space inside one (``Â\xa0``) means no-break spaces were not
     turned into spaces. Returns (bytes that may be lost, whether a no-break space may have become
-    a space, names of the compatible code pages)."""
+    a space, names of the compatible code pages, the bytes lost only if C1 controls were stripped)."""
     chars: set[str] = set()
     keep_c1 = keep_shy = keep_nbsp = False
     for s in slots:
@@ -497,14 +499,16 @@ def _line_lost_bytes(line: str, cp: _CodePage, slots: list[_Slot]) -> tuple[tupl
     compatible = tuple(name for name, other in _CODEPAGES.items()
                        if other.lossy and all(other.byte_of.get(c) == cp.byte_of[c] for c in chars))
     lost: set[int] = set()
+    stripped: frozenset[int] = frozenset()
     if not keep_c1:
         for name in compatible:
             lost |= _CODEPAGES[name].undefined
         if cp.name == "latin-1" and _c1_stripped(line):
+            stripped = _C1_BYTES - lost
             lost |= _C1_BYTES
     if not keep_shy and cp.lossy:
         lost.add(0xAD)
-    return tuple(sorted(lost)), cp.nbsp_space and not keep_nbsp, compatible
+    return tuple(sorted(lost)), cp.nbsp_space and not keep_nbsp, compatible, stripped
 
 
 _C1_BYTES = frozenset(range(0x80, 0xA0))
@@ -514,18 +518,25 @@ _CP1252_C1 = frozenset(_CODEPAGES["windows-1252"].byte_of[c] and c for c in _COD
 _C1_KEPT_RE = re.compile(f"[\x80-\x9f]|(?<=[\u00c2-\u00f4]){_cls(_CP1252_C1)}")
 
 
-# Bytes lost only by stripping C1 controls (no code page leaves them undefined): letters only
-# (a stripped 97 would make "nab×jen×" of "nabÃjenÃ", whose soft hyphens were lost).
-_STRIPPED_ONLY = _C1_BYTES.difference(*(cp.undefined for cp in _CODEPAGES.values()))
+_MID_SENTENCE = " \u00a0–—-,;:\"'„“”‚‘’«»()"  # what may stand between two words of a sentence
 
 
 def _stripped_ok(dec: str, line: str, s: int, e: int) -> bool:
-    """A reading that assumes a stripped C1 byte: a letter, and not a capital standing alone as a
-    word ("Ã " is "à " with its no-break space lost, not "À ")."""
+    """A reading that assumes a stripped C1 byte (one no compatible code page leaves undefined: a
+    stripped 97 would make "nab×jen×" of "nabÃjenÃ", whose soft hyphens were lost): a letter, and not a capital standing alone as a
+    word ("Ã " is "à " with its no-break space lost, not "À ") nor one starting a lowercase word
+    after a lowercase word ("s Älánky": "články")."""
     if not dec.isalpha():
         return False
+    if not dec.isupper():
+        return True
     alone = (not s or not line[s - 1].isalpha()) and (e >= len(line) or not line[e].isalpha())
-    return not (alone and dec.isupper())
+    # a capital that starts a lowercase word after a lowercase word: mid-sentence, the lowercase
+    # letter of the pair (Č/č are 8C/8D, Ř/ř 98/99), as the Windows-1252 hypothesis reads it;
+    # not for the Latin-1 capitals (C3 80-9E) that start German nouns ("für Überstunden")
+    before = line[:s].rstrip(_MID_SENTENCE)
+    mid = dec >= "\u0100" and bool(before) and before[-1].islower() and e < len(line) and line[e].islower()
+    return not (alone or mid)
 
 
 def _c1_stripped(line: str) -> bool:
@@ -1459,9 +1470,9 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult
     slots = _find_slots(line, cp, masked)
     if not slots:
         return None
-    lost, nbsp, compatible = _line_lost_bytes(line, cp, slots)
+    lost, nbsp, compatible, stripped = _line_lost_bytes(line, cp, slots)
     if any(not s.lossless for s in slots) and (set(lost) != set(cp.lost) or nbsp != cp.nbsp_space):
-        slots = _find_slots(line, cp, masked, lost, nbsp)
+        slots = _find_slots(line, cp, masked, lost, nbsp, stripped)
         if not slots:
             return None
     # 1. lossless runs: plausibility
@@ -1689,8 +1700,7 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult
         runs.append(_RunOut(run[0].start, run[-1].end, rep, False, confident, tuple(cands[:5]), rounds, enc))
     covered_lossless = sum(s.end - s.start for s in accepted if s.lossless)
     covered_lossy = sum(s.end - s.start for s in accepted if not s.lossless)
-    rare = -sum(_rare_decoded(r.replacement) for r in runs)
-    key = (covered_lossless + covered_lossy, covered_lossless, rare, lossy_score)
+    key = (covered_lossless + covered_lossy, covered_lossless, -sum(_rare_decoded(r.replacement) for r in runs), lossy_score)
     return _LineResult(cp, runs, key)
 
 

@@ -31,9 +31,8 @@ LINES = {
 NOT_YET = {("latin-1 C1 stripped", "ru"), ("latin-1 C1 stripped", "bg")}
 # Known misses of the scoring (not of the code-page hypotheses), strict: they fail loudly when fixed.
 SCORING = {
-    # "â Åekl": Ř or ř (C5 98/99) after a dash: the model has no sentence-case prior
-    ("latin-1 C1 stripped", "cs"): "Ř/ř after a dash: no sentence-case prior",
-    # ß (C3 9F): the lexicon stores casefolded forms (äusserte), _LangModel.zipf looks up lower()
+    # ß (C3 9F) is the best reading but not a sure one: the lexicon stores casefolded forms
+    # (äusserte) and _LangModel.zipf looks up lower() (äußerte): an unknown word either way
     ("latin-1 C1 stripped", "de"): "words with ß unknown to the language model",
 }
 
