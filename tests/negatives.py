@@ -39,6 +39,11 @@ NO_SPACES = {"ja", "zh", "th"}  # written without spaces between words
 NO_CASE = {"ar", "bn", "fa", "he", "hi", "ja", "ko", "ta", "ur", "zh", "th", "ka", "hy", "ne"}
 WORDS_PER_LANG = 14  # lines per case (lower, Title, UPPER) and language
 _WORD = regex.compile(r"^[\p{L}\p{M}]+$")
+# A word with Latin and other letters (Faker's `عاقلstad`: a US template around an Arabic name;
+# wordfreq's Macedonian `нè` typed with a Latin è) is not correct text: mixed-script-word's finding.
+# (Japanese `iPhoneの`, written without spaces, is correct.)
+_MIXED = regex.compile(r"\b(?=[\p{L}\p{M}]*\p{Latin})(?=[\p{L}\p{M}]*[\p{Cyrillic}\p{Greek}\p{Arabic}"
+                       r"\p{Hebrew}\p{Armenian}\p{Georgian}])[\p{L}\p{M}]+")
 
 #: Typography no package ships as lines (the issue's negatives, and what a news site carries).
 TYPOGRAPHY = (
@@ -122,7 +127,7 @@ def build(seed: int = 13) -> tuple[Line, ...]:
     seen, out = set(), []
     for ln in lines:
         text = unicodedata.normalize("NFC", ln.text)
-        if text.strip() and text not in seen:
+        if text.strip() and text not in seen and not _MIXED.search(text):
             seen.add(text)
             out.append(ln._replace(text=text))
     return tuple(out)
@@ -178,3 +183,83 @@ if __name__ == "__main__":  # a summary: lines per language and source
     langs = collections.Counter(ln.lang for ln in built)
     print(f"{len(built)} lines, {len(langs)} languages (+typography)")
     print(", ".join(f"{k} {v}" for k, v in sorted(langs.items())))
+
+
+# --------------------------------------------------------------------------------------------
+# Checking the lines: the encoding rules must neither change nor flag any of them
+# --------------------------------------------------------------------------------------------
+
+#: The encoding rules (``rules/encoding.py``). NL709 (foreign-script-word) judges the article's
+#: language, not its bytes: a Russian line in a Czech article is its finding; counted apart.
+ENCODING_RULES = ("NL701", "NL702", "NL703", "NL704", "NL705", "NL706", "NL707", "NL708")
+BATCH = 40  # body lines per article
+
+
+class Failure(NamedTuple):
+    line: Line
+    mode: str  # "body" or "title"
+    changed_to: str | None  # the line after --fix, when the fix changed it
+    flagged: tuple[str, ...]  # "NL703 invisible-character: ..." of each error or warning
+
+
+def _settings():
+    from mdlint_news.config import Settings
+
+    return Settings(cli_select=list(ENCODING_RULES))
+
+
+def _run(text: str):
+    """(fixed text, error and warning diagnostics of the original text)."""
+    from mdlint_news.api import fix_text, lint_text
+
+    settings = _settings()
+    result = fix_text(text, path=FILE_NAME, config=settings)
+    found = result.remaining if result.text == text else lint_text(text, path=FILE_NAME, config=settings)
+    return result.text, [d for d in found if d.severity.value in ("error", "warning")]
+
+
+def _label(d) -> str:
+    return f"{d.code} {d.name}: {d.message[:160]}"
+
+
+def _check_body(batch: list[Line]) -> list[Failure]:
+    text, where = article_body([ln.text for ln in batch])
+    fixed, found = _run(text)
+    a, b = text.split("\n"), fixed.split("\n")
+    if len(a) != len(b) and len(batch) > 1:  # a fix changed the lines: look at them one by one
+        return [f for ln in batch for f in _check_body([ln])]
+    flagged: dict[int, list[str]] = {}
+    for d in found:
+        for n in range(d.line, max(d.line, d.end_line) + 1):
+            flagged.setdefault(where.get(n, -1), []).append(_label(d))
+    out = []
+    for n, i in where.items():
+        got = b[n - 1] if len(a) == len(b) else fixed
+        if got != a[n - 1] or i in flagged:
+            out.append(Failure(batch[i], "body", got if got != a[n - 1] else None, tuple(flagged.get(i, ()))))
+    if -1 in flagged or (len(a) == len(b) and any(x != y for n, (x, y) in enumerate(zip(a, b), 1)
+                                                  if n not in where)):
+        out.append(Failure(Line("template", "article", ""), "body", None, tuple(flagged.get(-1, ()))))
+    return out
+
+
+def _check_title(line: Line) -> list[Failure]:
+    text = article_title(line.text)
+    fixed, found = _run(text)
+    if fixed == text and not found:
+        return []
+    return [Failure(line, "title", fixed if fixed != text else None, tuple(map(_label, found)))]
+
+
+def check(lines, mode: str) -> list[Failure]:
+    """The failures of ``lines`` put in the body (``BATCH`` per article, one language per
+    article) or each as the ``title`` of an article."""
+    if mode == "title":
+        return [f for ln in lines for f in _check_title(ln)]
+    out, by_lang = [], {}
+    for ln in lines:
+        by_lang.setdefault(ln.lang, []).append(ln)
+    for group in by_lang.values():
+        for i in range(0, len(group), BATCH):
+            out += _check_body(group[i:i + BATCH])
+    return out
