@@ -1,261 +1,467 @@
-"""Benchmark of mojibake repair: damage whole clean articles every way we know, fix them with the
-real fixer, count the articles restored byte for byte.
+"""Benchmark of the encoding repair: damage whole article files the way files are damaged in the
+wild, fix them with the real command line, count the files restored byte for byte.
 
     .venv/bin/python benchmarks/encoding_bench.py [--corpus DIR] [--seed FILE] [--limit N]
-                                                  [--show-failures N] [--paths NAME,...]
+        [--shapes NAME,...] [--langs cs,en,...] [--per-lang N] [--show-failures N]
+        [--no-all-rules] [--no-legacy] [--no-negatives]
 
-Clean articles: the marigold corpus. An article whose text already shows mojibake is not a clean
-reference and is left out (counted). The rule rewrites a repaired front-matter value whole through
-PyYAML's dumper (``yaml.dump(..., allow_unicode=True, default_flow_style=False)``, the way the
-corpus articles were written), so an article can be restored byte for byte only if its front matter
-is exactly what that dumper writes; articles that are not *dumper-stable* are left out of the
-file-level count (counted and printed) but still go through the clean-text check.
+Articles: the clean articles of the corpus (an article that already holds mojibake or U+FFFD is
+no clean reference: left out, counted) and articles generated in many languages (``--langs``,
+``--per-lang`` each) in the corpus's shape (front matter written by PyYAML's dumper; body with
+the site's ``## `` sections, a list, the link line and the ``**Zdroj:**`` footer), with rich
+typography: the language's quotes (CLDR), dashes, no-break spaces, emoji. Their words come from
+installed packages: Faker's localised names, companies, cities and sentences, wordfreq's words.
 
-How an article is damaged (per path): the whole file's text goes through the path (UTF-8 bytes read
-with the wrong code page; undefined bytes dropped or kept as C1 controls; soft hyphens stripped;
-no-break spaces turned into spaces), front matter and body alike, as happened to the seed article.
-YAML forbids raw C1 controls, so when the damaged front matter no longer loads, the damage is
-modelled the way the China's-CATL article shows it: each string value damaged and the front matter
-written by the dumper, which escapes the controls (``"Chinaâ\\x80\\x99s ..."``). The column ``fm=dump``
-counts the articles damaged that way.
+Damage: every shape of ``tests/damage.py`` (``SHAPES``) applied to the whole file text as
+written (front matter and body, after the YAML dump: nothing is re-dumped, so raw C1 controls
+end up in YAML scalars as they do in real files); the damaged text is saved as UTF-8. An article
+the shape leaves unchanged (plain ASCII) is not counted. Then, per shape, one run of
+``news-lint --fix --no-cache --select NL7`` (the encoding rules) on a folder of the damaged
+files, and the bytes of every file compared with the original's.
 
-The fixer: ``mdlint_news.api.fix_text(text, path=name, config=Settings(cli_select=["mojibake"]))``,
-i.e. the rule with the profile's languages and the safe (confident) fixes only, to a fixed point.
+Printed per shape: files; exact %: restored byte for byte; wrong+unflagged: files left wrong
+where some wrong line carries no remaining error or warning of the encoding rules (a user is not
+told); flagged: files left wrong but still reported; lines %: damaged lines restored; s: wall
+time of the run. Columns per article set (corpus, generated). ``all rules %`` (unless
+``--no-all-rules``): plain ``news-lint --fix`` on the damaged files gives the same bytes as
+plain ``news-lint --fix`` on the originals (the repair is not disturbed by the other rules).
 
-Printed per path (file-level columns first; they are what the acceptance criterion counts):
+Legacy code pages (``LEGACY_CODEPAGES``): each article whose letters the code page has is saved
+in it (other characters, emoji, become ``?``); the not-utf8 fix must give back the text as that
+code page keeps it, byte for byte. Negatives: ``tests/negatives.py`` (correct text in 50
+languages) through the encoding rules: lines changed, lines flagged. The first check: the seed
+article fixed by a plain ``--fix`` must be ``tests/data/mojibake/seed_000_clean.txt``, and that
+damaged again with the seed's shape must give the seed back byte for byte.
 
-* files: damaged, dumper-stable articles;  files %: restored byte for byte;
-* list: of those, articles with a damaged string inside a front-matter list (``companies:``): the
-  rule cannot rewrite a list item (``yamlemit.replace_value`` takes mapping keys only), so these
-  articles cannot be restored by the fixer whatever the module finds; ``w/o list %`` is files %
-  over the other articles. Counted and shown, never hidden;
-* wrong+conf: articles with a wrong line that the rule no longer flags (a confident repair that
-  was wrong, or damage it did not see): the failures that a user would not be told about;
-* review: articles that are not restored but whose wrong lines are all still flagged (display-only);
-* lines %: damaged clean lines found byte-exact in the fixed article (aligned with difflib);
-* CER %: character edit distance of the wrong stretches / length of the damaged articles;
-* ambiguous: failed articles whose fixed text, damaged again with the path, gives the same damaged
-  text (two originals with one damaged form: only the language can tell them apart). Counted,
-  never excluded.
-
-Then ``clean changed``: ``fix_text`` on every clean article (dumper-stable or not) must change
-none; every line of the corpus and of ``benchmarks/data/*.txt`` through ``find_mojibake`` with
-``language=None`` and ``"cs"`` must give no repair. Then a module-level table on
-``benchmarks/data/multilingual.txt`` (sentences in other languages, language detected per line),
-and the cost of ``quick_screen`` + ``find_mojibake`` on clean 5 KB articles.
-
-The first check: the seed article fixed by ``fix_text`` must be ``tests/data/mojibake/
-seed_000_clean.txt``, and that damaged again with the seed's path (UTF-8 read as Windows-1254,
-undefined bytes dropped, soft hyphens stripped) must give the seed back byte for byte.
-No asserts: this prints a table.
+Then a Markdown version of the tables (for the README). No asserts: this prints numbers.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import difflib
-import statistics
+import json
+import os
+import random
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "tests"))
 
-from mdlint_news.api import fix_text, lint_text  # noqa: E402
-from mdlint_news.config import Settings  # noqa: E402
-from mdlint_news.mojibake import apply_repairs, find_mojibake, quick_screen  # noqa: E402
+from damage import LEGACY_CODEPAGES, SHAPES, saved_as  # noqa: E402
+import negatives  # noqa: E402
 
 DEFAULT_CORPUS = Path("/work/shared/corpus/marigold")
 DEFAULT_SEED = Path("/work/shared/seeds/000_58abeca56bfa6fda.txt")
-SEED_CLEAN = HERE.parent / "tests" / "data" / "mojibake" / "seed_000_clean.txt"
-MULTILINGUAL = HERE / "data" / "multilingual.txt"
-CLEAN_ONLY = HERE / "data" / "clean_only.txt"  # must stay unchanged; not damaged (code spans)
-CONFIG = Settings(cli_select=["mojibake"])
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SEED_CLEAN = ROOT / "tests" / "data" / "mojibake" / "seed_000_clean.txt"
+SEED_SHAPE = "cp1254 dropped + SHY (seed)"
+NEWS_LINT = Path(sys.executable).with_name("news-lint")
+ENCODING = "NL7"
 
-_PY = {"cp1252": "cp1252", "cp1254": "cp1254", "cp1250": "cp1250", "latin-1": "latin-1", "mac-roman": "mac_roman"}
+# --------------------------------------------------------------------------------------------
+# Generated articles
+# --------------------------------------------------------------------------------------------
 
 
-def _decode_sloppy(data: bytes, codec: str, drop: bool) -> str:
-    """Decode byte by byte; an undefined byte is dropped (``drop``) or kept as its C1 control."""
+class Lang(NamedTuple):
+    faker: str  # Faker locale
+    quotes: tuple[str, str]  # CLDR's quotation start and end
+    nbsp: str  # "cs": NBSP after one-letter words; "fr": before ; : ! ? and inside « »; "": none
+
+
+LANGS = {
+    "cs": Lang("cs_CZ", ("„", "“"), "cs"), "en": Lang("en_US", ("“", "”"), ""),
+    "de": Lang("de_DE", ("„", "“"), ""), "fr": Lang("fr_FR", ("«\u00a0", "\u00a0»"), "fr"),
+    "es": Lang("es_ES", ("«", "»"), ""), "pl": Lang("pl_PL", ("„", "”"), "cs"),
+    "pt": Lang("pt_BR", ("“", "”"), ""), "it": Lang("it_IT", ("«", "»"), ""),
+    "tr": Lang("tr_TR", ("“", "”"), ""), "ru": Lang("ru_RU", ("«", "»"), ""),
+    "uk": Lang("uk_UA", ("«", "»"), ""), "lt": Lang("lt_LT", ("„", "“"), ""),
+    "lv": Lang("lv_LV", ("«", "»"), ""), "ro": Lang("ro_RO", ("„", "”"), ""),
+    "hu": Lang("hu_HU", ("„", "”"), ""), "sk": Lang("sk_SK", ("„", "“"), "cs"),
+    "el": Lang("el_GR", ("«", "»"), ""), "bg": Lang("bg_BG", ("„", "“"), ""),
+    "vi": Lang("vi_VN", ("“", "”"), ""), "ja": Lang("ja_JP", ("「", "」"), ""),
+    "zh": Lang("zh_CN", ("“", "”"), ""), "ko": Lang("ko_KR", ("“", "”"), ""),
+}
+EMOJI = ("🎓", "📰", "🤖", "💡", "🔥", "🚀", "📱", "💻", "🌍", "⚡", "👩\u200d💻", "🇨🇿", "👍🏽", "❤️")
+CATEGORIES = ("ai", "technologie", "věda", "bezpečnost", "chytré domácnosti", "mobilní telefony")
+SECTIONS = ("Souhrn", "Klíčové body", "Podrobnosti", "Proč je to důležité")
+
+
+class Writer:
+    """Sentences, names and typography of one language, from Faker and wordfreq."""
+
+    def __init__(self, lang: str, rng: random.Random):
+        from faker import Faker
+        from wordfreq import top_n_list
+
+        self.lang, self.rng, self.spec = lang, rng, LANGS[lang]
+        self.fake = Faker(self.spec.faker)
+        self.fake.seed_instance(rng.randrange(1 << 30))
+        self.words = [w for w in top_n_list(lang, 3000) if w.isalpha()]
+        self.spaced = lang not in ("ja", "zh")
+
+    def sentence(self, n: int) -> str:
+        words = self.rng.sample(self.words, n)
+        if self.rng.random() < 0.3:
+            words[self.rng.randrange(n)] = self.fake.last_name()
+        text = (" " if self.spaced else "").join(words)
+        return text[:1].upper() + text[1:] + ("." if self.spaced else "。")
+
+    def quoted(self) -> str:
+        q = self.spec.quotes
+        return f"{q[0]}{self.sentence(self.rng.randint(2, 5)).rstrip('.。')}{q[1]}"
+
+    def nbsp(self, text: str) -> str:
+        if self.spec.nbsp == "cs":  # one-letter prepositions and conjunctions keep their word
+            words = text.split(" ")
+            return "".join(w + ("\u00a0" if len(w) == 1 and w.isalpha() else " ") for w in words[:-1]) + words[-1]
+        if self.spec.nbsp == "fr":
+            for p in ";:!?":
+                text = text.replace(f" {p}", f"\u00a0{p}")
+        return text
+
+    def paragraph(self) -> str:
+        r = self.rng
+        parts = [self.sentence(r.randint(5, 12)) for _ in range(r.randint(2, 4))]
+        parts.insert(r.randint(0, len(parts)), f"{self.fake.name()}: {self.quoted()}")
+        dash = " – " if r.random() < 0.5 else " — "
+        parts[-1] = parts[-1].rstrip(".。") + dash + f"{r.randint(2, 99)}\u00a0% {r.choice(EMOJI)}."
+        return self.nbsp(" ".join(parts))
+
+
+def _front(w: Writer, i: int) -> dict:
+    title = w.sentence(w.rng.randint(5, 9)).rstrip(".。")
+    emoji = w.rng.choice(EMOJI)
+    return {
+        "category": w.rng.choice(CATEGORIES), "date": f"2025-10-{1 + i % 28:02d} 12:00:00",
+        "description": w.nbsp(w.sentence(w.rng.randint(8, 16)) + " " + w.quoted()),
+        "importance": 1 + i % 5, "layout": "tech_news_article",
+        "original_title": f"{title} – {w.fake.company()}",
+        "publishedAt": f"2025-10-{1 + i % 28:02d}T12:00:00+00:00",
+        "source": {"emoji": emoji, "id": None, "name": w.fake.company()},
+        "title": w.nbsp(f"{title} {w.quoted()}"),
+        "url": f"https://example.{w.lang}/2025/10/{i}/clanek",
+        "urlToImage": f"https://example.{w.lang}/2025/10/{i}/obrazek.jpg",
+    }
+
+
+def generated_article(lang: str, i: int, seed: int = 13) -> tuple[str, str]:
+    """(file name, text) of article ``i`` in ``lang``."""
+    w = Writer(lang, random.Random(f"{seed}:{lang}:{i}"))
+    front = _front(w, i)
+    body = [w.paragraph(), f"## {SECTIONS[0]}", w.paragraph(), f"## {SECTIONS[1]}",
+            "\n".join(f"- {w.nbsp(w.sentence(w.rng.randint(4, 9)))}" for _ in range(4)),
+            f"## {SECTIONS[2]}", w.paragraph(), w.paragraph(), f"## {SECTIONS[3]}", w.paragraph(),
+            f"[Číst původní článek]({front['url']})",
+            f"**Zdroj:** {front['source']['emoji']} {front['source']['name']}"]
+    text = f"---\n{negatives.dump(front)}---\n\n" + "\n\n".join(body) + "\n"
+    return f"2025-10-{1 + i % 28:02d}-{lang}-{i:03d}.md", text
+
+
+# --------------------------------------------------------------------------------------------
+# Running the command line
+# --------------------------------------------------------------------------------------------
+
+
+def news_lint(folder: Path, *args: str) -> tuple[dict[str, list[dict]], float]:
+    """Run the command line on ``folder``: {file name: remaining diagnostics}, wall time."""
+    t0 = time.perf_counter()
+    proc = subprocess.run([str(NEWS_LINT), "--no-cache", "--output-format", "json", "--exit-zero",
+                           "-q", *args, str(folder)], capture_output=True, text=True, encoding="utf-8")
+    dt = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"news-lint failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    out: dict[str, list[dict]] = collections.defaultdict(list)
+    for d in json.loads(proc.stdout or "[]"):
+        out[Path(d["path"]).name].append(d)
+    return out, dt
+
+
+def write_folder(folder: Path, files: dict[str, bytes]) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+
+
+def fix_folder(folder: Path, files: dict[str, bytes], *args: str):
+    """Write ``files``, run ``news-lint --fix`` on them: ({name: bytes after}, remaining, time)."""
+    write_folder(folder, files)
+    remaining, dt = news_lint(folder, "--fix", *args)
+    return {n: (folder / n).read_bytes() for n in files}, remaining, dt
+
+
+# --------------------------------------------------------------------------------------------
+# Articles and their comparison
+# --------------------------------------------------------------------------------------------
+
+
+class Article(NamedTuple):
+    name: str
+    text: str
+    origin: str  # "corpus" or the generated article's language
+
+
+def load_corpus(corpus: Path, limit: int | None) -> tuple[list[Article], list[str]]:
+    """The clean corpus articles; and the names of those that already hold damage (the encoding
+    rules report mojibake or U+FFFD in them: no clean reference)."""
+    names = sorted(p.name for p in corpus.glob("*.md"))[:limit]
+    with tempfile.TemporaryDirectory() as tmp:  # the corpus is only read: run on a copy
+        files = {n: (corpus / n).read_bytes() for n in names}
+        write_folder(Path(tmp) / "c", files)
+        found, _ = news_lint(Path(tmp) / "c", "--select", "mojibake,replacement-character")
+    damaged = sorted(n for n in names if found.get(n))
+    skipped = not_articles(corpus, names)
+    clean = [Article(n, files[n].decode("utf-8"), "corpus") for n in names
+             if n not in found and n not in skipped]
+    return clean, damaged + [f"{n} (not an article)" for n in sorted(skipped)]
+
+
+def not_articles(corpus: Path, names: list[str]) -> set[str]:
+    """The files the command line skips as not articles (a layout without a profile): no rule
+    reads them, so no repair can be measured on them."""
+    from mdlint_news import runner
+    from mdlint_news.config import Settings
+
+    return {n for n in names if runner.process_file(corpus / n, Settings(), n).skipped}
+
+
+def generated(langs: list[str], per_lang: int) -> list[Article]:
     out = []
-    for b in data:
-        try:
-            out.append(bytes([b]).decode(codec))
-        except UnicodeDecodeError:
-            if not drop:
-                out.append(chr(b))
-    return "".join(out)
-
-
-def damage(text: str, codec: str, *, drop: bool = False, shy: bool = False, nbsp: bool = False) -> str:
-    """UTF-8 bytes of ``text`` read with ``codec``; then optionally lose bytes like our pipelines."""
-    out = _decode_sloppy(text.encode("utf-8"), _PY[codec], drop)
-    if shy:
-        out = out.replace("\u00ad", "")
-    if nbsp:
-        out = out.replace("\u00a0", " ")
+    for lang in langs:
+        for i in range(per_lang):
+            name, text = generated_article(lang, i)
+            out.append(Article(name, text, lang))
     return out
 
 
-PATHS = {
-    # name: (lossy?, function)
-    "cp1252": (False, lambda t: damage(t, "cp1252")),
-    "cp1250": (False, lambda t: damage(t, "cp1250")),
-    "latin-1": (False, lambda t: damage(t, "latin-1")),
-    "mac-roman": (False, lambda t: damage(t, "mac-roman")),
-    "cp1254": (False, lambda t: damage(t, "cp1254")),
-    "double cp1252": (False, lambda t: damage(damage(t, "cp1252"), "cp1252")),
-    "cp1250 then cp1252": (False, lambda t: damage(damage(t, "cp1250"), "cp1252")),
-    "cp1254 drop+SHY (seed)": (True, lambda t: damage(t, "cp1254", drop=True, shy=True)),
-    "cp1252 drop": (True, lambda t: damage(t, "cp1252", drop=True)),
-    "cp1250 drop": (True, lambda t: damage(t, "cp1250", drop=True)),
-    "cp1252 NBSP->space": (True, lambda t: damage(t, "cp1252", nbsp=True)),
-    "cp1252 drop+SHY+NBSP": (True, lambda t: damage(t, "cp1252", drop=True, shy=True, nbsp=True)),
-    "latin-1 SHY+NBSP": (True, lambda t: damage(t, "latin-1", shy=True, nbsp=True)),
-}
+class Outcome(NamedTuple):
+    exact: bool
+    unflagged: bool  # wrong, and some wrong line carries no remaining error/warning of NL7
+    damaged_lines: int
+    restored_lines: int
+    diff: list[tuple[str, str, bool]]  # (wanted, got, flagged) per wrong stretch
 
 
-def edit_distance(a: str, b: str) -> int:
-    if a == b:
-        return 0
-    i = 0
-    while i < len(a) and i < len(b) and a[i] == b[i]:
-        i += 1
-    j = 0
-    while j < len(a) - i and j < len(b) - i and a[-1 - j] == b[-1 - j]:
-        j += 1
-    a, b = a[i:len(a) - j], b[i:len(b) - j]
-    prev = list(range(len(b) + 1))
-    for x, ca in enumerate(a, 1):
-        cur = [x]
-        for y, cb in enumerate(b, 1):
-            cur.append(min(prev[y] + 1, cur[y - 1] + 1, prev[y - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+def _flagged_lines(remaining: list[dict]) -> set[int]:
+    return {n for d in remaining if d["code"].startswith(ENCODING) and d["severity"] in ("error", "warning")
+            for n in range(d["line"], max(d["line"], d["end_line"]) + 1)}
 
 
-# --------------------------------------------------------------------------------------------
-# Articles
-# --------------------------------------------------------------------------------------------
-
-
-def split_front_matter(text: str) -> tuple[str, str] | None:
-    """(front matter between the ``---`` lines, with its final newline; the rest after them)."""
-    if not text.startswith("---\n"):
-        return None
-    end = text.find("\n---\n", 3)
-    if end < 0:
-        return None
-    return text[4:end + 1], text[end + 5:]
-
-
-def dump(data) -> str:
-    return yaml.dump(data, allow_unicode=True, default_flow_style=False)
-
-
-def dumper_stable(text: str) -> bool:
-    parts = split_front_matter(text)
-    if parts is None:
-        return False
-    try:
-        data = yaml.load(parts[0], Loader=_LOADER)
-    except yaml.YAMLError:
-        return False
-    return isinstance(data, dict) and dump(data) == parts[0]
-
-
-def _map_strings(obj, fn):
-    if isinstance(obj, str):
-        return fn(obj)
-    if isinstance(obj, list):
-        return [_map_strings(x, fn) for x in obj]
-    if isinstance(obj, dict):
-        return {k: _map_strings(v, fn) for k, v in obj.items()}
-    return obj
-
-
-def damage_article(text: str, fn) -> tuple[str, bool]:
-    """The damaged article and whether its front matter had to go through the dumper (C1 controls)."""
-    whole = fn(text)
-    parts = split_front_matter(whole)
-    if parts is None:
-        return whole, False
-    try:
-        yaml.load(parts[0], Loader=_LOADER)
-        return whole, False
-    except yaml.YAMLError:
-        pass
-    fm, body = split_front_matter(text)
-    data = yaml.load(fm, Loader=_LOADER)
-    return "---\n" + dump(_map_strings(data, fn)) + "---\n" + fn(body), True
-
-
-def damages_list_item(text: str, fn) -> bool:
-    """The path damages a string inside a front-matter list (which the rule cannot rewrite)."""
-    fm = split_front_matter(text)
-    if fm is None:
-        return False
-
-    def walk(obj, in_list):
-        if isinstance(obj, str):
-            return in_list and fn(obj) != obj
-        if isinstance(obj, list):
-            return any(walk(x, True) for x in obj)
-        if isinstance(obj, dict):
-            return any(walk(v, in_list) for v in obj.values())
-        return False
-
-    return walk(yaml.load(fm[0], Loader=_LOADER), False)
-
-
-def load_articles(corpus: Path, limit: int | None):
-    """(name, text, dumper_stable) of the clean articles; and the names of the damaged ones."""
-    out, damaged = [], []
-    for path in sorted(corpus.glob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        if any(d.name == "mojibake" for d in lint_text(text, path=path.name, config=CONFIG)):
-            damaged.append(path.name)  # one of the few damaged articles: not a clean reference
-            continue
-        out.append((path.name, text, dumper_stable(text)))
-    if limit:
-        out = out[:limit]
-    return out, damaged
-
-
-def fixed_article(name: str, text: str):
-    return fix_text(text, path=name, config=CONFIG)
-
-
-def _flagged_lines(result) -> set[int]:
-    return {ln for d in result.remaining if d.name == "mojibake"
-            for ln in range(d.line, max(d.line, d.end_line) + 1)}
-
-
-def compare(clean: str, fixed: str, flagged: set[int], damaged_lines: set[int]):
-    """Line comparison of a fixed article with its clean original.
-
-    Returns (wrong damaged lines, wrong lines the rule no longer flags, edit distance, wrong pairs)."""
-    a, b = clean.split("\n"), fixed.split("\n")
-    wrong = silent = dist = 0
-    pairs = []
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+def compare(clean: str, damaged: str, fixed: bytes, remaining: list[dict]) -> Outcome:
+    a = clean.split("\n")
+    bad = {i for i, (x, y) in enumerate(zip(a, damaged.split("\n"))) if x != y} if \
+        len(a) == len(damaged.split("\n")) else set(range(len(a)))
+    if fixed == clean.encode("utf-8"):
+        return Outcome(True, False, len(bad), len(bad), [])
+    b = fixed.decode("utf-8", errors="replace").split("\n")
+    flagged = _flagged_lines(remaining)
+    wrong, unflagged, diff = set(), False, []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
-        wrong += sum(1 for i in range(i1, i2) if i in damaged_lines)
-        if not any(j + 1 in flagged for j in range(j1, j2)):
-            silent += 1
-        dist += edit_distance("\n".join(a[i1:i2]), "\n".join(b[j1:j2]))
-        pairs.append(("\n".join(a[i1:i2]), "\n".join(b[j1:j2]), any(j + 1 in flagged for j in range(j1, j2))))
-    return wrong, silent, dist, pairs
+        wrong.update(range(i1, i2))
+        seen = any(j + 1 in flagged for j in range(j1, j2))
+        unflagged = unflagged or not seen
+        diff.append(("\n".join(a[i1:i2]), "\n".join(b[j1:j2]), seen))
+    return Outcome(False, unflagged, len(bad), len(bad - wrong), diff)
 
 
-def word_diff(a: str, b: str, limit: int = 6) -> list[tuple[str, str]]:
-    """The differing words of two texts (at most ``limit`` pairs)."""
+# --------------------------------------------------------------------------------------------
+# Damage shapes
+# --------------------------------------------------------------------------------------------
+
+
+class Row(NamedTuple):
+    shape: str
+    lossy: bool
+    sets: dict  # origin group ("corpus", "generated") -> Counter of files/exact/unflagged/...
+    all_rules: tuple[int, int] | None  # (files, same bytes as plain --fix of the original)
+    seconds: float
+    kb: float
+
+
+def _group(origin: str) -> str:
+    return "corpus" if origin == "corpus" else "generated"
+
+
+def run_shape(shape: str, articles: list[Article], work: Path, reference: dict | None,
+              failures: list) -> Row:
+    lossy, damage = SHAPES[shape]
+    damaged = {a.name: damage(a.text) for a in articles}
+    todo = [a for a in articles if damaged[a.name] != a.text]
+    files = {a.name: damaged[a.name].encode("utf-8") for a in todo}
+    fixed, remaining, dt = fix_folder(work / "shape", files, "--select", ENCODING)
+    sets: dict = collections.defaultdict(collections.Counter)
+    for a in todo:
+        o = compare(a.text, damaged[a.name], fixed[a.name], remaining.get(a.name, []))
+        c = sets[_group(a.origin)]
+        c["files"] += 1
+        c["exact"] += o.exact
+        c["unflagged"] += o.unflagged
+        c["flagged"] += not o.exact and not o.unflagged
+        c["lines"] += o.damaged_lines
+        c["lines ok"] += o.restored_lines
+        c[f"lang {a.origin}"] += 1
+        c[f"exact {a.origin}"] += o.exact
+        if not o.exact:
+            failures.append((shape, a.name, o))
+    all_rules = None
+    if reference is not None:
+        plain, _, _ = fix_folder(work / "shape-all", files)
+        all_rules = (len(todo), sum(plain[a.name] == reference[a.name] for a in todo))
+    return Row(shape, lossy, sets, all_rules, dt, sum(map(len, files.values())) / 1024)
+
+
+def _pct(ok: int, n: int) -> str:
+    return f"{100 * ok / n:.1f}" if n else "-"
+
+
+TABLE = ("shape", "kind", "corpus files", "corpus exact %", "generated files", "generated exact %",
+         "wrong+unflagged", "flagged", "lines %", "all rules %", "ms/KB")
+
+
+def row_cells(r: Row) -> list[str]:
+    c, g = r.sets.get("corpus", collections.Counter()), r.sets.get("generated", collections.Counter())
+    t = c + g
+    return [r.shape, "lossy" if r.lossy else "lossless", str(c["files"]), _pct(c["exact"], c["files"]),
+            str(g["files"]), _pct(g["exact"], g["files"]), str(t["unflagged"]), str(t["flagged"]),
+            _pct(t["lines ok"], t["lines"]), _pct(r.all_rules[1], r.all_rules[0]) if r.all_rules else "-",
+            f"{1000 * r.seconds / max(r.kb, 1e-9):.1f}"]
+
+
+def print_table(head: tuple[str, ...], rows: list[list[str]]) -> None:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
+    line = "  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths)))
+    print(line)
+    print("-" * len(line))
+    for r in rows:
+        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
+    sys.stdout.flush()
+
+
+def markdown_table(head: tuple[str, ...], rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " if i == 0 else " ---: " for i in range(len(head))) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def per_language(rows: list[Row]) -> tuple[tuple[str, ...], list[list[str]]]:
+    """Exact % of the generated articles per language (columns) and shape (rows)."""
+    langs = sorted({k[5:] for r in rows for s in r.sets.values() for k in s if k.startswith("lang ")} - {"corpus"})
+    out = []
+    for r in rows:
+        g = r.sets.get("generated", collections.Counter())
+        out.append([r.shape] + [_pct(g[f"exact {lang}"], g[f"lang {lang}"]) for lang in langs])
+    return ("shape", *langs), out
+
+
+# --------------------------------------------------------------------------------------------
+# Legacy code pages, negatives, the seed
+# --------------------------------------------------------------------------------------------
+
+
+def _letters_fit(text: str, codec: str) -> bool:
+    """At least 90 % of the non-ASCII letters of ``text`` exist in ``codec``: the file is written
+    in that code page (the rest, like the site's Czech headings in a Russian article, and emoji,
+    become ``?`` when it is saved: lost by the save, not by the repair)."""
+    letters = [ch for ch in text if ch.isalpha() and ord(ch) > 127]
+    fit = sum(1 for ch in letters if ch.encode(codec, errors="replace") != b"?")
+    return bool(letters) and fit >= 0.9 * len(letters)
+
+
+def run_legacy(articles: list[Article], work: Path, failures: list) -> list[list[str]]:
+    rows, origin = [], {a.name: a.origin for a in articles}
+    for codec in LEGACY_CODEPAGES:
+        files, want = {}, {}
+        for a in articles:
+            data = saved_as(a.text, codec)
+            try:
+                data.decode("utf-8")
+                continue  # still valid UTF-8 (ASCII and ?): nothing to decide
+            except UnicodeDecodeError:
+                pass
+            if _letters_fit(a.text, codec):
+                files[a.name] = data
+                want[a.name] = data.decode(codec)
+        fixed, remaining, dt = fix_folder(work / "legacy", files, "--select", ENCODING)
+        exact = unflagged = 0
+        groups = collections.Counter()
+        for name, data in fixed.items():
+            o = compare(want[name], want[name], data, remaining.get(name, []))
+            exact += o.exact
+            unflagged += o.unflagged
+            groups[origin[name]] += 1
+            if not o.exact:
+                failures.append((f"saved as {codec}", name, o))
+        langs = ", ".join(f"{k} {v}" for k, v in sorted(groups.items()))
+        rows.append([codec, str(len(files)), _pct(exact, len(files)), str(unflagged), f"{dt:.1f}", langs])
+    return rows
+
+
+def run_negatives() -> list[str]:
+    """The negative set through the encoding rules; the lines of the report."""
+    lines = negatives.build()
+    langs = {ln.lang for ln in lines} - {"typography"}
+    out = [f"negatives: {len(lines)} lines of correct text in {len(langs)} languages (+ typography), "
+           f"rules {','.join(negatives.ENCODING_RULES)}"]
+    for mode in ("body", "title"):
+        t0 = time.perf_counter()
+        fails = negatives.check(lines, mode)
+        changed = sum(1 for f in fails if f.changed_to is not None)
+        flagged = sum(1 for f in fails if f.flagged)
+        out.append(f"  as {mode} lines: {changed} changed, {flagged} flagged (error/warning) "
+                   f"[{time.perf_counter() - t0:.1f} s]")
+        causes = collections.Counter((f.line.lang, (f.flagged[0] if f.flagged else "changed, unflagged")
+                                      .split(":")[0]) for f in fails)
+        for (lang, rule), n in sorted(causes.items()):
+            ex = next(f for f in fails if f.line.lang == lang and (f.flagged[0] if f.flagged else
+                                                                  "changed, unflagged").startswith(rule))
+            got = f" -> {ex.changed_to!r}" if ex.changed_to is not None and mode == "body" else ""
+            out.append(f"    {lang:<10} {rule:<28} {n:>3}  e.g. {ex.line.text[:50]!r}{got[:70]}")
+    return out
+
+
+def seed_check(seed: Path, work: Path) -> None:
+    if not seed.exists():
+        print(f"seed check: {seed} not found, skipped")
+        return
+    name = seed.with_suffix(".md").name
+    fixed, _, _ = fix_folder(work / "seed", {name: seed.read_bytes()})
+    write_folder(work / "seed-before", {name: seed.read_bytes()})
+    before, _ = news_lint(work / "seed-before")
+    expected = SEED_CLEAN.read_bytes() if SEED_CLEAN.exists() else None
+    again = SHAPES[SEED_SHAPE].damage(fixed[name].decode("utf-8")).encode("utf-8")
+    print(f"seed check: {len(before.get(name, []))} diagnostics before the fix; plain --fix gives "
+          f"{'exactly' if fixed[name] == expected else 'NOT'} {SEED_CLEAN.name}; damaged again with "
+          f"'{SEED_SHAPE}': {'the seed, byte for byte' if again == seed.read_bytes() else 'DIFFERENT from the seed'}")
+
+
+def show_failures(failures: list, n: int) -> None:
+    print()
+    print(f"first {n} failures per shape (want / got; [flagged]: an encoding rule still reports the line):")
+    shown = collections.Counter()
+    for shape, name, o in failures:
+        if shown[shape] >= n:
+            continue
+        shown[shape] += 1
+        print(f"== {shape} :: {name}")
+        for want, got, flagged in o.diff[:6]:
+            for w, g in word_diff(want, got):
+                print(f"   want {w!r:<50} got {g!r}{'  [flagged]' if flagged else ''}")
+
+
+def word_diff(a: str, b: str, limit: int = 4) -> list[tuple[str, str]]:
     wa, wb = a.split(" "), b.split(" ")
     out = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes():
@@ -264,178 +470,81 @@ def word_diff(a: str, b: str, limit: int = 6) -> list[tuple[str, str]]:
     return out[:limit]
 
 
-def run_paths(articles, selected, show: int) -> None:
-    stable = [(n, t) for n, t, s in articles if s]
-    head = (f"{'path':<24} {'kind':<8} {'files':>5} {'files %':>8} {'list':>4} {'w/o list %':>10} "
-            f"{'wrong+conf':>10} {'review':>6} "
-            f"{'lines':>6} {'lines %':>8} {'CER %':>7} {'ambig':>5} {'fm=dump':>7} {'ms/file':>7}")
-    print(head)
-    print("-" * len(head))
-    failures = []
-    for name, (lossy, fn) in PATHS.items():
-        if selected and name not in selected:
-            continue
-        files = ok = wrong_conf = review = ambiguous = via_dump = in_list = ok_list = 0
-        n_lines = lines_ok = 0
-        dist = total = 0
-        t0 = time.perf_counter()
-        for art, clean in stable:
-            bad, dumped = damage_article(clean, fn)
-            if bad == clean:
-                continue
-            files += 1
-            via_dump += dumped
-            listed = damages_list_item(clean, fn)
-            in_list += listed
-            clean_lines = clean.split("\n")
-            damaged_lines = {i for i, ln in enumerate(clean_lines) if fn(ln) != ln}
-            n_lines += len(damaged_lines)
-            total += len(clean)
-            res = fixed_article(art, bad)
-            if res.text == clean:
-                ok += 1
-                ok_list += listed
-                lines_ok += len(damaged_lines)
-                continue
-            wrong, silent, d, pairs = compare(clean, res.text, _flagged_lines(res), damaged_lines)
-            lines_ok += len(damaged_lines) - wrong
-            dist += d
-            if silent:
-                wrong_conf += 1
-            else:
-                review += 1
-            if damage_article(res.text, fn)[0] == bad:
-                ambiguous += 1
-            failures.append((name, art, res.error, pairs, listed))
-        dt = time.perf_counter() - t0
-        print(f"{name:<24} {'lossy' if lossy else 'lossless':<8} {files:>5} {100 * ok / max(files, 1):>8.2f} "
-              f"{in_list:>4} {100 * (ok - ok_list) / max(files - in_list, 1):>10.2f} {wrong_conf:>10} {review:>6} {n_lines:>6} {100 * lines_ok / max(n_lines, 1):>8.2f} "
-              f"{100 * dist / max(total, 1):>7.3f} {ambiguous:>5} {via_dump:>7} {1000 * dt / max(files, 1):>7.1f}")
-        sys.stdout.flush()
-    if show:
-        print()
-        print(f"first {show} failures (clean / fixed; [flagged] = the rule still reports mojibake there):")
-        for name, art, err, pairs, listed in failures[:show]:
-            print(f"== {name} :: {art}" + (f" (fix refused: {err})" if err else "")
-                  + (" (damaged list item)" if listed else ""))
-            for want, got, flagged in pairs:
-                for w, g in word_diff(want, got):
-                    print(f"   want {w!r:<40} got {g!r}{'  [flagged]' if flagged else ''}")
-
-
-def _data_lines(path: Path) -> list[str]:
-    return [ln for ln in path.read_text(encoding="utf-8").split("\n") if ln and not ln.startswith("#")]
-
-
-def clean_checks(articles) -> None:
-    changed = [n for n, t, _ in articles if fixed_article(n, t).text != t]
-    lines = [ln for _, t, _ in articles for ln in t.split("\n")]
-    for p in (MULTILINGUAL, CLEAN_ONLY):
-        if p.exists():
-            lines += _data_lines(p)
-    changed_lines = sum(1 for ln in lines for lang in (None, "cs")
-                        if quick_screen(ln) and apply_repairs(ln, find_mojibake(ln, lang)) != ln)
-    print(f"clean changed: fix_text changed {len(changed)} of {len(articles)} clean articles"
-          + (f" ({', '.join(changed[:5])})" if changed else "")
-          + f"; find_mojibake (None and cs) changed {changed_lines} of {len(lines)} clean lines")
-
-
-def multilingual_table() -> None:
-    if not MULTILINGUAL.exists():
-        return
-    lines = _data_lines(MULTILINGUAL)
-    print()
-    print(f"module level, {len(lines)} multilingual lines (language detected per line):")
-    head = f"{'path':<24} {'lines':>6} {'exact %':>8} {'wrong+conf':>10}"
-    print(head)
-    print("-" * len(head))
-    for name, (_, fn) in PATHS.items():
-        n = ok = wc = 0
-        for ln in lines:
-            bad = fn(ln)
-            if bad == ln:
-                continue
-            n += 1
-            found = find_mojibake(bad, None)
-            fixed = apply_repairs(bad, found)
-            if fixed == ln:
-                ok += 1
-            elif apply_repairs(bad, found, confident_only=True) != bad and all(r.confident for r in found):
-                wc += 1
-        print(f"{name:<24} {n:>6} {100 * ok / max(n, 1):>8.2f} {wc:>10}")
-
-
-def seed_check(seed: Path) -> None:
-    raw = seed.read_text(encoding="utf-8")
-    res = fixed_article(seed.name, raw)
-    expected = SEED_CLEAN.read_text(encoding="utf-8") if SEED_CLEAN.exists() else None
-    same = expected is not None and res.text == expected
-    again = damage(res.text, "cp1254", drop=True, shy=True)
-    ok = again.encode("utf-8") == seed.read_bytes()
-    print(f"seed check: fix_text({seed.name}) {'==' if same else '!='} {SEED_CLEAN.name}; damaged again with "
-          f"cp1254 drop+SHY -> {'identical to the seed, byte for byte' if ok else 'DIFFERENT from the seed'}")
-
-
-def timing(articles) -> None:
-    # 5 KB clean articles: consecutive lines of the clean texts, cut at 5000 characters
-    chunks = []
-    buf = ""
-    for _, text, _ in articles:
-        for ln in text.split("\n"):
-            buf += ln + "\n"
-            if len(buf) >= 5000:
-                chunks.append(buf[:5000])
-                buf = ""
-    screened = sum(1 for c in chunks if quick_screen(c))
-    for c in chunks:  # warm up (the language model is loaded only if some chunk needs it)
-        find_mojibake(c, "cs")
-    reps = 20
-    t0 = time.perf_counter()
-    for _ in range(reps):
-        for c in chunks:
-            quick_screen(c)
-    t_screen = (time.perf_counter() - t0) / (reps * len(chunks))
-    t0 = time.perf_counter()
-    for _ in range(reps):
-        for c in chunks:
-            if quick_screen(c):
-                find_mojibake(c, "cs")
-    t_all = (time.perf_counter() - t0) / (reps * len(chunks))
-    per = []
-    for c in chunks:
-        t = time.perf_counter()
-        for _ in range(5):
-            if quick_screen(c):
-                find_mojibake(c, "cs")
-        per.append((time.perf_counter() - t) / 5)
-    print()
-    print(f"clean 5 KB articles: {len(chunks)}; passing quick_screen: {screened}")
-    print(f"quick_screen: {1e6 * t_screen:.1f} us/article; quick_screen+find_mojibake: mean {1e6 * t_all:.1f} us, "
-          f"median {1e6 * statistics.median(per):.1f} us, max {1e6 * max(per):.1f} us")
-
-
-def main(argv=None) -> None:
+def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--seed", type=Path, default=DEFAULT_SEED)
-    ap.add_argument("--limit", type=int, default=None, help="use only the first N corpus articles")
-    ap.add_argument("--show-failures", type=int, default=0, metavar="N", help="print the first N failed articles")
-    ap.add_argument("--paths", default="", help="comma-separated path names to run (default: all)")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N corpus articles")
+    ap.add_argument("--shapes", default="", help="comma-separated shape names (default: all)")
+    ap.add_argument("--langs", default=",".join(LANGS), help="languages of the generated articles")
+    ap.add_argument("--per-lang", type=int, default=5, help="generated articles per language")
+    ap.add_argument("--show-failures", type=int, default=0, metavar="N", help="N failed files per shape")
+    ap.add_argument("--no-all-rules", action="store_true", help="skip the plain --fix comparison")
+    ap.add_argument("--no-legacy", action="store_true", help="skip the legacy code pages")
+    ap.add_argument("--no-negatives", action="store_true", help="skip the negative set")
     args = ap.parse_args(argv)
-    selected = {p.strip() for p in args.paths.split(",") if p.strip()}
-    if args.seed.exists():
-        seed_check(args.seed)
-    articles, damaged = load_articles(args.corpus, args.limit)
-    unstable = [n for n, _, s in articles if not s]
-    print(f"corpus: {len(articles) + len(damaged)} articles; {len(damaged)} already damaged, left out "
-          f"({', '.join(damaged)}); {len(unstable)} clean but not dumper-stable, left out of the file-level "
-          f"count; {len(articles) - len(unstable)} in the file-level count")
-    clean_checks(articles)
+    args.shapes = [s.strip() for s in args.shapes.split(",") if s.strip()] or list(SHAPES)
+    unknown = [s for s in args.shapes if s not in SHAPES]
+    if unknown:
+        ap.error(f"unknown shape(s) {unknown}; known: {list(SHAPES)}")
+    args.langs = [x.strip() for x in args.langs.split(",") if x.strip() in LANGS]
+    return args
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="encoding-bench-"))
+    try:
+        seed_check(args.seed, work)
+        corpus, damaged = load_corpus(args.corpus, args.limit)
+        gen = generated(args.langs, args.per_lang)
+        print(f"articles: {len(corpus)} clean corpus articles ({len(damaged)} already damaged, left out: "
+              f"{', '.join(damaged)}); {len(gen)} generated in {len(args.langs)} languages "
+              f"({', '.join(args.langs)}); news-lint --fix --no-cache --select {ENCODING}, {os.cpu_count()} cores")
+        articles = corpus + gen
+        reference = None
+        if not args.no_all_rules:
+            reference, _, _ = fix_folder(work / "reference", {a.name: a.text.encode("utf-8") for a in articles})
+        failures: list = []
+        rows = []
+        print()
+        for shape in args.shapes:
+            rows.append(run_shape(shape, articles, work, reference, failures))
+            print(f"  {shape}: {rows[-1].seconds:.1f} s", file=sys.stderr)
+        report(rows, args, articles, work, failures)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report(rows: list[Row], args, articles: list[Article], work: Path, failures: list) -> None:
+    cells = [row_cells(r) for r in rows]
+    print_table(TABLE, cells)
+    head, lang_rows = per_language(rows)
     print()
-    run_paths(articles, selected, args.show_failures)
-    if not selected:
-        multilingual_table()
-        timing(articles)
+    print("generated articles, exact % per language:")
+    print_table(head, lang_rows)
+    legacy = []
+    if not args.no_legacy:
+        print()
+        print("legacy code pages (file saved in the code page; the not-utf8 fix must give the text back):")
+        legacy = run_legacy(articles, work, failures)
+        print_table(("code page", "files", "exact %", "wrong+unflagged", "s", "articles"), legacy)
+    neg = [] if args.no_negatives else run_negatives()
+    if neg:
+        print()
+        print("\n".join(neg))
+    if args.show_failures:
+        show_failures(failures, args.show_failures)
+    print()
+    print("Markdown (for the README):")
+    print()
+    print(markdown_table(TABLE, cells))
+    if legacy:
+        print()
+        print(markdown_table(("code page", "files", "exact %", "wrong+unflagged", "s", "articles"), legacy))
+    if neg:
+        print()
+        print("\n".join(f"    {x}" for x in neg))
 
 
 if __name__ == "__main__":

@@ -208,7 +208,7 @@ def _settings():
     return Settings(cli_select=list(ENCODING_RULES))
 
 
-def _run(text: str):
+def run(text: str):
     """(fixed text, error and warning diagnostics of the original text)."""
     from mdlint_news.api import fix_text, lint_text
 
@@ -224,7 +224,7 @@ def _label(d) -> str:
 
 def _check_body(batch: list[Line]) -> list[Failure]:
     text, where = article_body([ln.text for ln in batch])
-    fixed, found = _run(text)
+    fixed, found = run(text)
     a, b = text.split("\n"), fixed.split("\n")
     if len(a) != len(b) and len(batch) > 1:  # a fix changed the lines: look at them one by one
         return [f for ln in batch for f in _check_body([ln])]
@@ -245,7 +245,7 @@ def _check_body(batch: list[Line]) -> list[Failure]:
 
 def _check_title(line: Line) -> list[Failure]:
     text = article_title(line.text)
-    fixed, found = _run(text)
+    fixed, found = run(text)
     if fixed == text and not found:
         return []
     return [Failure(line, "title", fixed if fixed != text else None, tuple(map(_label, found)))]
