@@ -922,6 +922,7 @@ _CJK_UNKNOWN = -3.0  # a recovered CJK character that is part of no known word
 _CJK_SPACE = -3.0  # a space between two CJK characters
 _CJK_NOT_A_WORD = 3.0  # a character the word list has only inside longer words
 _CJK_MARGIN = 2.0  # a recovered CJK character is written only when it wins by this much
+_FIRST_CJK = "\u1100"  # no character below this is of the script ``_script`` calls CJK
 
 
 def _casing_penalty(tok: str, replaced: list[bool]) -> float:
@@ -959,9 +960,9 @@ def _cjk_lang(tok: str) -> str:
     The kana of a damaged line are often all damaged (a hiragana is E3 81 xx, and 81 is a byte
     the pipeline drops): a 3-byte lead E3 followed by a continuation other than 80 is kana (E3
     80 xx is CJK punctuation, which Chinese uses too)."""
-    if any("\u3040" <= c <= "\u30ff" for c in tok):
+    if _KANA_RE.search(tok):
         return "ja"
-    if any("\uac00" <= c <= "\ud7af" or "\u1100" <= c <= "\u11ff" for c in tok):
+    if _HANGUL_RE.search(tok):
         return "ko"
     if _KANA_MOJIBAKE.search(tok):
         return "ja"
@@ -979,6 +980,8 @@ def _kana_mojibake_re() -> re.Pattern:
 
 
 _KANA_MOJIBAKE = _kana_mojibake_re()
+_KANA_RE = re.compile("[\u3040-\u30ff]")
+_HANGUL_RE = re.compile("[\uac00-\ud7af\u1100-\u11ff]")
 
 
 def _cjk_viterbi(t: str, m: _LangModel) -> float:
@@ -1069,7 +1072,7 @@ def _score(text: str, replaced: list[bool], prev: str, nxt: str, lm: _LangModel,
         if s is None:
             s = memo[key] = _word_score(key[0], replaced[a:b], lm, cjk)
         score += s
-    i = text.find(" ", 1)
+    i = text.find(" ", 1) if text and max(text) >= _FIRST_CJK else -1
     while 0 < i < len(text) - 1:
         if _script(text[i - 1]) == "CJK" and _script(text[i + 1]) == "CJK":
             score += _CJK_SPACE  # CJK text has no spaces between its characters
@@ -1154,8 +1157,14 @@ def _rendered(pieces: list[str], lossy_at: set[int], lo: int, hi: int) -> tuple[
     mask: list[bool] = []
     for k in range(lo, hi):
         p = pieces[k]
-        mask.extend([c != " " for c in p] if k in lossy_at else [False] * len(p))
+        if k in lossy_at:
+            mask.extend([c != " " for c in p])
+        else:
+            mask += _FALSE * len(p)
     return text, mask
+
+
+_FALSE = [False]
 
 
 def _has_bound(p: str) -> bool:
@@ -1203,8 +1212,10 @@ class _Scorer:
         self.pieces[k], self.sizes[k], self.bound[k] = x, len(x), _has_bound(x)
 
     def set(self, choice: Sequence[str]) -> None:
+        pieces, where = self.pieces, self.where
         for i, x in enumerate(choice):
-            self.put(i, x)
+            if pieces[where[i]] is not x:  # the enumeration changes mostly the last slot
+                self.put(i, x)
 
     def total(self) -> float:
         text, mask = _rendered(self.pieces, self.lossy_at, 0, len(self.pieces))
@@ -1288,20 +1299,53 @@ def _cjk_ranked(line: str, group: _Group, s: _Slot, fixed: dict[int, str], lm: _
     return sorted(s.options, key=lambda o: -local(o))
 
 
+_MEMO_SIZE = 100_000  # word scores kept per model (a dict is emptied when it grows past this)
+_MEMOS: dict[tuple, dict] = {}
+
+
+def _word_memo(lm: _LangModel, cjk: str) -> dict:
+    """The word scores of one language model and CJK language: a word's score (``_word_score``,
+    ``_letter_score``) depends on nothing else, so every rendering of every group shares them, in
+    every code page and on every line (the same words come back in every code page that reads
+    the line's damaged characters alike)."""
+    memo = _MEMOS.get((lm, cjk))
+    if memo is None or len(memo) > _MEMO_SIZE:
+        memo = _MEMOS[(lm, cjk)] = {}
+    return memo
+
+
+_GROUPS: dict[tuple, list] = {}  # rankings of groups already resolved (``_resolve_group``)
+_GROUPS_SIZE = 4096
+
+
 def _resolve_group(line: str, group: _Group, fixed: dict[int, str], lm: _LangModel,
                    context: tuple[str, list[int]] | None = None):
     """Score combinations of the group's lossy slots. Returns list of (score, choice tuple) best first.
     ``context``: the line with its lossless slots repaired and the index map (``_repaired_map``),
     for the paired-mark evidence. Up to ``_MAX_COMBOS`` combinations are all scored; above,
-    each slot is chosen in turn (twice over), scored on the words around it (``_Scorer``)."""
+    each slot is chosen in turn (twice over), scored on the words around it (``_Scorer``).
+    The code pages that read a line's damaged characters as the same bytes (Windows-1252, -1254,
+    Latin-1) find the same groups: a ranking is computed once for everything it depends on."""
     lossy = [s for s in group.slots if not s.lossless]
     if context is not None:
         rep_line, where = context
         left, right = rep_line[:where[group.start]], rep_line[where[group.end]:]
     else:
         left = right = ""
+    key = (line, group.start, group.end, lm, left, right, _HINTS.get(),
+           tuple((s.start, s.end, s.lossless, s.space, tuple(s.options), fixed.get(s.start)) for s in group.slots))
+    results = _GROUPS.get(key)
+    if results is None:
+        if len(_GROUPS) >= _GROUPS_SIZE:
+            _GROUPS.clear()
+        results = _GROUPS[key] = _rank_group(line, group, lossy, fixed, lm, left, right)
+    return lossy, results
+
+
+def _rank_group(line: str, group: _Group, lossy: list[_Slot], fixed: dict[int, str], lm: _LangModel,
+                left: str, right: str) -> list:
     cjk = _cjk_lang(left[-200:] + right[:200]) if len(left) + len(right) > 400 else _cjk_lang(left + right)
-    memo: dict = {}  # word scores shared by every rendering scored here (same lm and cjk)
+    memo = _word_memo(lm, cjk)
     opts = []
     for s in lossy:
         if any(_script(c) == "CJK" for o in s.options for c in o):
@@ -1321,7 +1365,7 @@ def _resolve_group(line: str, group: _Group, fixed: dict[int, str], lm: _LangMod
     else:
         results = _coordinate_ascent(scorer, opts)
     results.sort(key=lambda r: -r[0])
-    return lossy, results
+    return results
 
 
 def _coordinate_ascent(scorer: _Scorer, opts: list[list[str]]) -> list[tuple[float, tuple]]:
