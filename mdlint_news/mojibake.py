@@ -1043,9 +1043,9 @@ def _cjk_score(tok: str, rep: list[bool], lang: str | None = None) -> float:
 
 def _word_score(tok: str, rep: list[bool], lm: _LangModel, cjk: str | None = None) -> float:
     if any(_script(c) == "CJK" for c in tok):
-        # the token's own kana or hangul, else the line's CJK language, else the context's
+        # the token's own kana or hangul, else the line's (``_cjk_langs``), else the model's
         own = _cjk_lang(tok)
-        return _cjk_score(tok, rep, own if own != "zh" else lm.cjk or cjk)
+        return _cjk_score(tok, rep, own if own != "zh" else cjk or lm.cjk)
     z = lm.zipf(tok)
     if len(tok) == 1 and z < _SHORT_WORD_ZIPF:
         z = 0.0  # "ł", "ő": single letters that wordfreq lists as abbreviations, not words
@@ -1106,13 +1106,22 @@ def _slot_prior(slot: _Slot, opt: str, line: str, lm: _LangModel, cjk: str = "zh
     return s
 
 
-def _repaired_map(line: str, slots: list[_Slot], fixed: dict[int, str]) -> tuple[str, list[int]]:
-    """``line`` with its lossless slots repaired, and the position in it of each index of ``line``."""
+def _repaired_map(line: str, slots: list[_Slot], fixed: dict[int, str]) -> "_Context":
+    """``line`` with its lossless slots repaired, and the position in it of each index of
+    ``line`` (``_Context``: what a group's paired marks are scored against)."""
+    return _Context(line, slots, fixed)
+
+
+def _render_map(line: str, slots: list[_Slot], fixed: dict[int, str], chosen: dict[int, str]
+                ) -> tuple[str, list[int]]:
+    """``line`` with its lossless slots repaired and the lossy ones in ``chosen`` (start -> text)
+    replaced, and the position in it of each index of ``line``."""
     out: list[str] = []
     where = [0] * (len(line) + 1)
     pos = n = 0
     for s in slots:
-        if not s.lossless or s.start not in fixed:
+        rep = fixed.get(s.start) if s.lossless else chosen.get(s.start)
+        if rep is None:
             continue
         for i in range(pos, s.start):
             where[i] = n + i - pos
@@ -1120,13 +1129,42 @@ def _repaired_map(line: str, slots: list[_Slot], fixed: dict[int, str]) -> tuple
         out.append(line[pos:s.start])
         for i in range(s.start, s.end):
             where[i] = n
-        out.append(fixed[s.start])
-        n += len(fixed[s.start])
+        out.append(rep)
+        n += len(rep)
         pos = s.end
     for i in range(pos, len(line) + 1):
         where[i] = n + i - pos
     out.append(line[pos:])
     return "".join(out), where
+
+
+class _Context:
+    """The repaired line around the groups: ``rep_line`` (lossless slots repaired) and ``where``
+    (index of ``line`` -> index in ``rep_line``); and, for the paired-mark evidence, per language
+    model, the line with every other lossy slot that can only be punctuation shown as its most
+    probable mark by itself (``_slot_prior``): the opening ``„`` of a Polish quote that lost its
+    byte too answers the closing ``”`` the group weighs (the author's pair beats the language's)."""
+
+    def __init__(self, line: str, slots: list[_Slot], fixed: dict[int, str]):
+        self.line, self.slots, self.fixed = line, slots, fixed
+        self.rep_line, self.where = _render_map(line, slots, fixed, {})
+        self.marks = [s for s in slots if not s.lossless and _only_marks(s.options)]
+        self._marked: dict = {}
+
+    def marked(self, lm: _LangModel) -> tuple[str, list[int]]:
+        if not self.marks:
+            return self.rep_line, self.where
+        got = self._marked.get(lm)
+        if got is None:
+            chosen = {s.start: max(s.options, key=lambda o: _slot_prior(s, o, self.line, lm))
+                      for s in self.marks}
+            got = self._marked[lm] = _render_map(self.line, self.slots, self.fixed, chosen)
+        return got
+
+
+def _only_marks(options: list[str]) -> bool:
+    """No option holds a letter, and one holds a paired mark."""
+    return all(not c.isalpha() for o in options for c in o) and any(c in _MARKS for o in options for c in o)
 
 
 _WINDOW = 20  # characters on each side of a slot that its choice is scored with (a word longer
@@ -1280,16 +1318,11 @@ class _Scorer:
 
 
 def _cjk_ranked(line: str, group: _Group, s: _Slot, fixed: dict[int, str], lm: _LangModel,
-                cjk: str, memo: dict) -> list[str]:
+                cjk: str, memo: dict, edges: tuple[dict, dict]) -> list[str]:
     """CJK options are ranked in context (the slot alone repaired, its word segmentation): a
-    character's own frequency says little (規 is rare alone, frequent in 規模)."""
-    a, b = max(group.start, s.start - 4), min(group.end, s.end + 4)
-    near = group.slots[bisect_left([x.start for x in group.slots], a):]
-    near = [x for x in near[:12] if x.lossless and x.end <= b]
-    seg_l = _apply_fixed(line[a:s.start], [_shifted(x, -a) for x in near if x.end <= s.start],
-                         {x.start - a: fixed[x.start] for x in near if x.start in fixed})
-    seg_r = _apply_fixed(line[s.end:b], [_shifted(x, -s.end) for x in near if s.end <= x.start],
-                         {x.start - s.end: fixed[x.start] for x in near if x.start in fixed})
+    character's own frequency says little (規 is rare alone, frequent in 規模). The context is up
+    to 4 whole characters on each side (``_cjk_context``)."""
+    seg_l, seg_r = _cjk_context(line, group, s, fixed, edges)
 
     def local(o: str) -> float:
         t = seg_l + o + seg_r
@@ -1297,6 +1330,34 @@ def _cjk_ranked(line: str, group: _Group, s: _Slot, fixed: dict[int, str], lm: _
         return _score(t, mask, "", "", lm, "", "", cjk, memo)
 
     return sorted(s.options, key=lambda o: -local(o))
+
+
+def _cjk_context(line: str, group: _Group, s: _Slot, fixed: dict[int, str],
+                 edges: tuple[dict, dict]) -> tuple[str, str]:
+    """Up to 4 characters of the group on each side of slot ``s``, read whole: a lossless slot
+    repaired (a window of damaged characters would cut a 3-byte neighbour in half), up to the
+    next lossy slot (whose reading is not known yet: adjacent slots are read jointly by the
+    enumeration of their combinations)."""
+    ends, starts = edges
+    left: list[str] = []
+    pos, n = s.start, 0
+    while n < 4 and pos > group.start:
+        x = ends.get(pos)
+        if x is not None and not x.lossless:
+            break
+        piece, pos = (fixed[x.start], x.start) if x is not None else (line[pos - 1], pos - 1)
+        left.append(piece)
+        n += len(piece)
+    right: list[str] = []
+    pos, n = s.end, 0
+    while n < 4 and pos < group.end:
+        x = starts.get(pos)
+        if x is not None and not x.lossless:
+            break
+        piece, pos = (fixed[x.start], x.end) if x is not None else (line[pos], pos + 1)
+        right.append(piece)
+        n += len(piece)
+    return "".join(reversed(left)), "".join(right)
 
 
 _MEMO_SIZE = 100_000  # word scores kept per model (a dict is emptied when it grows past this)
@@ -1319,17 +1380,17 @@ _GROUPS_SIZE = 4096
 
 
 def _resolve_group(line: str, group: _Group, fixed: dict[int, str], lm: _LangModel,
-                   context: tuple[str, list[int]] | None = None):
+                   context: _Context | None = None):
     """Score combinations of the group's lossy slots. Returns list of (score, choice tuple) best first.
-    ``context``: the line with its lossless slots repaired and the index map (``_repaired_map``),
-    for the paired-mark evidence. Up to ``_MAX_COMBOS`` combinations are all scored; above,
+    ``context``: the line around the group, repaired (``_Context``), for the paired-mark
+    evidence. Up to ``_MAX_COMBOS`` combinations are all scored; above,
     each slot is chosen in turn (twice over), scored on the words around it (``_Scorer``).
     The code pages that read a line's damaged characters as the same bytes (Windows-1252, -1254,
     Latin-1) find the same groups: a ranking is computed once for everything it depends on."""
     lossy = [s for s in group.slots if not s.lossless]
     if context is not None:
-        rep_line, where = context
-        left, right = rep_line[:where[group.start]], rep_line[where[group.end]:]
+        marked, where = context.marked(lm)
+        left, right = marked[:where[group.start]], marked[where[group.end]:]
     else:
         left = right = ""
     key = (line, group.start, group.end, lm, left, right, _HINTS.get(),
@@ -1338,18 +1399,30 @@ def _resolve_group(line: str, group: _Group, fixed: dict[int, str], lm: _LangMod
     if results is None:
         if len(_GROUPS) >= _GROUPS_SIZE:
             _GROUPS.clear()
-        results = _GROUPS[key] = _rank_group(line, group, lossy, fixed, lm, left, right)
+        results = _GROUPS[key] = _rank_group(line, group, lossy, fixed, lm, left, right,
+                                             context.rep_line if context is not None else line)
     return lossy, results
 
 
 def _rank_group(line: str, group: _Group, lossy: list[_Slot], fixed: dict[int, str], lm: _LangModel,
-                left: str, right: str) -> list:
-    cjk = _cjk_lang(left[-200:] + right[:200]) if len(left) + len(right) > 400 else _cjk_lang(left + right)
+                left: str, right: str, rep_line: str) -> list:
+    """The ranking of the group's combinations; a group with CJK options is ranked in each CJK
+    language the line may be written in (``_cjk_langs``), and the rankings merged
+    (``_merge_readings``)."""
+    if not any(_script(c) == "CJK" for s in lossy for o in s.options for c in o):
+        return _rank_in(line, group, lossy, fixed, lm, left, right, "zh")
+    langs = _cjk_langs(line, rep_line)
+    return _merge_readings([_rank_in(line, group, lossy, fixed, lm, left, right, q) for q in langs])
+
+
+def _rank_in(line: str, group: _Group, lossy: list[_Slot], fixed: dict[int, str], lm: _LangModel,
+             left: str, right: str, cjk: str) -> list:
     memo = _word_memo(lm, cjk)
+    edges = ({x.end: x for x in group.slots}, {x.start: x for x in group.slots})
     opts = []
     for s in lossy:
         if any(_script(c) == "CJK" for o in s.options for c in o):
-            ranked = _cjk_ranked(line, group, s, fixed, lm, cjk, memo)
+            ranked = _cjk_ranked(line, group, s, fixed, lm, cjk, memo, edges)
         else:
             ranked = sorted(s.options, key=lambda o: -_slot_prior(s, o, line, lm, cjk))
         opts.append(ranked[:_TOP_K])
@@ -1366,6 +1439,48 @@ def _rank_group(line: str, group: _Group, lossy: list[_Slot], fixed: dict[int, s
         results = _coordinate_ascent(scorer, opts)
     results.sort(key=lambda r: -r[0])
     return results
+
+
+def _cjk_langs(line: str, rep_line: str) -> tuple[str, ...]:
+    """The CJK word lists a group's recovered characters are read with, from the whole line (the
+    group's own surroundings are empty when it is the whole title; ``rep_line``: the line with
+    its lossless slots repaired): ja when the line shows kana, repaired or in its mojibake, ko
+    with hangul (``_cjk_lang``); else by the line's undamaged Han characters: zh when some are
+    only in the Chinese list (simplified 经, 术) and none only in the Japanese one (規, 済, 議),
+    ja the other way round; else (too few, or only characters both
+    share: 模 in 規模) both, zh first: a reading is then only as sure as it is in either."""
+    own = _cjk_lang(rep_line)
+    if own == "zh":
+        own = _cjk_lang(line)  # kana in the mojibake itself
+    if own != "zh":
+        return (own,)
+    ja, zh = _model("ja").char_logp, _model("zh").char_logp
+    han = {c for c in rep_line if c >= _FIRST_CJK and _script(c) == "CJK"}
+    only_zh = any(c in zh and c not in ja for c in han)
+    only_ja = any(c in ja and c not in zh for c in han)
+    if only_zh != only_ja:
+        return ("zh",) if only_zh else ("ja",)
+    return ("zh", "ja")
+
+
+def _merge_readings(rankings: list[list]) -> list:
+    """Rankings of one group in several CJK languages, each shifted so that its best scores as
+    the first ranking's best, merged (a combination keeps its best shifted score; ties keep the
+    first ranking's order): a slot's margin is then the smallest of its margins in the
+    languages, and nothing when they disagree on its best reading."""
+    if len(rankings) == 1:
+        return rankings[0]
+    base = rankings[0][0][0] if rankings[0] else 0.0
+    best: dict[tuple, tuple] = {}
+    for res in rankings:
+        if not res:
+            continue
+        shift = base - res[0][0]
+        for sc, ch in res:
+            key = tuple(ch)
+            if key not in best or sc + shift > best[key][0]:
+                best[key] = (sc + shift, ch)
+    return sorted(best.values(), key=lambda r: -r[0])
 
 
 def _coordinate_ascent(scorer: _Scorer, opts: list[list[str]]) -> list[tuple[float, tuple]]:

@@ -65,11 +65,7 @@ def _cases():
 
 
 @pytest.mark.parametrize("lang,text,damaged", list(_cases()))
-def test_lost_bytes_in_the_language_around_them(lang, text, damaged, request):
-    if text.startswith("Prezident řekl") and "(seed)" in request.node.callspec.id:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "Polish ” (9D lost) closing a quote inside a Czech line: ” vs „ vs LRM/RLM options, "
-            "below MARGIN; the quote conventions are the main language's (cs)")))
+def test_lost_bytes_in_the_language_around_them(lang, text, damaged):
     assert repaired(damaged, lang) == text
 
 
@@ -106,9 +102,9 @@ CJK_SHAPES = ["cp1252 undefined dropped", "cp1254 dropped + SHY (seed)", "cp1252
 def test_cjk_title_with_lost_bytes(lang, text, shape, profile, request):
     if (lang, shape) in _CJK_OPEN and text == CJK_TITLES[0 if lang == "ja" else 2][1]:
         request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "_resolve_group ranks a CJK slot's options in a window of 4 *damaged* characters, which "
-            "cuts the next 3-character slot in half (規 never reaches the top 6 before 模); and it "
-            "picks the CJK list from the group's surroundings, empty when the group is the title")))
+            "two lost bytes of one character (き is E3 81 8D: 81 and 8D both undefined) are left "
+            "as a doubt; 与 (E4 B8 8E, 8E undefined in Windows-1254) loses to the far more "
+            "frequent 不 (E4 B8 8D): the word segmentation does not see 中国与 as better")))
     damaged = SHAPES[shape].damage(text)
     assert damaged != text
     assert repaired(damaged, profile) == text
@@ -192,3 +188,41 @@ NEGATIVES = [text for _, text in SENTENCES] + [
 def test_correct_text_is_not_flagged(text, language):
     assert find_mojibake(text, language) == []
     assert find_mojibake(text, language, hints=article_hints(text)) == []
+
+
+# ------------------------------------------------------------------------------------------
+# CJK: a confident repair is never a wrong character
+# ------------------------------------------------------------------------------------------
+
+CJK_SHORT = ["規模", "規模拡大", "東京で規模の大きな会議が開かれた", "中国与哈萨克斯坦加强战略合作",
+             "日本政府は新しい経済対策を発表した", "人工智能技术正在改变世界经济"]
+
+
+def _truth_map(text: str, damage) -> tuple[str, list[int]]:
+    """The damaged text (each character damaged alone: the byte-wise shapes give the same) and,
+    per damaged position, the index of the correct character it came from."""
+    out, owner = [], []
+    for i, c in enumerate(text):
+        d = damage(c)
+        out.append(d)
+        owner += [i] * len(d)
+    return "".join(out), owner + [len(text)]
+
+
+@pytest.mark.parametrize("text", CJK_SHORT)
+@pytest.mark.parametrize("prefix", ["", "original_title: ", "Titulek: "])
+@pytest.mark.parametrize("shape", [name for name, shape in SHAPES.items() if shape.lossy])
+@pytest.mark.parametrize("profile", ["cs", None])
+def test_cjk_confident_repair_is_never_wrong(text, prefix, shape, profile):
+    """``規模`` damaged as ``è¦æ¨¡`` (8F of 規 dropped) may be ``要模`` by character frequency
+    alone (要 is frequent, 規 alone rare): a confident repair must be the correct text; a doubt
+    is shown, not written."""
+    damage = SHAPES[shape].damage
+    damaged, owner = _truth_map(prefix + text, damage)
+    assert damaged == damage(prefix + text)
+    for r in find_mojibake(damaged, profile):
+        if not r.confident or r.lossless:  # (lost bytes: a lossless reading is another matter)
+            continue
+        a, b = owner[r.start], owner[r.end] if r.end < len(damaged) else len(prefix + text)
+        assert (r.start == 0 or owner[r.start - 1] != a), (r, "starts inside a character")
+        assert r.replacement == (prefix + text)[a:b], r
