@@ -154,7 +154,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from bisect import bisect_left
-from itertools import compress, product
+from itertools import chain, compress, product
 from typing import Iterable, Sequence
 
 __all__ = [
@@ -1189,23 +1189,23 @@ def _group_pieces(line: str, group: _Group, fixed: dict[int, str]) -> tuple[list
     return pieces, where
 
 
-def _rendered(pieces: list[str], lossy_at: set[int], lo: int, hi: int) -> tuple[str, list[bool]]:
-    """Pieces ``lo`` to ``hi`` (exclusive) joined, with the mask of the recovered characters."""
-    text = "".join(pieces[lo:hi])
-    mask: list[bool] = []
-    for k in range(lo, hi):
-        p = pieces[k]
-        if k in lossy_at:
-            mask.extend([c != " " for c in p])
-        else:
-            mask += _FALSE * len(p)
-    return text, mask
+def _rendered(pieces: list[str], masks: list[tuple[bool, ...]], lo: int, hi: int) -> tuple[str, list[bool]]:
+    """Pieces ``lo`` to ``hi`` (exclusive) joined, with the mask of the recovered characters
+    (``masks``: each piece's, ``_piece_mask``)."""
+    return "".join(pieces[lo:hi]), list(chain.from_iterable(masks[lo:hi]))
 
 
-_FALSE = [False]
+@lru_cache(maxsize=4096)
+def _piece_mask(p: str, lossy: bool) -> tuple[bool, ...]:
+    """The recovered characters of a piece: a lossy slot's, but its space (a lost no-break space
+    read as one is no recovered character); nothing else."""
+    return tuple(c != " " for c in p) if lossy else (False,) * len(p)
 
 
+@lru_cache(maxsize=4096)
 def _has_bound(p: str) -> bool:
+    """``p`` holds a character that is no word character (the options of the slots come back
+    in every rendering of a group: kept)."""
     return any(not _is_wordish(c) for c in p)
 
 
@@ -1238,7 +1238,8 @@ class _Scorer:
 
     def __init__(self, line, group, fixed, lm, left, right, cjk, memo):
         self.pieces, self.where = _group_pieces(line, group, fixed)
-        self.lossy_at = set(self.where)
+        lossy_at = set(self.where)
+        self.masks = [_piece_mask(p, k in lossy_at) for k, p in enumerate(self.pieces)]
         self.sizes = [len(p) for p in self.pieces]
         self.bound = [_has_bound(p) for p in self.pieces]
         self.prev = line[group.start - 1] if group.start else ""
@@ -1248,6 +1249,7 @@ class _Scorer:
     def put(self, i: int, x: str) -> None:
         k = self.where[i]
         self.pieces[k], self.sizes[k], self.bound[k] = x, len(x), _has_bound(x)
+        self.masks[k] = _piece_mask(x, True)
 
     def set(self, choice: Sequence[str]) -> None:
         pieces, where = self.pieces, self.where
@@ -1256,7 +1258,7 @@ class _Scorer:
                 self.put(i, x)
 
     def total(self) -> float:
-        text, mask = _rendered(self.pieces, self.lossy_at, 0, len(self.pieces))
+        text, mask = _rendered(self.pieces, self.masks, 0, len(self.pieces))
         return _score(text, mask, self.prev, self.nxt, self.lm, self.left, self.right, self.cjk, self.memo)
 
     def local(self, i: int, xs: Sequence[str], wide: bool, letters: bool) -> list[float]:
@@ -1276,7 +1278,7 @@ class _Scorer:
 
     def _window(self, lo: int, hi: int, wide: bool) -> float:
         pieces = self.pieces
-        text, mask = _rendered(pieces, self.lossy_at, lo, hi)
+        text, mask = _rendered(pieces, self.masks, lo, hi)
         prev = next((p[-1] for p in reversed(pieces[max(0, lo - 3):lo]) if p), None)
         if prev is None:
             prev = "".join(pieces[:lo])[-1:] or self.prev
@@ -1299,7 +1301,7 @@ class _Scorer:
         while hi < len(self.pieces) and n < 4 and not self.bound[hi]:
             n += self.sizes[hi]
             hi += 1
-        text, mask = _rendered(self.pieces, self.lossy_at, lo, hi)
+        text, mask = _rendered(self.pieces, self.masks, lo, hi)
         a = sum(self.sizes[lo:k])
         b = a + self.sizes[k]
         s = 0.0
