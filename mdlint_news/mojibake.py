@@ -1627,7 +1627,8 @@ def _redecode(s: str) -> str | None:
     return None
 
 
-def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult | None:
+def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list, floor: int = 0) -> _LineResult | None:
+    """``floor``: a reading must explain at least this many characters to matter (``_analyze_line``)."""
     slots = _find_slots(line, cp, masked)
     if not slots:
         return None
@@ -1636,6 +1637,8 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list) -> _LineResult
         slots = _find_slots(line, cp, masked, lost, nbsp, stripped)
         if not slots:
             return None
+    if floor and sum(s.end - s.start for s in slots) < floor:
+        return None  # its slots cannot explain as much of the line: it can neither win nor tie
     # 1. lossless runs: plausibility
     fixed: dict[int, str] = {}
     inner_rounds: dict[int, int] = {}
@@ -1973,10 +1976,16 @@ def _group_becomes_word(line, g: _Group, lossy, res, fixed, lm) -> bool:
 def _analyze_line(line: str, lang_ref: list, encodings: Sequence[str]) -> _LineResult | None:
     masked = _masked_spans(line)
     results = []
+    floor = 0  # characters the best reading so far explains (``_LineResult.key[0]``)
     for name in encodings:
-        res = _analyze_cp(line, _CODEPAGES[name], masked, lang_ref)
+        # A code page whose slots cover fewer characters than a reading before it explains can
+        # neither be the best nor tie it (below): it is not resolved, once the line's language
+        # is settled (the first code page that needs the language model settles it: skipping
+        # it before would let another code page's reading of the line settle it).
+        res = _analyze_cp(line, _CODEPAGES[name], masked, lang_ref, floor if lang_ref[1] else 0)
         if res is not None:
             results.append(res)
+            floor = max(floor, res.key[0])
     if not results:
         return None
     best = max(results, key=lambda r: r.key)  # max keeps the first of equal keys
