@@ -429,6 +429,21 @@ def _decode(bs: Sequence[int]) -> str | None:
         return None
 
 
+@lru_cache(maxsize=4096)
+def _lost_byte_readings(bs: tuple[int, ...], lost: tuple[int, ...]) -> tuple[tuple[str, int], ...]:
+    """What the bytes ``bs`` of an incomplete sequence decode to with one byte of ``lost``
+    inserted after its lead or a continuation, and that byte, in the order they are tried (the
+    same damaged characters come back all over a line, and in every code page that reads them
+    alike: kept)."""
+    out = []
+    for pos in range(1, _need(bs[0]) + 1):
+        for lb in lost:
+            dec = _decode(bs[:pos] + (lb,) + bs[pos:])
+            if dec is not None:
+                out.append((dec, lb))
+    return tuple(out)
+
+
 def _find_slots(line: str, cp: _CodePage, masked: list[tuple[int, int]],
                 lost: Sequence[int] | None = None, nbsp: bool | None = None,
                 stripped: frozenset[int] = frozenset()) -> list[_Slot]:
@@ -451,11 +466,9 @@ def _find_slots(line: str, cp: _CodePage, masked: list[tuple[int, int]],
             continue
         need = _need(bs[0])
         opts: dict[str, int] = {}
-        for pos in range(1, need + 1):
-            for lb in lost:
-                dec = _decode(bs[:pos] + [lb] + bs[pos:])
-                if dec is not None and dec not in opts and (lb not in stripped or _stripped_ok(dec, line, s, e)):
-                    opts[dec] = lb
+        for dec, lb in _lost_byte_readings(tuple(bs), tuple(lost)):
+            if dec not in opts and (lb not in stripped or _stripped_ok(dec, line, s, e)):
+                opts[dec] = lb
         space = nbsp and e < n and line[e] == " "
         if space:
             opts = {o + " ": b for o, b in opts.items()}
