@@ -1408,15 +1408,31 @@ def _resolve_group(line: str, group: _Group, fixed: dict[int, str], lm: _LangMod
         left, right = marked[:where[group.start]], marked[where[group.end]:]
     else:
         left = right = ""
-    key = (line, group.start, group.end, lm, left, right, _HINTS.get(),
-           tuple((s.start, s.end, s.lossless, s.space, tuple(s.options), fixed.get(s.start)) for s in group.slots))
-    results = _GROUPS.get(key)
+    results = _GROUPS.get(key := _group_key(line, group, lossy, fixed, lm, left, right))
     if results is None:
         if len(_GROUPS) >= _GROUPS_SIZE:
             _GROUPS.clear()
         results = _GROUPS[key] = _rank_group(line, group, lossy, fixed, lm, left, right,
                                              context.rep_line if context is not None else line)
     return lossy, results
+
+
+def _group_key(line: str, group: _Group, lossy: list[_Slot], fixed: dict[int, str], lm: _LangModel,
+               left: str, right: str) -> tuple:
+    """What a group's ranking depends on. A group whose options hold no paired mark (which looks
+    for its pair along the line: ``left``, ``right``) and no CJK character (ranked in the line's
+    CJK languages, ``_cjk_langs``) reads nothing of the line but its own text and one character
+    on each side (``_Scorer``, ``_slot_prior``): the same damaged word on another line, or
+    elsewhere on this one, is ranked once."""
+    a, b = group.start, group.end
+    if any(c in _MARKS or (c >= _FIRST_CJK and _script(c) == "CJK") for s in lossy for o in s.options for c in o):
+        key_line, lo = (line, left, right, b), 0
+    else:
+        lo = max(0, a - 1)
+        key_line = (line[lo:b + 1], a - lo, b - a)
+    return (key_line, a - lo, lm, _HINTS.get(),
+            tuple((s.start - a, s.end - a, s.lossless, s.space, tuple(s.options), fixed.get(s.start))
+                  for s in group.slots))
 
 
 def _rank_group(line: str, group: _Group, lossy: list[_Slot], fixed: dict[int, str], lm: _LangModel,
