@@ -2039,16 +2039,24 @@ def _analyze_line(line: str, lang_ref: list, encodings: Sequence[str]) -> _LineR
 def _repaired_words(line: str, runs: list[_RunOut]) -> list[str]:
     """The space-separated tokens of ``line`` that the runs touch, with the runs applied and the
     punctuation around them stripped (a sign inside a word, ``st÷tům``, keeps it one token)."""
-    out, marks, pos = [], [], 0
+    out, marks, pos, n = [], [], 0, 0
     for r in runs:
         out.append(line[pos:r.start])
-        marks.append((sum(map(len, out)), sum(map(len, out)) + len(r.replacement)))
+        n += r.start - pos
+        marks.append((n, n + len(r.replacement)))
         out.append(r.replacement)
+        n += len(r.replacement)
         pos = r.end
     out.append(line[pos:])
     text = "".join(out)
-    return [m.group().strip(_TOKEN_EDGE) for m in re.finditer(r"\S+", text)
-            if any(a <= m.end() and m.start() <= b for a, b in marks)]
+    marks.sort()
+    words, k = [], 0
+    for m in re.finditer(r"\S+", text):  # tokens and runs in the order of the text: one sweep
+        while k < len(marks) and marks[k][1] < m.start():
+            k += 1
+        if k < len(marks) and marks[k][0] <= m.end():
+            words.append(m.group().strip(_TOKEN_EDGE))
+    return words
 
 
 _TOKEN_EDGE = "„“”‚‘’«»‹›()[]{}.,;:!?\"'*_-–—…"
