@@ -938,21 +938,23 @@ _CJK_MARGIN = 2.0  # a recovered CJK character is written only when it wins by t
 _FIRST_CJK = "\u1100"  # no character below this is of the script ``_script`` calls CJK
 
 
-def _casing_penalty(tok: str, replaced: list[bool]) -> float:
+def _casing_penalty(tok: str, replaced: Sequence[bool]) -> float:
     pen = 0.0
     n = len(tok)
-    alpha = sum(1 for c in tok if c.isalpha())
-    lower_ish = sum(1 for c in tok if c.isalpha() and not c.isupper())
-    for i, c in enumerate(tok):
-        if not replaced[i] or not c.isalpha():
+    counts = None  # letters, and letters but capitals: counted for a recovered lowercase letter only
+    for i in compress(range(n), replaced):
+        c = tok[i]
+        if not c.isalpha():
             continue
-        prev = tok[i - 1] if i else ""
-        nxt = tok[i + 1] if i + 1 < n else ""
         if c.isupper():
-            if i > 0 and (prev.islower() or nxt.islower()):
+            if i > 0 and (tok[i - 1].islower() or tok[i + 1:i + 2].islower()):
                 pen -= _CASE_PENALTY
-        elif c.islower() and alpha - 1 >= 2 and lower_ish == 1:  # every other letter is a capital
-            pen -= _CASE_PENALTY
+        elif c.islower():
+            if counts is None:
+                letters = [x for x in tok if x.isalpha()]
+                counts = (len(letters), sum(1 for x in letters if not x.isupper()))
+            if counts[0] - 1 >= 2 and counts[1] == 1:  # every other letter is a capital
+                pen -= _CASE_PENALTY
     return pen
 
 
