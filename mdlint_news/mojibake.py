@@ -611,7 +611,8 @@ class _LangModel:
         self.cjk = lang if lang in _CJK_LANGS else None  # the CJK language of the line, if any
 
     def zipf(self, word: str) -> float:
-        low = word.lower()
+        # the lists hold wordfreq's tokens: NFC and case-folded (``äußerte`` is ``äusserte``)
+        low = unicodedata.normalize("NFC", word.lower()).casefold()
         f = self.lex.freq(low)
         if not f and "’" in low:
             f = self.lex.freq(low.replace("’", "'"))

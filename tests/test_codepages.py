@@ -30,11 +30,7 @@ LINES = {
 # lost bytes, beyond a per-word model.
 NOT_YET = {("latin-1 C1 stripped", "ru"), ("latin-1 C1 stripped", "bg")}
 # Known misses of the scoring (not of the code-page hypotheses), strict: they fail loudly when fixed.
-SCORING = {
-    # ß (C3 9F) is the best reading but not a sure one: the lexicon stores casefolded forms
-    # (äusserte) and _LangModel.zipf looks up lower() (äußerte): an unknown word either way
-    ("latin-1 C1 stripped", "de"): "words with ß unknown to the language model",
-}
+SCORING: dict[tuple[str, str], str] = {}
 
 CASES = [pytest.param(shape, lang, marks=[pytest.mark.xfail(reason=SCORING[shape, lang], strict=True)]
                       if (shape, lang) in SCORING else [])
