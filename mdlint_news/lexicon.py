@@ -3,31 +3,45 @@
 Loading a wordfreq list costs 0.2-0.6 s and 50-150 MB per language and process; a damaged line
 needs a few hundred of its words. So the first time a language is needed its list (and the
 letter statistics the mojibake repair derives from it) is compiled into a SQLite file that
-every later run and every worker process reads a word at a time (a few microseconds each, a
-few MB of memory). The file is to wordfreq what ``__pycache__`` is to Python sources: derived
-data, rebuilt when the installed wordfreq changes, safe to delete.
+every later run and every worker process reads a length of words at a time (a few MB of
+memory). The file is to wordfreq what ``__pycache__`` is to Python sources: derived data,
+rebuilt when the installed wordfreq changes, safe to delete.
+
+A language is compiled in levels, each when first asked for: its ``head`` (the ``HEAD_WORDS``
+most frequent words and the letter frequencies: all that language detection asks of each of
+the ~14 candidate languages), the letters in context (``gaps``, for the languages a line is
+repaired in) and the rest of its list (``words``, for a word the head does not know). Each is
+read from wordfreq's file a frequency bucket at a time and stored with C-speed steps only
+(sort by length, join), a few MB per language: the first lost-byte repair on a fresh machine
+compiles in a few seconds; when that takes over ``NOTE_AFTER`` seconds (or
+``$NEWS_LINT_NOTE_AFTER``) one line on stderr says so (``set_notice``).
 
 Where: ``$NEWS_LINT_LEXICON`` (a file path), else ``$XDG_CACHE_HOME/news-lint/`` (default
 ``~/.cache/news-lint/``). When that cannot be written, the lists are compiled into memory for
 the process, as wordfreq itself would load them.
 """
-
 from __future__ import annotations
 
+import bisect
 import hashlib
 import importlib.util
 import json
 import math
 import os
+import re
 import sqlite3
+import sys
 import threading
+import time
 import unicodedata
+from collections import Counter
 from pathlib import Path
 from typing import Callable
 
-FORMAT = 1  # bump when what is stored changes
+FORMAT = 3  # bump when what is stored changes
 CHAR_WORDS = 30_000  # letter frequencies: over the most frequent word forms
 GAP_WORDS = 50_000  # letters in context: over the most frequent word forms, each form once
+# (counted over the whole head: GAP_WORDS must stay >= CHAR_WORDS)
 # Languages whose wordfreq tokenizer turns an alphabetic word into one token by NFC + casefold
 # (checked against wordfreq itself in tests/test_lexicon.py); others go through wordfreq.
 _SIMPLE_TOKENIZE = frozenset("cs en sk de fr es pt pl it hu sv nl da nb fi et lv lt sl hr "
@@ -67,10 +81,9 @@ def _wordfreq_fingerprint() -> str:
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS words (lang TEXT, word TEXT, cb INTEGER NOT NULL,
-                                  PRIMARY KEY (lang, word)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS gaps (lang TEXT, ctx TEXT, counts TEXT NOT NULL,
-                                 PRIMARY KEY (lang, ctx)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS parts (lang TEXT, kind TEXT, len INTEGER, text TEXT NOT NULL,
+                                  idx TEXT NOT NULL, ordered INTEGER NOT NULL,
+                                  PRIMARY KEY (lang, kind, len));
 """
 
 
@@ -82,12 +95,14 @@ class _Store:
         self.conn: sqlite3.Connection | None = None
         self.path: Path | None = None
         self.lock = threading.Lock()
+        self.generation = 0  # a new connection: what was compiled into the old one may be gone
 
     def connect(self, memory: bool = False) -> sqlite3.Connection:
         if self.conn is not None and self.pid == os.getpid() and not memory:
             return self.conn
         self.pid = os.getpid()
         self.conn = None
+        self.generation += 1
         path = default_path()
         try:
             if memory:
@@ -109,8 +124,7 @@ class _Store:
                 conn.execute("BEGIN IMMEDIATE")
                 row = conn.execute("SELECT value FROM meta WHERE key = 'wordfreq'").fetchone()
                 if row is None or row[0] != fp:  # another wordfreq: compile again
-                    conn.execute("DELETE FROM words")
-                    conn.execute("DELETE FROM gaps")
+                    conn.execute("DELETE FROM parts")
                     conn.execute("DELETE FROM meta")
                     conn.execute("INSERT INTO meta VALUES ('wordfreq', ?)", (fp,))
                 conn.execute("COMMIT")
@@ -121,92 +135,244 @@ class _Store:
 
 
 _STORE = _Store()
-COMPILE_SECONDS = 30  # all the languages a first repair compiles, on a laptop
+NOTE_AFTER = 1.0  # seconds of compiling before the note on stderr ($NEWS_LINT_NOTE_AFTER)
+
+
+def _note_after() -> float:
+    try:
+        return max(0.0, float(os.environ.get("NEWS_LINT_NOTE_AFTER", NOTE_AFTER)))
+    except ValueError:
+        return NOTE_AFTER
 _notice: Callable[[str], None] | None = None
 
 
 def set_notice(notice: Callable[[str], None] | None) -> None:
-    """Where to say (once, when it starts) that word lists are being compiled: the first
-    lost-byte repair takes tens of seconds, which must not look like a hang."""
+    """Where to say (once per process, when compiling has taken over ``NOTE_AFTER`` seconds)
+    that word lists are being compiled, which must not look like a hang."""
     global _notice
     _notice = notice
 
 
-def _announce(conn: sqlite3.Connection, lang: str) -> None:
-    """Say that compiling starts, when no list has been compiled into this file yet (later
-    languages take a second or two each, in the same stall)."""
-    if _notice is None or conn.execute("SELECT 1 FROM meta WHERE key LIKE 'built:%'").fetchone():
+class _Stall:
+    """Time spent compiling in this process; the note fires once, ``NOTE_AFTER`` seconds in."""
+
+    spent = 0.0
+    first: str | None = None
+    noted = False
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __enter__(self) -> None:
+        _Stall.first = _Stall.first or self.lang
+        self.start = time.perf_counter()
+        self.timer = None
+        if _notice is not None and not _Stall.noted:
+            self.timer = threading.Timer(max(0.0, _note_after() - _Stall.spent), _note_once)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def __exit__(self, *exc) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+        _Stall.spent += time.perf_counter() - self.start
+
+
+def _note_once() -> None:
+    if _Stall.noted or _notice is None:
         return
+    _Stall.noted = True
     if _STORE.path is not None:
-        where = f"(once per machine, ~{COMPILE_SECONDS} s) into {_STORE.path}"
+        where = f"(once per machine, a few seconds) into {_STORE.path}"
     else:
-        where = (f"(~{COMPILE_SECONDS} s) into memory: {default_path().parent} cannot be "
-                 "written, so every run compiles them again (set NEWS_LINT_LEXICON to a "
-                 "writable file)")
-    _notice(f"compiling word lists for {lang} {where}")
+        where = (f"(a few seconds) into memory: {default_path().parent} cannot be written, so "
+                 "every run compiles them again (set NEWS_LINT_LEXICON to a writable file)")
+    _notice(f"compiling word lists for {_Stall.first} {where}")
 
 
-def _compile(conn: sqlite3.Connection, lang: str) -> None:
-    """Compile one language's list (called inside a write transaction). wordfreq keeps every
-    list it has read (``lru_cache``: 30-50 MB a language, 430 MB for the 14 languages the
-    first repair compiles): they are dropped once the language is compiled."""
-    try:
-        _compile_lists(conn, lang)
-    finally:
-        _drop_wordfreq_lists()
+# -- reading wordfreq's lists ------------------------------------------------------------------
 
+def _buckets(lang: str):
+    """wordfreq's list for ``lang``, one frequency bucket at a time (index = -cB), read as a
+    stream: the head of a list costs a fraction of the whole (the lists are sorted by
+    frequency), and no list stays in memory (``wordfreq.get_frequency_list`` keeps them all)."""
+    import gzip
 
-def _drop_wordfreq_lists() -> None:
+    import msgpack
     import wordfreq
 
-    for cached in (wordfreq.get_frequency_list, wordfreq.get_frequency_dict, wordfreq.top_n_list):
-        clear = getattr(cached, "cache_clear", None)
-        if clear is not None:
-            clear()
+    path = wordfreq.available_languages("best").get(lang)
+    if path is None:  # a code wordfreq matches to another: let wordfreq find it
+        yield from wordfreq.get_frequency_list(lang, "best")
+        return
+    with gzip.open(path, "rb") as fh:
+        unpacker = msgpack.Unpacker(fh, raw=False, use_list=True, max_buffer_size=1 << 26)
+        size = unpacker.read_array_header()
+        header = unpacker.unpack()
+        if not isinstance(header, dict) or header.get("format") != "cB":
+            raise ValueError(f"{path}: not a cBpack file")
+        for _ in range(size - 1):
+            yield unpacker.unpack()
 
 
-def _compile_lists(conn: sqlite3.Connection, lang: str) -> None:
-    import wordfreq
+_MULTI_DIGIT = re.compile(r"^\d[\d.,]+.*$", re.M)  # wordfreq.numbers.has_digit_sequence
 
-    top = wordfreq.top_n_list(lang, CHAR_WORDS, wordlist="best")
-    wanted, freq = set(top), {}
-    rows = []
-    for index, bucket in enumerate(wordfreq.get_frequency_list(lang, "best")):
-        for w in bucket:
-            rows.append((w, index))
-            if w in wanted:
-                freq[w] = _cb_to_freq(index)
-    rows.sort(key=_first)  # in key order: appending to the b-tree is several times faster
-    conn.executemany(f"INSERT OR REPLACE INTO words VALUES ('{_sql_name(lang)}', ?, ?)", rows)
-    del rows
-    counts: dict[str, float] = {}
-    for w in top:
-        f = freq.get(w, 0.0)
-        for c in w:
-            if c.isalpha():
-                counts[c] = counts.get(c, 0.0) + f
-    total = sum(counts.values()) or 1.0
-    char_logp = {c: max(-6.0, math.log10(v / total)) for c, v in counts.items()}
-    # letters in context: key = the letters around (2 on each side, or 1 on each side)
-    wide: dict[str, dict[str, int]] = {}
-    for w in wordfreq.top_n_list(lang, GAP_WORDS, wordlist="best"):
-        if not w.isalpha():
+
+def _plain(bucket: list[str]) -> list[str]:
+    """The bucket's words without digit sequences (``top_n_list`` leaves them out)."""
+    digits = set(_MULTI_DIGIT.findall("\n".join(bucket)))
+    return [w for w in bucket if w not in digits] if digits else bucket
+
+
+def _head(lang: str, n: int) -> list[tuple[int, list[str]]]:
+    """The buckets of the list (index, words), up to its ``n`` most frequent words without
+    digit sequences (the ``wordfreq.top_n_list`` of ``n``: ``_top``)."""
+    out: list[tuple[int, list[str]]] = []
+    for index, bucket in enumerate(_buckets(lang)):
+        if not bucket:
             continue
-        w = "^^" + w + "$$"
-        for i in range(2, len(w) - 2):
-            ch = w[i]
-            for key in (w[i - 2] + w[i - 1] + w[i + 1] + w[i + 2], w[i - 1] + w[i + 1]):
-                d = wide.setdefault(key, {})
-                d[ch] = d.get(ch, 0) + 1
-    conn.executemany("INSERT OR REPLACE INTO gaps VALUES (?, ?, ?)",
-                     ((lang, k, json.dumps(wide[k], ensure_ascii=False)) for k in sorted(wide)))
-    conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                 ("chars:" + lang, json.dumps(char_logp, ensure_ascii=False)))
-    conn.execute("INSERT OR REPLACE INTO meta VALUES (?, 'yes')", ("built:" + lang,))
+        plain = _plain(bucket)
+        if len(plain) >= n:  # cut the bucket after its n-th plain word
+            out.append((index, bucket[: bucket.index(plain[n - 1]) + 1]))
+            return out
+        out.append((index, bucket))
+        n -= len(plain)
+    return out
 
 
-def _first(row: tuple) -> str:
-    return row[0]
+def _top(head: list[tuple[int, list[str]]], n: int) -> list[tuple[int, list[str]]]:
+    """``wordfreq.top_n_list(lang, n)``, as buckets, from the head."""
+    out = []
+    for index, bucket in head:
+        words = _plain(bucket)[:n]
+        out.append((index, words))
+        n -= len(words)
+        if n <= 0:
+            break
+    return out
+
+
+def _char_logp(head: list[tuple[int, list[str]]]) -> dict[str, float]:
+    counts: dict[str, float] = {}
+    for index, bucket in _top(head, CHAR_WORDS):
+        f = _cb_to_freq(index)
+        for c, k in Counter("".join(bucket)).items():
+            if c.isalpha():
+                counts[c] = counts.get(c, 0.0) + f * k
+    total = sum(counts.values()) or 1.0
+    return {c: max(-6.0, math.log10(v / total)) for c, v in counts.items()}
+
+
+# -- the store: per language and level, the words by length ----------------------------------
+#
+# One text per word length, ``\nw1\nw2\n...\n``: the k-th word starts at k * (length + 1);
+# ``idx``: one character per word, its bucket index (``chr``). Compiled in list order with
+# C-speed steps only (sort a bucket by length, join): a lookup is one ``str.find``. A length
+# asked more than ``SORT_AFTER`` times is sorted (then a lookup is a binary search), and
+# stored sorted. One row per length, read back a length at a time.
+
+MAX_INDEX = 2000  # wordfreq's buckets run to ~900 (Zipf 0)
+_IDX0 = 32  # bucket index i is stored as chr(i + 32): no NUL or newline in the text
+_IDX_OK = re.compile(f"[{chr(_IDX0)}-{chr(_IDX0 + MAX_INDEX)}]*")
+SORT_AFTER = 8
+
+
+class _Part:
+    """The words of one length of a level."""
+
+    __slots__ = ("text", "idx", "ordered", "asked", "length")
+
+    def __init__(self, length: int, text: str, idx: str, ordered: bool):
+        self.length, self.text, self.idx, self.ordered, self.asked = length, text, idx, ordered, 0
+
+    def find(self, word: str) -> int | None:
+        """The bucket index of ``word`` (of this length), or None."""
+        if not self.ordered:
+            self.asked += 1
+            if self.asked <= SORT_AFTER:
+                pos = self.text.find("\n" + word + "\n")
+                return None if pos < 0 else ord(self.idx[pos // (self.length + 1)]) - _IDX0
+            self.sort()
+        text, step, n = self.text, self.length + 1, self.length
+        lo, hi = 0, len(self.idx)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if text[mid * step + 1: mid * step + 1 + n] < word:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(self.idx) and text[lo * step + 1: lo * step + 1 + n] == word:
+            return ord(self.idx[lo]) - _IDX0
+        return None
+
+    def sort(self) -> None:
+        words = self.text[1:-1].split("\n")
+        order = sorted(range(len(words)), key=words.__getitem__)
+        self.text = "\n" + "\n".join([words[i] for i in order]) + "\n"
+        self.idx = "".join([self.idx[i] for i in order])
+        self.ordered = True
+
+
+def _partition(buckets) -> dict[int, _Part]:
+    """``{length: part}`` from ``(index, words)`` in list order."""
+    chunks: dict[int, list[str]] = {}
+    idx: dict[int, list[str]] = {}
+    for index, bucket in buckets:
+        bucket = sorted(bucket, key=len)  # stable: list order within a length
+        lens = list(map(len, bucket))
+        i = 0
+        while i < len(bucket):
+            length = lens[i]
+            j = bisect.bisect_right(lens, length, i)
+            chunk = "\n".join(bucket[i:j])
+            if chunk.count("\n") != j - i - 1:  # a word with a newline (never, in wordfreq)
+                chunk = "\n".join(w for w in bucket[i:j] if "\n" not in w)
+            if length and chunk:
+                chunks.setdefault(length, []).append(chunk)
+                idx.setdefault(length, []).append(chr(index + _IDX0) * (chunk.count("\n") + 1))
+            i = j
+    return {n: _Part(n, "\n" + "\n".join(chunks[n]) + "\n", "".join(idx[n]), False)
+            for n in chunks}
+
+
+def _valid_part(length: int, text, idx, ordered) -> _Part:
+    """A stored length, checked (the file is untrusted): whole words of ``length`` between
+    newlines, one bucket index each."""
+    ok = isinstance(text, str) and isinstance(idx, str) and ordered in (0, 1) and idx \
+        and len(text) == len(idx) * (length + 1) + 1 and text.count("\n") == len(idx) + 1 \
+        and _IDX_OK.fullmatch(idx) is not None
+    if not ok:
+        raise CorruptLexicon("words")
+    return _Part(length, text, idx, bool(ordered))
+
+
+class CorruptLexicon(ValueError):
+    """A row of the file is not what this module writes (the file is untrusted)."""
+
+
+def _save(conn: sqlite3.Connection, lang: str, kind: str, parts: dict[int, _Part]) -> None:
+    if _STORE.path is None:  # in memory: the parts are kept by the Lexicon itself
+        return
+    conn.executemany("INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?, ?, ?)", (
+        (lang, kind, n, p.text, p.idx, int(p.ordered)) for n, p in parts.items()))
+
+
+def _store_sorted(lang: str, kind: str, part: _Part) -> None:
+    """Store a length this process sorted, so later processes start sorted (best effort: a
+    file another process holds, or a full disk, only costs them the sort)."""
+    if _STORE.path is None:
+        return
+    try:
+        with _STORE.lock:
+            conn = _STORE.connect()
+            conn.execute("PRAGMA busy_timeout = 50")  # never wait for it
+            try:
+                conn.execute("UPDATE parts SET text = ?, idx = ?, ordered = 1 WHERE lang = ? "
+                             "AND kind = ? AND len = ?", (part.text, part.idx, lang, kind, part.length))
+            finally:
+                conn.execute("PRAGMA busy_timeout = 300000")
+    except sqlite3.Error:
+        pass
 
 
 def _sql_name(lang: str) -> str:
@@ -219,62 +385,229 @@ def _cb_to_freq(cb_below_one: int) -> float:
     return 10 ** (-cb_below_one / 100)  # wordfreq.cB_to_freq(-index)
 
 
+HEAD_WORDS = max(CHAR_WORDS, GAP_WORDS)  # the head of a list: what detection and letters need
+
+
 class Lexicon:
-    """One language: word frequencies, letter frequencies, letters in context."""
+    """One language: word frequencies, letter frequencies, letters in context, compiled in two
+    levels as they are needed: ``head`` (the most frequent ``HEAD_WORDS`` words and the letter
+    frequencies: all that language detection asks of each candidate, and all that letters in
+    context are counted over) and ``words`` (the rest of the list: every word wordfreq knows,
+    read only for a word the head does not know)."""
 
     def __init__(self, lang: str):
+        _sql_name(lang)
         self.lang = lang
-        try:
-            self._load()
-        except sqlite3.Error:  # the file went bad (disk full ...): compile into memory instead
-            _STORE.connect(memory=True)
-            self._load()
-        self._freq: dict[str, float] = {}
-        self._gaps: dict[str, dict[str, int] | None] = {}
+        self._reset()
+        self.char_logp: dict[str, float] = self._guarded(self._load_chars)
 
-    def _load(self) -> None:
-        lang = self.lang
-        conn = self._db = _STORE.connect()
-        self._pid = os.getpid()
+    def _reset(self) -> None:
+        _STORE.connect()  # (a first connection is a new generation: count from after it)
+        self._generation = _STORE.generation
+        self._parts: dict[tuple[str, int], _Part | None] = {}
+        self._complete: set[str] = set()  # levels whose every length is in ``_parts``
+        self._built: set[str] = set()
+        self._gaps: dict[str, dict[str, int] | None] = {}
+        self._gap_all: tuple[str, dict] | None = None  # (letters, windows of 3 and 5: counts)
+
+    def _guarded(self, fn, *args):
+        """``fn``; when the file fails (not a database, disk full, a row that is not what this
+        module writes) the lists are compiled into memory instead, and ``fn`` runs again."""
+        try:
+            return fn(*args)
+        except (sqlite3.Error, CorruptLexicon):
+            if _STORE.path is None:  # already in memory: nothing better to fall back to
+                raise
+            _STORE.connect(memory=True)
+            self._reset()
+            return fn(*args)
+
+    def _load_chars(self) -> dict[str, float]:
+        self._ensure("head")
+        row = _STORE.connect().execute("SELECT value FROM meta WHERE key = ?",
+                                       ("chars:" + self.lang,)).fetchone()
+        try:
+            chars = json.loads(row[0]) if row else None
+        except ValueError:
+            chars = None
+        if not isinstance(chars, dict) or not all(
+                len(c) == 1 and type(v) is float and -6.0 <= v <= 0.0 for c, v in chars.items()):
+            raise CorruptLexicon("chars")
+        return chars
+
+    def _ensure(self, level: str) -> None:
+        if self._generation != _STORE.generation:
+            self._reset()
+        if level in self._built:
+            return
+        if level == "gaps":  # counted over the head (before the lock: it is not reentrant)
+            self._ensure("head")
+        conn, key = _STORE.connect(), f"built:{self.lang}:{level}"
         with _STORE.lock:
-            row = conn.execute("SELECT value FROM meta WHERE key = ?", ("built:" + lang,)).fetchone()
-            if row is None:
+            if conn.execute("SELECT 1 FROM meta WHERE key = ?", (key,)).fetchone() is None:
                 conn.execute("BEGIN IMMEDIATE")  # other processes wait; then it is there
                 try:
-                    if conn.execute("SELECT 1 FROM meta WHERE key = ?",
-                                    ("built:" + lang,)).fetchone() is None:
-                        _announce(conn, lang)
-                        _compile(conn, lang)
+                    if conn.execute("SELECT 1 FROM meta WHERE key = ?", (key,)).fetchone() is None:
+                        with _Stall(self.lang):
+                            self._compile(conn, level)
+                        conn.execute("INSERT OR REPLACE INTO meta VALUES (?, 'yes')", (key,))
                     conn.execute("COMMIT")
                 except BaseException:
                     conn.rollback()
+                    self._complete.discard(level)
                     raise
-            chars = conn.execute("SELECT value FROM meta WHERE key = ?", ("chars:" + lang,)).fetchone()
-        self.char_logp: dict[str, float] = json.loads(chars[0]) if chars else {}
+        self._built.add(level)
 
-    def _conn(self) -> sqlite3.Connection:
-        if self._pid != os.getpid():  # forked: a connection must not cross a fork
-            self._db, self._pid = _STORE.connect(), os.getpid()
-        return self._db
+    def _head_size(self) -> int:
+        """How many words of the list the head holds (the words level holds the others)."""
+        row = _STORE.connect().execute("SELECT value FROM meta WHERE key = ?",
+                                       ("headsize:" + self.lang,)).fetchone()
+        if row is not None and row[0].isdigit():
+            return int(row[0])
+        return sum(len(bucket) for _, bucket in _head(self.lang, HEAD_WORDS))
+
+    def _compile(self, conn: sqlite3.Connection, level: str) -> None:
+        """Compile a level (inside a write transaction) into the file; this process too reads
+        it back a length at a time, as it is asked for (a first repair asks seven languages
+        for a few words each: their lists need not stay in memory)."""
+        try:
+            if level == "head":
+                head = _head(self.lang, HEAD_WORDS)  # (not kept: ~4 MB a language)
+                conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (
+                    "headsize:" + self.lang, str(sum(len(bucket) for _, bucket in head))))
+                parts = _partition(head)
+                conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (
+                    "chars:" + self.lang, json.dumps(_char_logp(head), ensure_ascii=False)))
+            elif level == "gaps":
+                self._gap_all = _gap_counts(self._gap_words())
+                conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (
+                    "gaps:" + self.lang, json.dumps(self._gap_all, ensure_ascii=False,
+                                                    separators=(",", ":"))))
+                return
+            else:  # the words after the head (the head answers for its own)
+                parts = _partition(self._tail())
+            _save(conn, self.lang, level, parts)
+        finally:
+            _drop_wordfreq_lists()
+        if _STORE.path is None:  # in memory: kept here (else read back a length at a time, as
+            self._parts.update(((level, n), part) for n, part in parts.items())  # asked for)
+            self._complete.add(level)
+
+    def _tail(self):
+        skip = self._head_size()
+        for index, bucket in enumerate(_buckets(self.lang)):
+            if skip < len(bucket):
+                yield index, bucket[skip:]
+            skip = max(0, skip - len(bucket))
+
+    def _part(self, kind: str, length: int) -> _Part | None:
+        key = (kind, length)
+        if key in self._parts or kind in self._complete:
+            return self._parts.get(key)
+        row = _STORE.connect().execute(
+            "SELECT text, idx, ordered FROM parts WHERE lang = ? AND kind = ? AND len = ?",
+            (self.lang, kind, length)).fetchone()
+        part = self._parts[key] = _valid_part(length, *row) if row else None
+        return part
+
+    def _lookup(self, kind: str, word: str) -> int | None:
+        self._ensure(kind)
+        if not word or "\n" in word:
+            return None
+        part = self._part(kind, len(word))
+        if part is None:
+            return None
+        ordered = part.ordered
+        index = part.find(word)
+        if part.ordered and not ordered:
+            _store_sorted(self.lang, kind, part)
+        return index
+
+    def head_freq(self, word: str) -> float:
+        """The frequency of ``word`` if it is among the list's ``HEAD_WORDS`` most frequent
+        words, else 0.0: language detection asks this of every candidate language."""
+        index = self._guarded(self._lookup, "head", word)
+        return 0.0 if index is None else _cb_to_freq(index)
 
     def freq(self, word: str) -> float:
         """The frequency wordfreq lists for exactly this token (0.0: not listed)."""
-        f = self._freq.get(word)
-        if f is None:
-            row = self._conn().execute("SELECT cb FROM words WHERE lang = ? AND word = ?",
-                                       (self.lang, word)).fetchone()
-            f = self._freq[word] = _cb_to_freq(row[0]) if row else 0.0
-        return f
+        index = self._guarded(self._lookup, "head", word)
+        if index is None:
+            index = self._guarded(self._lookup, "words", word)
+        return 0.0 if index is None else _cb_to_freq(index)
 
     def gap(self, ctx: str) -> dict[str, int] | None:
         """Counts of each letter between the letters of ``ctx`` (2 or 4 characters, ``^``/``$``
-        at the word's edges) over the language's most frequent word forms."""
+        at the word's edges) over the language's most frequent word forms (the head's
+        alphabetic words, each form once)."""
         if ctx in self._gaps:
             return self._gaps[ctx]
-        row = self._conn().execute("SELECT counts FROM gaps WHERE lang = ? AND ctx = ?",
-                                   (self.lang, ctx)).fetchone()
-        d = self._gaps[ctx] = json.loads(row[0]) if row else None
-        return d
+        letters, windows = self._guarded(self._gap_counts)
+        half = len(ctx) // 2
+        counts = {}
+        if len(ctx) in (2, 4):
+            left, right = ctx[:half], ctx[half:]
+            for c in letters:
+                n = windows.get(left + c + right)
+                if type(n) is int and n > 0:
+                    counts[c] = n
+        self._gaps[ctx] = counts or None
+        return self._gaps[ctx]
+
+    def _gap_counts(self) -> tuple[str, dict]:
+        if self._gap_all is None:
+            self._ensure("gaps")
+            if self._gap_all is None:
+                row = _STORE.connect().execute("SELECT value FROM meta WHERE key = ?",
+                                               ("gaps:" + self.lang,)).fetchone()
+                try:
+                    stored = json.loads(row[0]) if row else None
+                except ValueError:
+                    stored = None
+                if not (isinstance(stored, list) and len(stored) == 2 and isinstance(stored[0], str)
+                        and isinstance(stored[1], dict)):
+                    raise CorruptLexicon("gaps")
+                self._gap_all = (stored[0], stored[1])
+        return self._gap_all
+
+    def _gap_words(self) -> str:
+        """The head's alphabetic words, each padded (``^^form$$``), in one text."""
+        if "head" not in self._complete:
+            for n, text, idx, ordered in _STORE.connect().execute(
+                    "SELECT len, text, idx, ordered FROM parts WHERE lang = ? AND kind = 'head'",
+                    (self.lang,)).fetchall():
+                self._parts[("head", n)] = _valid_part(n, text, idx, ordered)
+            self._complete.add("head")
+        words = [w for (kind, _), part in self._parts.items() if kind == "head" and part
+                 for w in part.text[1:-1].split("\n") if w.isalpha()]
+        return "^^" + "$$^^".join(words) + "$$"
+
+
+def _gap_counts(text: str) -> tuple[str, dict[str, int]]:
+    """Letters in context over ``text`` (padded forms, ``^^form$$^^form$$...``): the letters
+    of the forms, and how often each window of 5 characters occurs (a window centred on a
+    letter never leaves its form), and each window of 3 centred on a letter (the sums of the
+    windows of 5 around it). ``gap`` asks for the windows with each letter between the
+    context's halves."""
+    counts: Counter = Counter()
+    for start in range(0, len(text) - 4, 1 << 16):  # a batch at a time: less memory at once
+        counts.update([text[i:i + 5] for i in range(start, min(start + (1 << 16), len(text) - 4))])
+    for g, n in list(counts.items()):
+        if g[2] not in "^$":
+            counts[g[1:4]] += n
+    letters = "".join(sorted(set(text) - set("^$")))
+    return letters, dict(counts)
+
+
+def _drop_wordfreq_lists() -> None:
+    """wordfreq keeps every list it has read (``lru_cache``; only a language code wordfreq
+    matches to another is read through it): dropped once the language is compiled."""
+    wordfreq = sys.modules.get("wordfreq")
+    for cached in (getattr(wordfreq, name, None) for name in
+                   ("get_frequency_list", "get_frequency_dict", "top_n_list")):
+        clear = getattr(cached, "cache_clear", None)
+        if clear is not None:
+            clear()
 
 
 _LEXICONS: dict[str, Lexicon] = {}
