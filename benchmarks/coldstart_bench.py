@@ -77,8 +77,8 @@ def _compiled(cache: Path) -> tuple[list[str], dict[str, int]]:
         sizes: dict[str, int] = {}
         if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'parts'").fetchone():
             return built, sizes  # another format (an older news-lint): levels only
-        for lang, n in conn.execute("SELECT lang, SUM(LENGTH(CAST(text AS BLOB)) + "
-                                    "LENGTH(CAST(idx AS BLOB))) FROM parts GROUP BY lang"):
+        for lang, n in conn.execute("SELECT lang, SUM(LENGTH(CAST(text AS BLOB))) FROM parts "
+                                    "GROUP BY lang"):
             sizes[lang] = sizes.get(lang, 0) + n
         for key, n in conn.execute("SELECT key, LENGTH(CAST(value AS BLOB)) FROM meta "
                                    "WHERE key LIKE 'gaps:%' OR key LIKE 'chars:%'"):

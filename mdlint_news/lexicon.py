@@ -23,10 +23,13 @@ the process, as wordfreq itself would load them.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import importlib.util
+import itertools
 import json
 import math
+import operator
 import os
 import re
 import sqlite3
@@ -38,7 +41,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable
 
-FORMAT = 3  # bump when what is stored changes
+FORMAT = 4  # bump when what is stored changes
 CHAR_WORDS = 30_000  # letter frequencies: over the most frequent word forms
 GAP_WORDS = 50_000  # letters in context: over the most frequent word forms, each form once
 # (counted over the whole head: GAP_WORDS must stay >= CHAR_WORDS)
@@ -82,8 +85,7 @@ def _wordfreq_fingerprint() -> str:
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS parts (lang TEXT, kind TEXT, len INTEGER, text TEXT NOT NULL,
-                                  idx TEXT NOT NULL, ordered INTEGER NOT NULL,
-                                  PRIMARY KEY (lang, kind, len));
+                                  ordered INTEGER NOT NULL, PRIMARY KEY (lang, kind, len));
 """
 
 
@@ -265,85 +267,88 @@ def _char_logp(head: list[tuple[int, list[str]]]) -> dict[str, float]:
 
 # -- the store: per language and level, the words by length ----------------------------------
 #
-# One text per word length, ``\nw1\nw2\n...\n``: the k-th word starts at k * (length + 1);
-# ``idx``: one character per word, its bucket index (``chr``). Compiled in list order with
-# C-speed steps only (sort a bucket by length, join): a lookup is one ``str.find``. A length
-# asked more than ``SORT_AFTER`` times is sorted (then a lookup is a binary search), and
-# stored sorted. One row per length, read back a length at a time.
+# One text per word length L, ``\nw1i1\nw2i2\n...\n``: each word followed by one character,
+# its bucket index (``chr(index + 32)``), so the k-th record starts at k * (L + 2). Compiled in
+# list order with C-speed steps only (sort a bucket by length, join): a lookup is one
+# ``str.find``. A length asked more than ``SORT_AFTER`` times is sorted (records of one length
+# sort by their word: a plain string sort), then a lookup is a binary search; it is stored
+# sorted. One row per length, read back a length at a time.
 
 MAX_INDEX = 2000  # wordfreq's buckets run to ~900 (Zipf 0)
 _IDX0 = 32  # bucket index i is stored as chr(i + 32): no NUL or newline in the text
-_IDX_OK = re.compile(f"[{chr(_IDX0)}-{chr(_IDX0 + MAX_INDEX)}]*")
 SORT_AFTER = 8
 
 
 class _Part:
     """The words of one length of a level."""
 
-    __slots__ = ("text", "idx", "ordered", "asked", "length")
+    __slots__ = ("text", "ordered", "asked", "length")
 
-    def __init__(self, length: int, text: str, idx: str, ordered: bool):
-        self.length, self.text, self.idx, self.ordered, self.asked = length, text, idx, ordered, 0
+    def __init__(self, length: int, text: str, ordered: bool):
+        self.length, self.text, self.ordered, self.asked = length, text, ordered, 0
 
     def find(self, word: str) -> int | None:
         """The bucket index of ``word`` (of this length), or None."""
+        text, step, n = self.text, self.length + 2, self.length
         if not self.ordered:
             self.asked += 1
             if self.asked <= SORT_AFTER:
-                pos = self.text.find("\n" + word + "\n")
-                return None if pos < 0 else ord(self.idx[pos // (self.length + 1)]) - _IDX0
+                pos = text.find("\n" + word)  # (a newline starts every record, only them)
+                return None if pos < 0 else ord(text[pos + 1 + n]) - _IDX0
             self.sort()
-        text, step, n = self.text, self.length + 1, self.length
-        lo, hi = 0, len(self.idx)
+            text = self.text
+        lo, hi = 0, (len(text) - 1) // step
         while lo < hi:
             mid = (lo + hi) // 2
             if text[mid * step + 1: mid * step + 1 + n] < word:
                 lo = mid + 1
             else:
                 hi = mid
-        if lo < len(self.idx) and text[lo * step + 1: lo * step + 1 + n] == word:
-            return ord(self.idx[lo]) - _IDX0
+        start = lo * step + 1
+        if text[start: start + n] == word:
+            return ord(text[start + n]) - _IDX0
         return None
 
     def sort(self) -> None:
-        words = self.text[1:-1].split("\n")
-        order = sorted(range(len(words)), key=words.__getitem__)
-        self.text = "\n" + "\n".join([words[i] for i in order]) + "\n"
-        self.idx = "".join([self.idx[i] for i in order])
+        self.text = "\n" + "\n".join(sorted(self.text[1:-1].split("\n"))) + "\n"
         self.ordered = True
 
 
 def _partition(buckets) -> dict[int, _Part]:
     """``{length: part}`` from ``(index, words)`` in list order."""
     chunks: dict[int, list[str]] = {}
-    idx: dict[int, list[str]] = {}
     for index, bucket in buckets:
         bucket = sorted(bucket, key=len)  # stable: list order within a length
         lens = list(map(len, bucket))
+        mark = itertools.repeat(chr(index + _IDX0))
         i = 0
         while i < len(bucket):
             length = lens[i]
             j = bisect.bisect_right(lens, length, i)
-            chunk = "\n".join(bucket[i:j])
+            words = bucket[i:j]
+            chunk = "\n".join(map(operator.add, words, mark))
             if chunk.count("\n") != j - i - 1:  # a word with a newline (never, in wordfreq)
-                chunk = "\n".join(w for w in bucket[i:j] if "\n" not in w)
+                chunk = "\n".join(w + chr(index + _IDX0) for w in words if "\n" not in w)
             if length and chunk:
                 chunks.setdefault(length, []).append(chunk)
-                idx.setdefault(length, []).append(chr(index + _IDX0) * (chunk.count("\n") + 1))
             i = j
-    return {n: _Part(n, "\n" + "\n".join(chunks[n]) + "\n", "".join(idx[n]), False)
-            for n in chunks}
+    return {n: _Part(n, "\n" + "\n".join(chunks[n]) + "\n", False) for n in chunks}
 
 
-def _valid_part(length: int, text, idx, ordered) -> _Part:
-    """A stored length, checked (the file is untrusted): whole words of ``length`` between
-    newlines, one bucket index each."""
-    ok = isinstance(text, str) and isinstance(idx, str) and ordered in (0, 1) and idx \
-        and len(text) == len(idx) * (length + 1) + 1 and text.count("\n") == len(idx) + 1 \
-        and _IDX_OK.fullmatch(idx) is not None
+def _valid_part(length: int, text, ordered) -> _Part:
+    """A stored length, checked (the file is untrusted): records of a word of ``length`` and
+    a bucket index, between newlines."""
+    ok = isinstance(text, str) and ordered in (0, 1) and len(text) > 1 \
+        and (len(text) - 1) % (length + 2) == 0 \
+        and _record_check(length).fullmatch(text) is not None
     if not ok:
         raise CorruptLexicon("words")
-    return _Part(length, text, idx, bool(ordered))
+    return _Part(length, text, bool(ordered))
+
+
+@functools.lru_cache(maxsize=None)
+def _record_check(length: int) -> re.Pattern:
+    return re.compile(f"(?:\\n[^\\n]{{{length}}}[{chr(_IDX0)}-{chr(_IDX0 + MAX_INDEX)}])+\\n")
 
 
 class CorruptLexicon(ValueError):
@@ -353,8 +358,8 @@ class CorruptLexicon(ValueError):
 def _save(conn: sqlite3.Connection, lang: str, kind: str, parts: dict[int, _Part]) -> None:
     if _STORE.path is None:  # in memory: the parts are kept by the Lexicon itself
         return
-    conn.executemany("INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?, ?, ?)", (
-        (lang, kind, n, p.text, p.idx, int(p.ordered)) for n, p in parts.items()))
+    conn.executemany("INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?, ?)", (
+        (lang, kind, n, p.text, int(p.ordered)) for n, p in parts.items()))
 
 
 def _store_sorted(lang: str, kind: str, part: _Part) -> None:
@@ -367,12 +372,51 @@ def _store_sorted(lang: str, kind: str, part: _Part) -> None:
             conn = _STORE.connect()
             conn.execute("PRAGMA busy_timeout = 50")  # never wait for it
             try:
-                conn.execute("UPDATE parts SET text = ?, idx = ?, ordered = 1 WHERE lang = ? "
-                             "AND kind = ? AND len = ?", (part.text, part.idx, lang, kind, part.length))
+                conn.execute("UPDATE parts SET text = ?, ordered = 1 WHERE lang = ? AND kind = ? "
+                             "AND len = ?", (part.text, lang, kind, part.length))
             finally:
                 conn.execute("PRAGMA busy_timeout = 300000")
     except sqlite3.Error:
         pass
+
+
+PROBE_WORDS = 8  # a language asked about more words than this compiles its words level
+
+
+def _raw_list(lang: str) -> bytes | None:
+    """wordfreq's file for ``lang``, decompressed (a few MB), or None."""
+    import gzip
+
+    import wordfreq
+
+    path = wordfreq.available_languages("best").get(lang)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as fh:
+            return gzip.decompress(fh.read())
+    except (OSError, EOFError, ValueError):
+        return None
+
+
+def _packed_in(raw: bytes, word: str) -> bool:
+    """Whether ``raw`` (a msgpack file) may hold the string ``word``: its UTF-8 bytes right
+    after a msgpack string header of their length (fixstr/str8, or the raw16/raw32 of old
+    packers). One scan of the file per word, then a look before each occurrence."""
+    data = word.encode("utf-8")
+    n = len(data)
+    heads = [bytes([0xDA]) + n.to_bytes(2, "big") if n < 65536 else b"",
+             bytes([0xDB]) + n.to_bytes(4, "big")]
+    if n < 256:
+        heads.append(bytes([0xD9, n]))
+    if n < 32:
+        heads.append(bytes([0xA0 | n]))
+    pos = raw.find(data)
+    while pos >= 0:
+        if any(h and raw[max(0, pos - len(h)):pos] == h for h in heads):
+            return True
+        pos = raw.find(data, pos + 1)
+    return False
 
 
 def _sql_name(lang: str) -> str:
@@ -408,6 +452,9 @@ class Lexicon:
         self._complete: set[str] = set()  # levels whose every length is in ``_parts``
         self._built: set[str] = set()
         self._gaps: dict[str, dict[str, int] | None] = {}
+        self._memo: dict[tuple[str, str], int | None] = {}
+        self._probes: int | None = 0  # words-level questions answered from the raw file
+        self._raw: bytes | None = None  # the list's file, decompressed, while probing
         self._gap_all: tuple[str, dict] | None = None  # (letters, windows of 3 and 5: counts)
 
     def _guarded(self, fn, *args):
@@ -505,15 +552,26 @@ class Lexicon:
         if key in self._parts or kind in self._complete:
             return self._parts.get(key)
         row = _STORE.connect().execute(
-            "SELECT text, idx, ordered FROM parts WHERE lang = ? AND kind = ? AND len = ?",
+            "SELECT text, ordered FROM parts WHERE lang = ? AND kind = ? AND len = ?",
             (self.lang, kind, length)).fetchone()
         part = self._parts[key] = _valid_part(length, *row) if row else None
         return part
 
     def _lookup(self, kind: str, word: str) -> int | None:
-        self._ensure(kind)
+        key = (kind, word)
+        if key in self._memo:  # (a repair asks the same words many times)
+            return self._memo[key]
+        if len(self._memo) > 100_000:  # a long run: bounded
+            self._memo.clear()
+        self._memo[key] = index = self._find(kind, word)
+        return index
+
+    def _find(self, kind: str, word: str) -> int | None:
         if not word or "\n" in word:
             return None
+        if kind == "words" and self._surely_absent(word):
+            return None
+        self._ensure(kind)
         part = self._part(kind, len(word))
         if part is None:
             return None
@@ -522,6 +580,27 @@ class Lexicon:
         if part.ordered and not ordered:
             _store_sorted(self.lang, kind, part)
         return index
+
+    def _surely_absent(self, word: str) -> bool:
+        """Whether ``word`` is surely not in the list, told without compiling its words level:
+        while that level is neither compiled nor asked for more than ``PROBE_WORDS`` words, the
+        list's file is searched, decompressed, for the word as msgpack stores it. Found (or a
+        byte sequence that looks like it): the level is compiled and answers. A first repair
+        asks each of seven foreign languages about ~5 damaged words: this spares compiling
+        their whole lists (~0.2 s each)."""
+        if self._probes is None:
+            return False
+        if self._probes >= PROBE_WORDS or _STORE.connect().execute(
+                "SELECT 1 FROM meta WHERE key = ?", (f"built:{self.lang}:words",)).fetchone():
+            self._probes = self._raw = None  # compiled, or asked often: compile and read that
+            return False
+        if self._raw is None:
+            self._raw = _raw_list(self.lang)
+            if self._raw is None:
+                self._probes = None
+                return False
+        self._probes += 1
+        return not _packed_in(self._raw, word)
 
     def head_freq(self, word: str) -> float:
         """The frequency of ``word`` if it is among the list's ``HEAD_WORDS`` most frequent
@@ -573,13 +652,14 @@ class Lexicon:
     def _gap_words(self) -> str:
         """The head's alphabetic words, each padded (``^^form$$``), in one text."""
         if "head" not in self._complete:
-            for n, text, idx, ordered in _STORE.connect().execute(
-                    "SELECT len, text, idx, ordered FROM parts WHERE lang = ? AND kind = 'head'",
+            for n, text, ordered in _STORE.connect().execute(
+                    "SELECT len, text, ordered FROM parts WHERE lang = ? AND kind = 'head'",
                     (self.lang,)).fetchall():
-                self._parts[("head", n)] = _valid_part(n, text, idx, ordered)
+                self._parts[("head", n)] = _valid_part(n, text, ordered)
             self._complete.add("head")
-        words = [w for (kind, _), part in self._parts.items() if kind == "head" and part
-                 for w in part.text[1:-1].split("\n") if w.isalpha()]
+        records = [r for (kind, _), part in self._parts.items() if kind == "head" and part
+                   for r in part.text[1:-1].split("\n")]
+        words = [w for w in map(operator.itemgetter(slice(None, -1)), records) if w.isalpha()]
         return "^^" + "$$^^".join(words) + "$$"
 
 
