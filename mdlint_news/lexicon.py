@@ -41,7 +41,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable
 
-FORMAT = 4  # bump when what is stored changes
+FORMAT = 5  # bump when what is stored changes
 CHAR_WORDS = 30_000  # letter frequencies: over the most frequent word forms
 GAP_WORDS = 50_000  # letters in context: over the most frequent word forms, each form once
 # (counted over the whole head: GAP_WORDS must stay >= CHAR_WORDS)
@@ -84,6 +84,9 @@ def _wordfreq_fingerprint() -> str:
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS gaps (lang TEXT, left TEXT, data TEXT NOT NULL,
+                                 PRIMARY KEY (lang, left)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS absent (lang TEXT, word TEXT, PRIMARY KEY (lang, word)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS parts (lang TEXT, kind TEXT, len INTEGER, text TEXT NOT NULL,
                                   ordered INTEGER NOT NULL, PRIMARY KEY (lang, kind, len));
 """
@@ -127,6 +130,8 @@ class _Store:
                 row = conn.execute("SELECT value FROM meta WHERE key = 'wordfreq'").fetchone()
                 if row is None or row[0] != fp:  # another wordfreq: compile again
                     conn.execute("DELETE FROM parts")
+                    conn.execute("DELETE FROM absent")
+                    conn.execute("DELETE FROM gaps")
                     conn.execute("DELETE FROM meta")
                     conn.execute("INSERT INTO meta VALUES ('wordfreq', ?)", (fp,))
                 conn.execute("COMMIT")
@@ -362,9 +367,13 @@ def _save(conn: sqlite3.Connection, lang: str, kind: str, parts: dict[int, _Part
         (lang, kind, n, p.text, int(p.ordered)) for n, p in parts.items()))
 
 
-def _store_sorted(lang: str, kind: str, part: _Part) -> None:
-    """Store a length this process sorted, so later processes start sorted (best effort: a
-    file another process holds, or a full disk, only costs them the sort)."""
+def _remember_absent(lang: str, word: str) -> None:
+    """A word found absent from a list by a probe, for later runs (best effort: see
+    ``_store_sorted``)."""
+    _best_effort("INSERT OR IGNORE INTO absent VALUES (?, ?)", (lang, word))
+
+
+def _best_effort(sql: str, args: tuple) -> None:
     if _STORE.path is None:
         return
     try:
@@ -372,12 +381,18 @@ def _store_sorted(lang: str, kind: str, part: _Part) -> None:
             conn = _STORE.connect()
             conn.execute("PRAGMA busy_timeout = 50")  # never wait for it
             try:
-                conn.execute("UPDATE parts SET text = ?, ordered = 1 WHERE lang = ? AND kind = ? "
-                             "AND len = ?", (part.text, lang, kind, part.length))
+                conn.execute(sql, args)
             finally:
                 conn.execute("PRAGMA busy_timeout = 300000")
     except sqlite3.Error:
         pass
+
+
+def _store_sorted(lang: str, kind: str, part: _Part) -> None:
+    """Store a length this process sorted, so later processes start sorted (best effort: a
+    file another process holds, or a full disk, only costs them the sort)."""
+    _best_effort("UPDATE parts SET text = ?, ordered = 1 WHERE lang = ? AND kind = ? AND len = ?",
+                 (part.text, lang, kind, part.length))
 
 
 PROBE_WORDS = 8  # a language asked about more words than this compiles its words level
@@ -451,11 +466,11 @@ class Lexicon:
         self._parts: dict[tuple[str, int], _Part | None] = {}
         self._complete: set[str] = set()  # levels whose every length is in ``_parts``
         self._built: set[str] = set()
-        self._gaps: dict[str, dict[str, int] | None] = {}
+        self._gap_left: dict[str, dict[str, dict[str, int]]] = {}  # by the context's left half
+        self._gap_complete = False  # every left half is in ``_gap_left`` (in memory)
         self._memo: dict[tuple[str, str], int | None] = {}
         self._probes: int | None = 0  # words-level questions answered from the raw file
         self._raw: bytes | None = None  # the list's file, decompressed, while probing
-        self._gap_all: tuple[str, dict] | None = None  # (letters, windows of 3 and 5: counts)
 
     def _guarded(self, fn, *args):
         """``fn``; when the file fails (not a database, disk full, a row that is not what this
@@ -526,10 +541,14 @@ class Lexicon:
                 conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (
                     "chars:" + self.lang, json.dumps(_char_logp(head), ensure_ascii=False)))
             elif level == "gaps":
-                self._gap_all = _gap_counts(self._gap_words())
-                conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (
-                    "gaps:" + self.lang, json.dumps(self._gap_all, ensure_ascii=False,
-                                                    separators=(",", ":"))))
+                tables = _gap_tables(self._gap_words())
+                if _STORE.path is None:  # in memory: kept here
+                    self._gap_left.update(tables)
+                    self._gap_complete = True
+                else:
+                    conn.executemany("INSERT OR REPLACE INTO gaps VALUES (?, ?, ?)", (
+                        (self.lang, left, json.dumps(t, ensure_ascii=False, separators=(",", ":")))
+                        for left, t in tables.items()))
                 return
             else:  # the words after the head (the head answers for its own)
                 parts = _partition(self._tail())
@@ -594,13 +613,20 @@ class Lexicon:
                 "SELECT 1 FROM meta WHERE key = ?", (f"built:{self.lang}:words",)).fetchone():
             self._probes = self._raw = None  # compiled, or asked often: compile and read that
             return False
+        conn = _STORE.connect()
+        if conn.execute("SELECT 1 FROM absent WHERE lang = ? AND word = ?",
+                        (self.lang, word)).fetchone():
+            return True  # probed by an earlier run
         if self._raw is None:
             self._raw = _raw_list(self.lang)
             if self._raw is None:
                 self._probes = None
                 return False
         self._probes += 1
-        return not _packed_in(self._raw, word)
+        if _packed_in(self._raw, word):
+            return False
+        _remember_absent(self.lang, word)
+        return True
 
     def head_freq(self, word: str) -> float:
         """The frequency of ``word`` if it is among the list's ``HEAD_WORDS`` most frequent
@@ -619,35 +645,32 @@ class Lexicon:
         """Counts of each letter between the letters of ``ctx`` (2 or 4 characters, ``^``/``$``
         at the word's edges) over the language's most frequent word forms (the head's
         alphabetic words, each form once)."""
-        if ctx in self._gaps:
-            return self._gaps[ctx]
-        letters, windows = self._guarded(self._gap_counts)
+        if len(ctx) not in (2, 4):
+            return None
         half = len(ctx) // 2
-        counts = {}
-        if len(ctx) in (2, 4):
-            left, right = ctx[:half], ctx[half:]
-            for c in letters:
-                n = windows.get(left + c + right)
-                if type(n) is int and n > 0:
-                    counts[c] = n
-        self._gaps[ctx] = counts or None
-        return self._gaps[ctx]
+        table = self._guarded(self._gap_table, ctx[:half])
+        return table.get(ctx[half:]) or None
 
-    def _gap_counts(self) -> tuple[str, dict]:
-        if self._gap_all is None:
-            self._ensure("gaps")
-            if self._gap_all is None:
-                row = _STORE.connect().execute("SELECT value FROM meta WHERE key = ?",
-                                               ("gaps:" + self.lang,)).fetchone()
-                try:
-                    stored = json.loads(row[0]) if row else None
-                except ValueError:
-                    stored = None
-                if not (isinstance(stored, list) and len(stored) == 2 and isinstance(stored[0], str)
-                        and isinstance(stored[1], dict)):
-                    raise CorruptLexicon("gaps")
-                self._gap_all = (stored[0], stored[1])
-        return self._gap_all
+    def _gap_table(self, left: str) -> dict[str, dict[str, int]]:
+        """For the left half of a context: each right half and the counts between (one row)."""
+        if left in self._gap_left or self._gap_complete:
+            return self._gap_left.get(left, {})
+        self._ensure("gaps")
+        if self._gap_complete:  # compiled into memory just now
+            return self._gap_left.get(left, {})
+        row = _STORE.connect().execute("SELECT data FROM gaps WHERE lang = ? AND left = ?",
+                                       (self.lang, left)).fetchone()
+        try:
+            table = json.loads(row[0]) if row else {}
+        except ValueError:
+            table = None
+        if not isinstance(table, dict) or not all(
+                isinstance(counts, dict) and all(isinstance(c, str) and len(c) == 1 and type(n) is int
+                                                 and n > 0 for c, n in counts.items())
+                for counts in table.values()):
+            raise CorruptLexicon("gaps")
+        self._gap_left[left] = table
+        return table
 
     def _gap_words(self) -> str:
         """The head's alphabetic words, each padded (``^^form$$``), in one text."""
@@ -663,20 +686,23 @@ class Lexicon:
         return "^^" + "$$^^".join(words) + "$$"
 
 
-def _gap_counts(text: str) -> tuple[str, dict[str, int]]:
-    """Letters in context over ``text`` (padded forms, ``^^form$$^^form$$...``): the letters
-    of the forms, and how often each window of 5 characters occurs (a window centred on a
-    letter never leaves its form), and each window of 3 centred on a letter (the sums of the
-    windows of 5 around it). ``gap`` asks for the windows with each letter between the
-    context's halves."""
+def _gap_tables(text: str) -> dict[str, dict[str, dict[str, int]]]:
+    """Letters in context over ``text`` (padded forms, ``^^form$$^^form$$...``), by the
+    context's left half (1 or 2 characters), then its right half: how often each letter stands
+    between. Every window of 5 characters counted at once (one centred on a letter never
+    leaves its form); the 1-letter contexts are sums of the 2-letter ones."""
     counts: Counter = Counter()
     for start in range(0, len(text) - 4, 1 << 16):  # a batch at a time: less memory at once
         counts.update([text[i:i + 5] for i in range(start, min(start + (1 << 16), len(text) - 4))])
-    for g, n in list(counts.items()):
-        if g[2] not in "^$":
-            counts[g[1:4]] += n
-    letters = "".join(sorted(set(text) - set("^$")))
-    return letters, dict(counts)
+    tables: dict[str, dict[str, dict[str, int]]] = {}
+    for g, n in counts.items():
+        c = g[2]
+        if c in "^$":
+            continue
+        tables.setdefault(g[:2], {}).setdefault(g[3:], {})[c] = n
+        narrow = tables.setdefault(g[1], {}).setdefault(g[3], {})
+        narrow[c] = narrow.get(c, 0) + n
+    return tables
 
 
 def _drop_wordfreq_lists() -> None:

@@ -196,7 +196,7 @@ def test_compiling_word_lists_is_announced_once_on_stderr(tmp_path):
     assert first.returncode == 1, first.stderr
     assert json.loads(first.stdout)
     notes = [l for l in first.stderr.splitlines() if "compiling word lists" in l]
-    lexicon = cache / "news-lint" / "lexicon-v4.sqlite3"
+    lexicon = cache / "news-lint" / "lexicon-v5.sqlite3"
     assert len(notes) == 1 and notes[0].startswith("news-lint: compiling word lists for cs (once per machine")
     assert str(lexicon) in notes[0]
     assert lexicon.is_file()
