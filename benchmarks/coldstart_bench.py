@@ -80,8 +80,11 @@ def _compiled(cache: Path) -> tuple[list[str], dict[str, int]]:
         for lang, n in conn.execute("SELECT lang, SUM(LENGTH(CAST(text AS BLOB))) FROM parts "
                                     "GROUP BY lang"):
             sizes[lang] = sizes.get(lang, 0) + n
+        for lang, n in conn.execute("SELECT lang, SUM(LENGTH(CAST(data AS BLOB))) FROM gaps "
+                                    "GROUP BY lang"):
+            sizes[lang] = sizes.get(lang, 0) + n
         for key, n in conn.execute("SELECT key, LENGTH(CAST(value AS BLOB)) FROM meta "
-                                   "WHERE key LIKE 'gaps:%' OR key LIKE 'chars:%'"):
+                                   "WHERE key LIKE 'chars:%'"):
             lang = key.split(":", 1)[1]
             sizes[lang] = sizes.get(lang, 0) + n
     finally:
