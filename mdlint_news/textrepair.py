@@ -37,6 +37,8 @@ _DQ_ESCAPE = {"\\": "\\\\", '"': '\\"', "\x85": "\\N", "\u2028": "\\L", "\u2029"
 _DQ_NEEDS = re.compile("[\\\\\"\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 _PLAIN_START = set("-?:,[]{}#&*!|>'\"%@` \t")
 BODY = "body paragraph"
+FRONT_MATTER_LINE = "front-matter line"  # a comment or a merge-conflict marker: text, no field
+_NOT_FIELD = re.compile(r"[ \t]*(?:#|<{7}|={7}|>{7}|\|{7})")
 
 
 @dataclass(frozen=True)
@@ -432,7 +434,19 @@ def _front_matter(text: str, start: int, end: int, languages) -> list[Damage]:
             found.append((sc, _field_damage(sc, runs)))
     if found:
         _check_round_trip(text, start, end, found)
-    return [d for _, d in found]
+    return sorted([d for _, d in found] + _loose_lines(text, start, end), key=lambda d: d.start)
+
+
+def _loose_lines(text: str, start: int, end: int) -> list[Damage]:
+    """The front matter's comment and merge-conflict-marker lines, repaired as lines of text
+    (one Damage each): YAML reads no data from them, so no round trip is needed."""
+    out = []
+    for s, e in _lines(text, start, end):
+        if _NOT_FIELD.match(text, s, e) and mb.quick_screen(text[s:e]):
+            runs = mb.find_mojibake(text[s:e], None, hints=mb.article_hints(text))
+            if runs:
+                out.append(_paragraph([(s, text[s:e])], [(s, r) for r in runs], FRONT_MATTER_LINE))
+    return out
 
 
 def _summary(runs, label, path, value, repaired, start, end) -> Damage:
@@ -616,7 +630,7 @@ def _body(text: str, start: int, language: str | None) -> list[Damage]:
     return out
 
 
-def _paragraph(lines, runs) -> Damage:
+def _paragraph(lines, runs, label: str = BODY) -> Damage:
     first = min(s for s, _ in runs)
     last = max(s for s, _ in runs)
     shown = [(s, line) for s, line in lines if first <= s <= last]
@@ -625,7 +639,7 @@ def _paragraph(lines, runs) -> Damage:
         mb.apply_repairs(line, [r for s0, r in runs if s0 == s], confident_only=True)
         for s, line in shown)
     reps = [r for _, r in runs]
-    d = _summary(reps, BODY, None, value, repaired, runs[0][0] + runs[0][1].start,
+    d = _summary(reps, label, None, value, repaired, runs[0][0] + runs[0][1].start,
                  runs[-1][0] + runs[-1][1].end)
     for s, r in runs:
         edit = RawEdit(s + r.start, s + r.end, r.replacement, r.original, r.replacement,

@@ -179,3 +179,18 @@ def test_escaped_runs_are_replaced_in_place_and_nothing_else_changes():
 def test_a_clean_text_is_one_screen():
     clean = SEED_CLEAN.read_text("utf-8")
     assert tr.scan(clean, LANGS) == []
+
+
+def test_front_matter_comments_and_conflict_markers_are_repaired_as_lines():
+    """Lines of the front matter that hold no field (a comment, a merge-conflict marker naming a
+    path) are text too: damaged, they are one finding each and repaired in place; the data read
+    by YAML is not touched. (Found by the encoding benchmark on a corpus article whose
+    `>>>>>>> sha:path` lines kept `pouÅ¡tÃ­` after --fix while `--select NL7` said all passed.)"""
+    text = ("---\nlayout: post\n# pÅ™eloÅ¾eno strojovÄ›\n<<<<<<< HEAD:a.md\ntitle: A\n=======\n"
+            "title: B\n>>>>>>> 25e1a78:_posts/montblanc-se-pouÅ¡tÃ­-do.md\n---\n\nText.\n")
+    found = tr.scan(text, LANGS)
+    assert [d.label for d in found] == [tr.FRONT_MATTER_LINE] * 2
+    fixed = _apply(text, found)
+    assert fixed == text.replace("pÅ™eloÅ¾eno strojovÄ›", "přeloženo strojově") \
+        .replace("pouÅ¡tÃ­", "pouští")
+    assert text[found[0].start:found[0].end] == "Å™eloÅ¾eno strojovÄ›"  # first to last run
