@@ -108,6 +108,8 @@ class Writer:
         self.fake = Faker(self.spec.faker)
         self.fake.seed_instance(rng.randrange(1 << 30))
         self.words = [w for w in top_n_list(lang, 3000) if w.isalpha()]
+        if lang == "el":  # wordfreq stores words case-folded: a Greek word ends in ς, not σ
+            self.words = [w[:-1] + "ς" if w.endswith("σ") else w for w in self.words]
         self.spaced = lang not in ("ja", "zh")
 
     def sentence(self, n: int) -> str:
