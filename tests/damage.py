@@ -14,17 +14,20 @@ from typing import Callable, NamedTuple
 CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
 
 
-def read_as(text: str, codec: str, *, drop: bool = False, c1: bool = True) -> str:
+def read_as(text: str, codec: str, *, drop: bool = False, c1: bool = True, fill: str = "") -> str:
     """The UTF-8 bytes of ``text`` decoded one byte at a time with ``codec``. A byte the code page
     leaves undefined is kept as the C1 control of the same number (as browsers and Latin-1 round
-    trips do) or dropped (``drop``). ``c1=False`` strips every C1 control from the result (a
+    trips do), dropped (``drop``) or replaced by ``fill`` (a strict decoder with
+    ``errors="replace"`` writes U+FFFD). ``c1=False`` strips every C1 control from the result (a
     pipeline that removes "control characters": Latin-1 text loses all of 0x80-0x9F)."""
     out = []
     for b in text.encode("utf-8"):
         try:
             out.append(bytes([b]).decode(codec))
         except UnicodeDecodeError:
-            if not drop:
+            if fill:
+                out.append(fill)
+            elif not drop:
                 out.append(chr(b))
     s = "".join(out)
     if not c1:
@@ -74,6 +77,9 @@ SHAPES: dict[str, Shape] = {
     # lossy: bytes dropped or characters stripped
     "cp1252 undefined dropped": Shape(True, lambda t: read_as(t, "cp1252", drop=True)),
     "cp1250 undefined dropped": Shape(True, lambda t: read_as(t, "cp1250", drop=True)),
+    "cp1251 undefined dropped": Shape(True, lambda t: read_as(t, "cp1251", drop=True)),
+    "cp1257 undefined dropped": Shape(True, lambda t: read_as(t, "cp1257", drop=True)),
+    "cp1252 strict (undefined as U+FFFD)": Shape(True, lambda t: read_as(t, "cp1252", fill="\ufffd")),
     "cp1254 dropped + SHY (seed)": Shape(True, lambda t: lose(read_as(t, "cp1254", drop=True), shy=True)),
     "latin-1 C1 stripped": Shape(True, lambda t: read_as(t, "latin-1", c1=False)),
     "cp1252 SHY lost": Shape(True, lambda t: lose(read_as(t, "cp1252"), shy=True)),
