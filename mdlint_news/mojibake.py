@@ -307,16 +307,27 @@ _RARE_CONTS = _ALL_CONTS - _FREQ_CONTS
 # screen also stops at a CJK character glued to a Latin-1 letter (in the same single scan).
 _CJK_RANGE = "\u3000-\u9fff\uac00-\ud7af\uff00-\uffef"
 _L1 = "\u00c0-\u00ff"
+# Windows-1251 reads the 2-byte leads C2-DF as the Cyrillic capitals В-Я, ordinary letters, and
+# Latin letters through it often have a frequent continuation only ("PokГ©mon", "pЕ™idalo",
+# "franГ§ais"). Such a capital is a lead when it follows a Latin letter (a word mixing scripts), or
+# when, not after a Cyrillic letter, a continuation other than a letter or a no-break space
+# follows it ("Г©lite"; a Russian "В" + no-break space stays unseen). Clean Latin text holds no
+# such capital; clean Cyrillic text stops the scan at its capitals and goes on.
+_CP1251 = _CODEPAGES["windows-1251"]
+_CYR_LEADS = "".join(c for c, b in _CP1251.byte_of.items() if 0xC2 <= b <= 0xDF)
+_CYR_SIGNS = _cls(c for c in _CP1251.cont if not c.isalpha() and c != "\u00a0")
 _SCREEN_RE = re.compile(
-    f"[{_cls(_RARE_LEADS | _RARE_CONTS)[1:-1]}{_CJK_RANGE}]"
+    f"[{_cls(_RARE_LEADS | _RARE_CONTS)[1:-1]}{_CYR_LEADS}{_CJK_RANGE}]"
     f"(?:(?<={_cls(_LOSSY_LEADS)})|(?<={_cls(_RARE_LEADS)})(?={_cls(_ALL_CONTS)})"
     f"|(?<={_cls(_ALL_LEADS)}{_cls(_RARE_CONTS)})|(?<={_cls(_ALL_LEADS)}{_cls(_ALL_CONTS)}{_cls(_RARE_CONTS)})"
+    f"|(?<=[A-Za-z][{_CYR_LEADS}])(?={_cls(_CP1251.cont)})"
+    f"|(?<![\u0400-\u04ff].)(?<=[{_CYR_LEADS}])(?={_CYR_SIGNS})"
     f"|(?<=[{_CJK_RANGE}])(?=[{_L1}])|(?<=[{_L1}][{_CJK_RANGE}])|(?<=[{_L1}][^\x00-\x7f][{_CJK_RANGE}]))"
 )
 
 
 # The first character class of _SCREEN_RE: a text without any of its characters passes the screen.
-SCREEN_FIRST_CLASS = f"{_cls(_RARE_LEADS | _RARE_CONTS)[1:-1]}{_CJK_RANGE}"
+SCREEN_FIRST_CLASS = f"{_cls(_RARE_LEADS | _RARE_CONTS)[1:-1]}{_CYR_LEADS}{_CJK_RANGE}"
 _SCREEN_FIRST = re.compile(f"[{SCREEN_FIRST_CLASS}]")
 
 
@@ -1601,21 +1612,37 @@ def _runs_of(slots: list[_Slot]) -> list[list[_Slot]]:
 _QUOTE_END = set("“”’‘\"'–—…")
 
 
-def _is_weak(line: str, run: list[_Slot]) -> bool:
+def _is_weak(line: str, run: list[_Slot], decoded: str = "", scripts: frozenset[str] = frozenset()) -> bool:
     """A lossless run that also reads as ordinary text: only upper- and lowercase letters in a
-    natural casing (Romanian "PĂŞUNI": ĂŞ is ê in Windows-1250), a capital and a closing quote
+    natural casing (Romanian "PĂŞUNI": ĂŞ is ê in Windows-1250), words of such letters between
+    no-break spaces (Macedonian "в\u00a0Ј" is ⠣ in Windows-1251), a capital and a closing quote
     or dash ("Ä“" is ē in Windows-1252), a letter ending a word before a no-break space, or only
-    math signs and Greek letters. "bezpeÄŤnost" is not ordinary: a capital after "e"."""
-    start, end = run[0].start, run[-1].end
+    math signs and Greek letters; or a run made of such pieces, slot by slot (Macedonian
+    "ОРУЖЈЕ\u00a0": ЖЈ is ƣ, Е + no-break space Š). "bezpeÄŤnost" is not ordinary: a capital
+    after "e". A run is also weak when its ``decoded`` text is no better than the original: a rare
+    letter (``_rare_decoded``: Macedonian "ИЈ" is ȣ) or a letter of a script that no undamaged
+    letter of the line has while it has some (``scripts``: a Latin Š among Cyrillic words)."""
+    if decoded and (_rare_decoded(decoded) or _absent_script(decoded, scripts)):
+        return True
+    if _weak_piece(line, run[0].start, run[-1].end, len(run)):
+        return True
+    return len(run) > 1 and all(_weak_piece(line, s.start, s.end, 1) for s in run)
+
+
+def _weak_piece(line: str, start: int, end: int, nslots: int) -> bool:
     orig = line[start:end]
-    if all(unicodedata.category(c) in ("Lu", "Ll") for c in orig):
+    if all(unicodedata.category(c) in ("Lu", "Ll") or (c == "\u00a0" and i) for i, c in enumerate(orig)):
         prev = line[start - 1] if start else ""
         for c in orig:
             if c.isupper() and prev.islower():
                 return False
             prev = c
-        return True
-    if len(run) == 1 and len(orig) == 2 and orig[1] in _QUOTE_END:
+        if "\u00a0" not in orig:
+            return True
+        # words between no-break spaces, the first one begun before the piece ("Мислев\u00a0Јадат";
+        # not "10Â\u00a0000", the no-break space of "10 000" read as Windows-1252)
+        return bool(start) and line[start - 1].isalpha() and "\u00a0\u00a0" not in orig
+    if nslots == 1 and len(orig) == 2 and orig[1] in _QUOTE_END:
         nxt = line[end] if end < len(line) else ""
         if not nxt.isalpha():
             return True
@@ -1623,6 +1650,24 @@ def _is_weak(line: str, run: list[_Slot]) -> bool:
         return True  # a word ending in a capital before a no-break space (Finnish "SELKÄ\u00a0")
     # math: only math signs and Greek letters ("√π" is ù in Mac Roman)
     return all(unicodedata.category(c) == "Sm" or _script(c) == "GREEK" for c in orig)
+
+
+def _undamaged_scripts(line: str, slots: list[_Slot]) -> frozenset[str]:
+    """The scripts of the letters of ``line`` outside every slot."""
+    out, pos = set(), 0
+    for s in slots:
+        out.update(_script(c) for c in line[pos:s.start] if c.isalpha())
+        pos = max(pos, s.end)
+    out.update(_script(c) for c in line[pos:] if c.isalpha())
+    return frozenset(out)
+
+
+def _absent_script(decoded: str, scripts: frozenset[str]) -> bool:
+    """A decoded letter of a script that no undamaged letter of the line has, while the line has
+    undamaged letters of other scripts only (``scripts``: the scripts of those letters)."""
+    if not scripts:
+        return False
+    return any(c.isalpha() and _script(c) not in scripts for c in decoded)
 
 
 class _LineResult:
@@ -1752,6 +1797,7 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list, floor: int = 0
 
     # 3. strong evidence from lossless runs
     lossless_runs = _runs_of([s for s in keep if s.lossless])
+    undamaged = _undamaged_scripts(line, slots)
     strong = []
     weak = []
     for run in lossless_runs:
@@ -1760,7 +1806,7 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list, floor: int = 0
             weak.append(run)  # only combining marks: Mac Roman reads Czech mojibake this way
         elif _lonely_script(dec, line[run[0].start - 1:run[0].start], line[run[-1].end:run[-1].end + 1]):
             weak.append(run)  # one Cyrillic, Greek, ... letter among Latin text
-        elif _is_weak(line, run):
+        elif _is_weak(line, run, dec, undamaged):
             weak.append(run)
         else:
             strong.append(run)

@@ -55,6 +55,13 @@ NEGATIVES = [
     "Åsa Larsson", "ŁÓDŹ I ŻÓŁW", "ŚWIĘTO NIEPODLEGŁOŚCI", "İSTANBUL ÇOK GÜZEL, DOĞU", "ŐSZI ÜNNEP, ÁRVÍZTŰRŐ",
     "ŠKODA AUTO", "ČESKÁ REPUBLIKA", "România și Ucraina", "Всё хорошо, ещё раз: Україна їде",
     "ESPAÑA Y PEÑA", "Ελληνικά νέα", "Lietuvos ŽMONĖS ŠVENČIA", "Žinios — ĮDOMU", "a ≥ b, α ≤ β, µ ± σ",
+    # Macedonian and Serbian capitals read as Windows-1251 decode to rare Latin Extended-B letters
+    # (ИЈ C8 A3 = ȣ, ЖЈ = ƣ, ЕЊ = Ō) and a capital before a no-break space to Š (Е + A0 = C5 A0);
+    # a run of such pieces reads as ordinary text, each piece alone too
+    "МАКЕДОНИЈА ОРУЖЈЕ\u00a0ПРИТОА ИЗЈАВА", "ГУБЕЊЕ\u00a0ЛОКАЛНИОТ СУДЕЊЕ\u00a0БАРАЊЕ\u00a0ЧЕКАШ",
+    "ПОМЕЃУ\u00a0ЗЕМЈАВА БОГАТСТВО\u00a0МОЖНО", "СЕКОЕ\u00a0НОВО СЛОЈ ИНТЕРВЈУ\u00a0АРСЕНАЛ",
+    "ЦРНА ВЕЌЕ\u00a0ФАТАМ\u00a0СУДИРИ", "Мислев\u00a0Јадат Потполно", "СТРАТЕГИЈА\u00a0ЗАДОВОЛНИ",
+    "ЉУБЉАНА И ЊЕГОШ, ЂОРЂЕ\u00a0ЏАЈИЋ",
 ]
 
 
