@@ -400,6 +400,14 @@ def _plausible_text(s: str, before: str, after: str) -> bool:
     return True
 
 
+def _plausible_lost(s: str, before: str, after: str) -> bool:
+    """A reading of a slot that lost a byte: not a soft hyphen between two capitals. The lead is
+    then a capital of an all-caps word, which is ordinary (Romanian "SFÂRȘITUL", French "ÂGE",
+    Portuguese "SÃO"), and a word in capitals is hyphenated (if at all) between syllables, not
+    where a lost soft hyphen would have left a lone "Â"."""
+    return not (s == "\u00ad" and before.isupper() and after.isupper())
+
+
 def _lonely_script(s: str, before: str, after: str) -> bool:
     """A letter of a non-Latin script with no letter of that script next to it."""
     for i, c in enumerate(s):
@@ -1764,7 +1772,7 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list, floor: int = 0
         opts = []
         for o in s.options:
             o2 = o.rstrip(" ") if s.space else o
-            if not _plausible_text(o2, before, after):
+            if not _plausible_text(o2, before, after) or not _plausible_lost(o2, before, after):
                 continue
             if _lonely_script(o2, before, after):
                 if scripts is None:

@@ -166,10 +166,9 @@ def test_a_pass_never_applies_invisible_character_with_the_mojibake_repair():
     assert "digitál\u00adních" in first
 
 
-@pytest.mark.xfail(strict=True, reason="mojibake engine: in a line with other damage it reads a "
-                   "correct Romanian `Â` as `Â` + a lost U+00AD (a soft hyphen), which "
-                   "invisible-character then removes (engine part, owned by the code-page work)")
 def test_romanian_capital_a_circumflex_survives_a_damaged_line():
+    """A lone `Â` inside an all-caps word is ordinary Romanian, not `Â` + a lost soft hyphen
+    (which invisible-character would then remove), even on a line with other damage."""
     text = _with_paragraph("Film „SFÂRȘITUL“ mÄ›l premiÃ©ru.")
     fixed = api.fix_text(text).text
     assert _with_paragraph("Film „SFÂRȘITUL“ měl premiéru.") == fixed
