@@ -242,6 +242,9 @@ def _cls(chars: Iterable[str]) -> str:
     return "[" + "".join(out) + "]"
 
 
+_FILL = "\ufffd"  # what a strict decoder writes for a byte its code page leaves undefined
+
+
 class _CodePage:
     def __init__(self, name: str):
         codec = _PY_CODEC[name]
@@ -268,7 +271,10 @@ class _CodePage:
         # 2-byte leads of Latin letters (C2-C5) and of Cyrillic (D0-D1: a Cyrillic option needs
         # Cyrillic on the repaired line, see _analyze_cp)
         self.lossy_leads = frozenset(chars(0xC2, 0xC5) + chars(0xD0, 0xD1)) if self.lossy else frozenset()
-        cont, l2, l3, l4 = _cls(self.cont), _cls(chars(0xC2, 0xDF)), _cls(chars(0xE0, 0xEF)), _cls(chars(0xF0, 0xF4))
+        # a strict decoder (errors="replace") writes U+FFFD for an undefined byte: on a lossy page
+        # it stands in a sequence as a continuation byte (``_find_slots`` fills it in)
+        cont = _cls(self.cont | {_FILL} if self.lossy else self.cont)
+        l2, l3, l4 = _cls(chars(0xC2, 0xDF)), _cls(chars(0xE0, 0xEF)), _cls(chars(0xF0, 0xF4))
         # The lead character first (a plain character set, which the regex engine scans fast),
         # then what must follow it, chosen by a look-behind at the lead.
         full = f"(?<={l2}){cont}|(?<={l3}){cont}{{2}}|(?<={l4}){cont}{{3}}"
@@ -465,33 +471,49 @@ def _lost_byte_readings(bs: tuple[int, ...], lost: tuple[int, ...]) -> tuple[tup
 
 def _find_slots(line: str, cp: _CodePage, masked: list[tuple[int, int]],
                 lost: Sequence[int] | None = None, nbsp: bool | None = None,
-                stripped: frozenset[int] = frozenset()) -> list[_Slot]:
+                stripped: frozenset[int] = frozenset(), fill: Sequence[int] | None = None) -> list[_Slot]:
     """Damaged characters of ``line`` in code page ``cp``; a lossy slot may have lost one of the
     bytes ``lost`` (default: the code page's own), or a no-break space turned into the following
-    space (``nbsp``); a byte of ``stripped`` (lost only to C1 stripping) only as ``_stripped_ok``."""
+    space (``nbsp``); a byte of ``stripped`` (lost only to C1 stripping) only as ``_stripped_ok``.
+    A U+FFFD inside a sequence is one of the bytes ``fill`` (default: the code page's undefined
+    bytes), which a strict decoder replaced: the slot is lossy and the U+FFFD part of it."""
     lost = cp.lost if lost is None else lost
     nbsp = cp.nbsp_space if nbsp is None else nbsp
+    fill = sorted(cp.undefined) if fill is None else fill
     slots: list[_Slot] = []
     n = len(line)
     for m in cp.regex.finditer(line):
         s, e = m.span()
         if masked and any(a <= s < b for a, b in masked):
             continue
-        bs = [cp.byte_of[c] for c in line[s:e]]
-        if m.lastgroup != "part":
-            dec = _decode(bs)
-            if dec is not None:
-                slots.append(_Slot(s, e, [dec], True, False))
+        filled = _filled(line[s:e], cp, fill)
+        if not filled:
             continue
-        need = _need(bs[0])
-        opts: dict[str, int] = {}
-        for dec, lb in _lost_byte_readings(tuple(bs), tuple(lost)):
-            if dec not in opts and (lb not in stripped or _stripped_ok(dec, line, s, e)):
-                opts[dec] = lb
+        if m.lastgroup != "part":
+            if len(filled) == 1 and filled[0][1] is None:
+                dec = _decode(filled[0][0])
+                if dec is not None:
+                    slots.append(_Slot(s, e, [dec], True, False))
+                continue
+            opts = {}
+            for bs, fb in filled:
+                dec = _decode(bs)
+                if dec is not None and dec not in opts:
+                    opts[dec] = fb
+            if opts:
+                slots.append(_Slot(s, e, list(opts), False, False, opts))
+            continue
+        opts = {}
+        for bs, fb in filled:
+            for dec, lb in _lost_byte_readings(tuple(bs), tuple(lost)):
+                if dec not in opts and (lb not in stripped or _stripped_ok(dec, line, s, e)):
+                    opts[dec] = lb if fb is None else fb
+        need = _need(filled[0][0][0])
+        bs = filled[0][0]
         space = nbsp and e < n and line[e] == " "
         if space:
             opts = {o + " ": b for o, b in opts.items()}
-            if len(bs) == need:  # only the last byte is missing: it may be the no-break space
+            if len(bs) == need and len(filled) == 1:  # only the last byte is missing: the no-break space?
                 dec = _decode(bs + [0xA0])
                 if dec is not None and dec not in opts:
                     opts[dec] = 0xA0
@@ -501,6 +523,20 @@ def _find_slots(line: str, cp: _CodePage, masked: list[tuple[int, int]],
     if cp.stripped_regex is not None and _C1_BYTES <= set(lost):
         slots = sorted(slots + _stripped_slots(line, cp, masked, sorted(_C1_BYTES)), key=lambda x: x.start)
     return slots
+
+
+def _filled(text: str, cp: _CodePage, fill: Sequence[int]) -> list[tuple[list[int], int | None]]:
+    """The bytes of a damaged sequence, every U+FFFD in it replaced by each byte of ``fill`` in
+    turn, with the first byte so filled in (None: no U+FFFD in it)."""
+    if _FILL not in text:
+        return [([cp.byte_of[c] for c in text], None)]
+    out: list[tuple[list[int], int | None]] = [([], None)]
+    for c in text:
+        if c != _FILL:
+            out = [(bs + [cp.byte_of[c]], fb) for bs, fb in out]
+        else:
+            out = [(bs + [b], b if fb is None else fb) for bs, fb in out for b in fill]
+    return out
 
 
 def _line_lost_bytes(line: str, cp: _CodePage, slots: list[_Slot]) -> tuple[tuple[int, ...], bool, tuple[str, ...],
@@ -519,6 +555,9 @@ def _line_lost_bytes(line: str, cp: _CodePage, slots: list[_Slot]) -> tuple[tupl
     keep_c1 = keep_shy = keep_nbsp = False
     for s in slots:
         text = line[s.start:s.end - 1] if s.space else line[s.start:s.end]
+        if _FILL in text:  # undefined bytes were replaced (strict decoder), not dropped
+            keep_c1 = True
+            text = text.replace(_FILL, "")
         chars.update(text)
         if s.lossless:
             for c in text[1:]:
@@ -1728,8 +1767,10 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list, floor: int = 0
     if not slots:
         return None
     lost, nbsp, compatible, stripped = _line_lost_bytes(line, cp, slots)
-    if any(not s.lossless for s in slots) and (set(lost) != set(cp.lost) or nbsp != cp.nbsp_space):
-        slots = _find_slots(line, cp, masked, lost, nbsp, stripped)
+    # a U+FFFD stands for an undefined byte of any compatible code page
+    fill = sorted(set().union(*(_CODEPAGES[name].undefined for name in compatible))) if _FILL in line else None
+    if any(not s.lossless for s in slots) and (set(lost) != set(cp.lost) or nbsp != cp.nbsp_space or fill):
+        slots = _find_slots(line, cp, masked, lost, nbsp, stripped, fill)
         if not slots:
             return None
     if floor and sum(s.end - s.start for s in slots) < floor:

@@ -474,3 +474,15 @@ def test_lost_bytes_in_cjk_are_shown_not_repaired_safely():
     assert fixed == "に参加しました"
     # a lone damaged character between repaired CJK text still passes the screen
     assert quick_screen("パートナーシップをç· 結しAI")
+
+
+def test_replacement_character_after_a_lead_is_the_undefined_byte():
+    """A strict decoder (errors="replace") writes U+FFFD for Windows-1252's undefined bytes
+    (81 8D 8F 90 9D): after a lead it is part of the damaged sequence and is replaced with it;
+    a U+FFFD that follows no lead is lost data, left for replacement-character to report."""
+    damaged = "Spolupr\u00c3\u00a1ce bude pokra\u00c4\ufffdovat, \u00e2\u20ac\u017eu\u017e brzy\u00e2\u20ac\ufffd."
+    repairs = find_mojibake(damaged, "cs")
+    assert repair_text(damaged, "cs", confident_only=True) == "Spolupráce bude pokračovat, „už brzy”."
+    slot = next(r for r in repairs if "\ufffd" in r.original and r.replacement == "č")
+    assert slot.original == "\u00c4\ufffd" and not slot.lossless and slot.encoding == "windows-1252"
+    assert find_mojibake("Spolupráce bude pokra\ufffdovat.", "cs") == []
