@@ -84,8 +84,8 @@ Lost-byte recovery and the confidence margin
 ============================================
 For a slot with one continuation byte missing we try every byte the line's pipeline can have
 lost at every position of the sequence: the undefined bytes (Windows-1252: 81 8D 8F 90 9D;
-Windows-1254: 81 8D 8E 8F 90 9D 9E; Windows-1250: 81 83 88 90 98) of every code page that reads
-the line's damaged characters as the same bytes (*compatible* code pages: for ``Ã©`` Windows-1252,
+Windows-1254: 81 8D 8E 8F 90 9D 9E; Windows-1250: 81 83 88 90 98; Windows-1257: 81 83 88 8A 8C
+90 98 9A 9C 9F A1 A5) of every code page that reads the line's damaged characters as the same bytes (*compatible* code pages: for ``Ã©`` Windows-1252,
 -1254 and Latin-1; any of them may be the culprit, so a Latin-1 reading with a single option
 cannot be "sure" while Windows-1252 offers five), the soft hyphen AD (not for Mac Roman) and,
 when a space follows and the lead lacks only its last byte, the no-break space A0 turned into
@@ -93,8 +93,9 @@ that space (the space then belongs to the run; when the no-break-space reading l
 is left out of the reported run again). The line itself shows what its pipeline kept, and that
 is not assumed lost: a C1 control inside a complete sequence (``Ã`` + U+0081) means undefined
 bytes were kept, a soft hyphen inside one that soft hyphens were, a no-break space inside one
-(``Â`` + U+00A0) that no-break spaces were (so on a line where ``í`` reads ``Ã`` + soft hyphen, a
-lone ``Ã`` is ``Í``, never ``í``). Only valid, plausible UTF-8 survives: a lone ``Ã`` leaves
+(``Â`` + U+00A0) that no-break spaces were; a U+FFFD inside one (a strict decoder's
+``errors="replace"``: ``Ä`` + U+FFFD) is one of the undefined bytes, replaced with the sequence
+(so on a line where ``í`` reads ``Ã`` + soft hyphen, a lone ``Ã`` is ``Í``, never ``í``). Only valid, plausible UTF-8 survives: a lone ``Ã`` leaves
 ``Á Í Î Ï Ð Ý Þ í`` (and ``à`` eating a following space). At most one byte per character is
 assumed lost. ``Repair.encoding`` of a lossy run is the first compatible code page in which every
 byte it assumes lost is undefined (``„`` from a lost 9E: Windows-1254).
@@ -185,7 +186,7 @@ _PY_CODEC = {
 }
 #: Code pages whose damage is also met with bytes lost (dropped undefined bytes, stripped soft
 #: hyphens and C1 controls, no-break spaces made spaces); the others are repaired losslessly only.
-_LOSSY_PAGES = frozenset({"windows-1252", "windows-1254", "windows-1250", "latin-1"})
+_LOSSY_PAGES = frozenset({"windows-1252", "windows-1254", "windows-1250", "latin-1", "windows-1257"})
 #: Minimum score difference (Zipf units) for a lossy repair to be ``confident``.
 MARGIN = 1.0
 _TOP_K = 6          # candidates per lossy slot kept for the joint enumeration
@@ -298,7 +299,9 @@ _CODEPAGES = {name: _CodePage(name) for name in ENCODINGS}
 # in all but a few characters, and find_mojibake then examines the whole line anyway.
 _ALL_LEADS = frozenset().union(*(cp.leads for cp in _CODEPAGES.values()))
 _ALL_CONTS = frozenset().union(*(cp.cont for cp in _CODEPAGES.values()))
-_LOSSY_LEADS = frozenset().union(*(cp.lossy_leads for cp in _CODEPAGES.values()))
+# (not Windows-1257's: its leads Ā Ć Š Ń are ordinary capitals, and its damage always holds rarer
+# characters, "Ć¤", "Å¾", "Šø", which stop the screen)
+_LOSSY_LEADS = frozenset().union(*(cp.lossy_leads for cp in _CODEPAGES.values() if cp.name != "windows-1257"))
 _RARE_LEADS = _LOSSY_LEADS | frozenset("âğðđ√ƒ≈‚ÐÑÎÏ×ØÙÌËÆÇÊÈÉÕÒÓÔÞ¬∆ﬁﬂ◊⁄\uf8ff"
                                        "ĆĀ├┬─┼╨╤")  # Windows-1257 and CP437 leads of Latin and Cyrillic
 _FREQ_CONTS = frozenset(
@@ -687,7 +690,13 @@ class _LangModel:
         return math.log10(f) + 9.0 if f else 0.0
 
     def letter_prior(self, c: str) -> float:
-        return self.char_logp.get(c.lower(), -6.0)
+        low = c.lower()
+        p = self.char_logp.get(low)
+        if p is None:
+            # a letter of the language's alphabet that its casefolded lists do not hold (German ß,
+            # counted as "ss") is still a letter of the language, not a foreign one
+            return _ALPHABET_PRIOR if low in _LATIN_ALPHABETS.get(self.lang, "") else -6.0
+        return p
 
     def gap_logp(self, prev: str, c: str, nxt: str, prev2: str = "", nxt2: str = "") -> float:
         """log10 P(letter ``c`` | the letters around it), from the word forms of the language.
@@ -771,13 +780,21 @@ _LATIN_ALPHABETS = {
     "lt": "ąčęėįšųūž", "lv": "āčēģīķļņšūž", "sl": "čšž", "sh": "čćđšž", "en": "", "id": "",
     "ms": "", "fil": "ñ",
 }
+_ALPHABET_PRIOR = -3.0  # log10 prior of a letter of the language that its letter counts lack
 _SCRIPT_LANGS = {"CYRILLIC": ("ru", "uk", "bg", "mk"), "GREEK": ("el",), "ARABIC": ("ar", "fa", "ur"),
                  "HEBREW": ("he",), "DEVANAGARI": ("hi",), "BENGALI": ("bn",), "TAMIL": ("ta",)}
 
 
 def _clean_words(line: str) -> list[str]:
+    """The line's words that show no damage: not the screen's, and no capital after a small
+    letter (a lead left by a lost byte: "estĆvel" is "estável" through Windows-1257, whose "ć"
+    would count for Polish)."""
     return [w for w in _WORD_RE.findall(_URL_RE.sub(" ", line))
-            if len(w) > 1 and not w.isdigit() and not quick_screen(w)]
+            if len(w) > 1 and not w.isdigit() and not quick_screen(w) and not _capital_inside(w)]
+
+
+def _capital_inside(word: str) -> bool:
+    return any(c.isupper() and p.islower() for p, c in zip(word, word[1:]))
 
 
 def _candidate_languages(words: list[str], prior: str | None) -> list[str]:
@@ -1173,8 +1190,12 @@ def _score(text: str, replaced: list[bool], prev: str, nxt: str, lm: _LangModel,
     return score
 
 
-def _slot_prior(slot: _Slot, opt: str, line: str, lm: _LangModel, cjk: str = "zh") -> float:
-    prev = line[slot.start - 1] if slot.start else ""
+def _slot_prior(slot: _Slot, opt: str, line: str, lm: _LangModel, cjk: str = "zh",
+                prev: str | None = None) -> float:
+    """The prior of option ``opt`` of a lossy slot; ``prev``: the character before it, repaired
+    (``GrĆ¶Će``: ö, before which a capital is unlikely), by default the line's."""
+    if prev is None:
+        prev = line[slot.start - 1] if slot.start else ""
     nxt = line[slot.end] if slot.end < len(line) else ""
     s = 0.0
     for i, c in enumerate(opt.rstrip(" ") if slot.space else opt):
@@ -1522,11 +1543,13 @@ def _rank_in(line: str, group: _Group, lossy: list[_Slot], fixed: dict[int, str]
     memo = _word_memo(lm, cjk)
     edges = ({x.end: x for x in group.slots}, {x.start: x for x in group.slots})
     opts = []
+    repaired_end = {x.end: fixed[x.start] for x in group.slots if x.lossless and fixed.get(x.start)}
     for s in lossy:
         if any(_script(c) == "CJK" for o in s.options for c in o):
             ranked = _cjk_ranked(line, group, s, fixed, lm, cjk, memo, edges)
         else:
-            ranked = sorted(s.options, key=lambda o: -_slot_prior(s, o, line, lm, cjk))
+            prev = repaired_end.get(s.start, "")[-1:] or None
+            ranked = sorted(s.options, key=lambda o: -_slot_prior(s, o, line, lm, cjk, prev))
         opts.append(ranked[:_TOP_K])
     scorer = _Scorer(line, group, fixed, lm, left, right, cjk, memo)
     total = 1
