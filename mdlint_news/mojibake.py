@@ -1203,7 +1203,8 @@ def _slot_prior(slot: _Slot, opt: str, line: str, lm: _LangModel, cjk: str = "zh
             z = _model(cjk).zipf(c)
             s += z - 6.0 if z > 0 else _CJK_UNKNOWN - 6.0
         elif c.isalpha():
-            s += lm.letter_prior(c)
+            sc = _script(c)  # a letter of another script: its frequency in a language of it
+            s += (_model(_supported(_SCRIPT_LANG[sc])) if sc in _SCRIPT_LANG else lm).letter_prior(c)
             if c.isupper() and prev.islower():
                 s -= _CASE_PENALTY
         else:

@@ -103,3 +103,14 @@ def test_cli_fix_repairs_the_body_of_a_damaged_article(tmp_path, shape, lang):
         assert text.split("\n")[text.split("\n").index(line)] in fixed.split("\n")
     else:
         assert fixed.split("\n---\n", 1)[1] == text.split("\n---\n", 1)[1]
+
+
+@pytest.mark.parametrize("lang", ["cs", None])
+def test_lost_byte_of_a_cyrillic_letter_is_ranked_with_cyrillic_letter_frequencies(lang):
+    """Through Windows-1257 with its undefined bytes dropped, П (D0 9F) and С (D0 A1) keep only
+    their lead Š, which has twelve readings; the few kept for scoring are ranked by letter
+    frequency, and a Cyrillic letter's is Russian's, not the Czech profile's (where every
+    Cyrillic letter is equally unknown, and byte order kept Ё Ѓ Ј Њ Ќ А, never П or С)."""
+    line = "Президент ИЗВЕСТИЯ заявил."
+    damaged = SHAPES["cp1257 undefined dropped"].damage(line)
+    assert repair_text(damaged, lang) == line
