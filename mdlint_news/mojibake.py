@@ -1734,11 +1734,12 @@ def _undamaged_scripts(line: str, slots: list[_Slot]) -> frozenset[str]:
 
 
 def _absent_script(decoded: str, scripts: frozenset[str]) -> bool:
-    """A decoded letter of a script that no undamaged letter of the line has, while the line has
-    undamaged letters of other scripts only (``scripts``: the scripts of those letters)."""
-    if not scripts:
+    """A decoded Latin letter on a line whose undamaged letters (``scripts``: their scripts) are
+    all of another script: a Latin Š among Macedonian capitals. Not the reverse: Cyrillic or
+    Greek decoded among Latin words is the usual mojibake of a name ("author: Ð“Ð°Ð±ÐµÐ»ÐºÐ¾")."""
+    if not scripts or "LATIN" in scripts:
         return False
-    return any(c.isalpha() and _script(c) not in scripts for c in decoded)
+    return any(c.isalpha() and _script(c) == "LATIN" for c in decoded)
 
 
 class _LineResult:

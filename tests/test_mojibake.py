@@ -486,3 +486,11 @@ def test_replacement_character_after_a_lead_is_the_undefined_byte():
     slot = next(r for r in repairs if "\ufffd" in r.original and r.replacement == "č")
     assert slot.original == "\u00c4\ufffd" and not slot.lossless and slot.encoding == "windows-1252"
     assert find_mojibake("Spolupráce bude pokra\ufffdovat.", "cs") == []
+
+
+@pytest.mark.parametrize("text", ["author: Габелко", "authors: Даниленко, Вітер", "Rozhovor s Σαρρός"])
+def test_cyrillic_or_greek_name_on_a_latin_line_is_repaired(text):
+    """A Cyrillic or Greek name on a line of Latin words, read as Windows-1252 (undefined bytes
+    kept as C1 controls), is repaired: decoding to a script the undamaged words lack
+    makes a run weak only for Latin letters among non-Latin words (Macedonian capitals)."""
+    assert repair_text(damage(text, "cp1252"), "cs") == text
