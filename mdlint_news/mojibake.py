@@ -299,11 +299,11 @@ _CODEPAGES = {name: _CodePage(name) for name in ENCODINGS}
 # in all but a few characters, and find_mojibake then examines the whole line anyway.
 _ALL_LEADS = frozenset().union(*(cp.leads for cp in _CODEPAGES.values()))
 _ALL_CONTS = frozenset().union(*(cp.cont for cp in _CODEPAGES.values()))
-# (not Windows-1257's: its leads Ā Ć Š Ń are ordinary capitals, and its damage always holds rarer
-# characters, "Ć¤", "Å¾", "Šø", which stop the screen)
-_LOSSY_LEADS = frozenset().union(*(cp.lossy_leads for cp in _CODEPAGES.values() if cp.name != "windows-1257"))
+# Of Windows-1257's lone leads only Ć (C3: "UmělĆ" is "Umělá" that lost A1); Ā Š Ń are ordinary
+# capitals, and its Cyrillic damage always holds rarer characters ("Šø", "Ń€") that stop the screen.
+_LOSSY_LEADS = frozenset("Ć").union(*(cp.lossy_leads for cp in _CODEPAGES.values() if cp.name != "windows-1257"))
 _RARE_LEADS = _LOSSY_LEADS | frozenset("âğðđ√ƒ≈‚ÐÑÎÏ×ØÙÌËÆÇÊÈÉÕÒÓÔÞ¬∆ﬁﬂ◊⁄\uf8ff"
-                                       "ĆĀ├┬─┼╨╤")  # Windows-1257 and CP437 leads of Latin and Cyrillic
+                                       "ĆĀā├┬─┼╨╤")  # Windows-1257 (ā€™ is ’) and CP437 leads
 _FREQ_CONTS = frozenset(
     "šžťľŠŽŤĽ„“”‘’‚–—…\u00a0«»·°€™•§©®"
     "áéíóúýàèìòùâêîôûäëïöüãõñçåæøÄÖÜÅÇÉÑßąęłśżźŁŚŻŹşŞµ"
@@ -1898,14 +1898,15 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list, floor: int = 0
         if not keep:
             return None
     # A lossy slot is mojibake by itself when a present continuation is no letter (â€) or two
-    # of them follow a 4-byte lead (ğŸ), not so "âş"; when it is glued to CJK text ("ãƒ" between
+    # of them follow a 4-byte lead (ğŸ), not so "âş" nor a no-break space after a letter (Latvian
+    # "pasākumā\xa0", ā = E2 in Windows-1257); when it is glued to CJK text ("ãƒ" between
     # kana); or when its lead is a capital inside a lowercase word ("realistiÄtým").
     for s in keep:
         if s.lossless:
             continue
         lead = line[s.start]
         present = line[s.start + 1:s.end - s.space]
-        if not _cjk_lead(cp, lead) and (len(present) >= 2 or any(not c.isalpha() for c in present)):
+        if not _cjk_lead(cp, lead) and (len(present) >= 2 or any(not c.isalpha() and c != "\xa0" for c in present)):
             evidence = True
         elif beside_cjk(s):
             evidence = True

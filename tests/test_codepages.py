@@ -114,3 +114,13 @@ def test_lost_byte_of_a_cyrillic_letter_is_ranked_with_cyrillic_letter_frequenci
     line = "Президент ИЗВЕСТИЯ заявил."
     damaged = SHAPES["cp1257 undefined dropped"].damage(line)
     assert repair_text(damaged, lang) == line
+
+
+@pytest.mark.parametrize("shape,line", [
+    ("cp1257", "Here’s what’s new"),  # ā€™: the lead ā (E2) before frequent continuations only
+    ("cp1257 undefined dropped", "Umělá inteligence"),  # UmělĆ: á (C3 A1) lost its A1
+    ("cp1257 undefined dropped", "importance_name: \"KRITICKÁ\""),  # Á (C3 81) lost its 81
+])
+def test_windows_1257_damage_alone_on_a_line_passes_the_screen(shape, line):
+    """A line whose only damage is Windows-1257's ā€™ or a lone Ć is examined (and repaired)."""
+    assert repair_text(SHAPES[shape].damage(line), "cs") == line

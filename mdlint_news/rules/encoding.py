@@ -235,7 +235,7 @@ _RARE_RE: re.Pattern | None = None
 # (~40 ms of tables and expressions at start-up). tests/test_fast_paths.py checks that both
 # classes hold the same characters.
 SCREEN_FIRST_CLASS = ("\x80-\x9f¡¢£¤¥¦¨ª¬\xad¯±²³´¶¸¹º¼½¾¿ÂÃÄÅÆÇÈÉÊËÌÎÏÐÑÒÓÔÕ×ØÙÞâðÿĀĂĄĆĐđĞğĹŃŒœŖŗŸƒˆˇ˘˛˜˝Ωπ"
-                      "ЁЂЃЅЈЉЊЋЌЎЏџҐВ-Я"
+                      "ЁЂЃЅЈЉЊЋЌЎЏџҐВ-Яā"
                       "‚†‡‰‹›⁄₧№∂∆∏∑√∞∫≈≠≤≥⌐─│┐├┤┬┼║╕╖╗╛╜╝╡╢╣╤╨░▒▓◊\uf8ffﬁﬂ"
                       "\u3000-\u9fff\uac00-\ud7af\uff00-\uffef")
 
