@@ -410,11 +410,19 @@ def _plausible_text(s: str, before: str, after: str) -> bool:
 
 
 def _plausible_lost(s: str, before: str, after: str) -> bool:
-    """A reading of a slot that lost a byte: not a soft hyphen between two capitals. The lead is
-    then a capital of an all-caps word, which is ordinary (Romanian "SFÂRȘITUL", French "ÂGE",
+    """A reading of a slot that lost a byte: no rare script beyond the BMP (``_ordinary_astral``),
+    and not a soft hyphen between two capitals: the lead is then a capital of an all-caps word, which is ordinary (Romanian "SFÂRȘITUL", French "ÂGE",
     Portuguese "SÃO"), and a word in capitals is hyphenated (if at all) between syllables, not
     where a lost soft hyphen would have left a lone "Â"."""
+    if any(ord(c) > 0xFFFF and not _ordinary_astral(ord(c)) for c in s):
+        return False  # "š’¼" is 💼 that lost 9F, not the cuneiform 𒐼 (F0 92 90 BC)
     return not (s == "\u00ad" and before.isupper() and after.isupper())
+
+
+def _ordinary_astral(cp: int) -> bool:
+    """A character beyond the BMP that news text holds: emoji and symbols, CJK extensions, tags
+    (subdivision flags)."""
+    return 0x1F000 <= cp <= 0x1FAFF or 0x20000 <= cp <= 0x3FFFF or 0xE0000 <= cp <= 0xE007F
 
 
 def _lonely_script(s: str, before: str, after: str) -> bool:

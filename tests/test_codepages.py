@@ -124,3 +124,12 @@ def test_lost_byte_of_a_cyrillic_letter_is_ranked_with_cyrillic_letter_frequenci
 def test_windows_1257_damage_alone_on_a_line_passes_the_screen(shape, line):
     """A line whose only damage is Windows-1257's ā€™ or a lone Ć is examined (and repaired)."""
     assert repair_text(SHAPES[shape].damage(line), "cs") == line
+
+
+def test_emoji_that_lost_a_byte_is_not_read_as_a_rare_script():
+    """💼 (F0 9F 92 BC) through Windows-1257 with 9F dropped is "š’¼"; F0 92 + a lost byte + BC
+    also decodes (cuneiform 𒐼), but no news text holds that script."""
+    line = "Kategorie: 💼 Práce a kariéra"
+    damaged = SHAPES["cp1257 undefined dropped"].damage(line)
+    assert "𒐼" not in repair_text(damaged, "cs")
+    assert all(r.replacement != "𒐼" for r in find_mojibake(damaged, "cs"))
