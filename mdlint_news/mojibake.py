@@ -1761,6 +1761,17 @@ def _shifted(s: _Slot, d: int) -> _Slot:
     return _Slot(s.start + d, s.end + d, s.options, s.lossless, s.space)
 
 
+_BLANK = "\ufffd"  # where a lossy slot was (``_apply_fixed(blank_lossy=True)``)
+_DAMAGED_WORD = re.compile(r"\w*\ufffd[\w\ufffd]*")
+
+
+def _fragment(m: re.Match) -> str:
+    """What is left of a word that lost a byte, for language detection: its letters if it has
+    letters no ASCII word has ("Klí" of "Klíčové": Czech í), else nothing ("KRITICK" of
+    "KRITICKÁ" is no word in any language and would count against the profile's)."""
+    return " " if m.group().replace(_BLANK, "").isascii() else m.group()
+
+
 def _apply_fixed(line: str, slots: list[_Slot], fixed: dict[int, str], blank_lossy: bool = False) -> str:
     out, pos = [], 0
     for s in slots:
@@ -1770,7 +1781,7 @@ def _apply_fixed(line: str, slots: list[_Slot], fixed: dict[int, str], blank_los
             pos = s.end
         elif blank_lossy and not s.lossless:
             out.append(line[pos:s.start])
-            out.append(" ")
+            out.append(_BLANK)
             pos = s.end
     out.append(line[pos:])
     return "".join(out)
@@ -1868,7 +1879,7 @@ def _analyze_cp(line: str, cp: _CodePage, masked, lang_ref: list, floor: int = 0
     def model() -> _LangModel:
         nonlocal lm
         if lm is None:
-            clean = _apply_fixed(line, keep, fixed, blank_lossy=True)
+            clean = _DAMAGED_WORD.sub(_fragment, _apply_fixed(line, keep, fixed, blank_lossy=True))
             if lang_ref[0] is None:
                 lang_ref[0] = _detect_language(clean)
             elif not lang_ref[1]:
