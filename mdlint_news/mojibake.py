@@ -971,8 +971,11 @@ def _nonletter_prior(c: str, prev: str, nxt: str) -> float:
     if unicodedata.category(c) == "Sm" and (not prev or prev.isspace() or prev.isdigit()) \
             and (not nxt or nxt.isspace() or nxt.isdigit()):
         p += 1.0  # a math sign between numbers or spaces
-    if c == "\u200d" and _is_emoji(prev) and _is_emoji(nxt):
-        p = -0.5
+    if c == "\u200d" and (_is_emoji(prev) or prev == "\ufe0f") and _is_emoji(nxt):
+        p = 1.0  # the joiner of an emoji sequence (👩‍💻, ❤️‍🔥): better than ” between two emoji
+    p += _selector_prior(c, prev)
+    if nxt == "\ufe0f" and _is_emoji(c):
+        p += 3.0  # a symbol that VS16 shows as an emoji (☀️)
     if c == "\u00ad" and not (prev.isalpha() and nxt.isalpha()):
         p -= 2.0
     if unicodedata.category(c) == "So" and prev.isalnum() and not nxt.isalnum():
@@ -980,8 +983,28 @@ def _nonletter_prior(c: str, prev: str, nxt: str) -> float:
     return p
 
 
+def _selector_prior(c: str, prev: str) -> float:
+    """After a character with an emoji presentation (``_is_emoji``): VS16 U+FE0F (❤️) is what
+    follows, the vertical presentation forms U+FE10-U+FE19 (︐, a lost byte away) never do."""
+    if not _is_emoji(prev):
+        return 0.0
+    if c == "\ufe0f":
+        return 4.0
+    return -3.0 if "\ufe10" <= c <= "\ufe19" else 0.0
+
+
+#: Below U+1F000, besides U+2600-U+26FF, the characters that have an emoji presentation
+#: (Unicode's Emoji property): what a ZWJ or VS16 follows.
+_EMOJI_BMP = frozenset("©®‼⁉™ℹ↔↕↖↗↘↙↩↪⌚⌛⌨⏏⏩⏪⏫⏬⏭⏮⏯⏰⏱⏲⏳⏸⏹⏺Ⓜ▪▫▶◀◻◼◽◾⤴⤵〰〽㊗㊙"
+                       "✂✅✈✉✊✋✌✍✏✒✔✖✝✡✨✳✴❄❇❌❎❓❔❕❗❣❤➕➖➗➡➰➿⬅⬆⬇⬛⬜⭐⭕")
+
+
 def _is_emoji(c: str) -> bool:
-    return bool(c) and ord(c) >= 0x1F000
+    """``c`` is an emoji or a symbol with an emoji presentation (❤ ☀ ✔ ©)."""
+    if len(c) != 1:
+        return False
+    o = ord(c)
+    return o >= 0x1F000 or 0x2600 <= o <= 0x26FF or c in _EMOJI_BMP  # (few Dingbats are emoji: ➤ is not)
 
 
 def _is_symbol(c: str) -> bool:

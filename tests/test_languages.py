@@ -180,6 +180,7 @@ NEGATIVES = [text for _, text in SENTENCES] + [
     "서울에서 회의가 열렸다.",
     "Tiếng Việt có dấu: Đà Nẵng, Hồ Chí Minh.",
     "🎓 🍓 🏓 📰 🔥 👩‍💻",
+    "Tým ❤️ ☀️ ✔️ 👨‍👩‍👧 🏳️‍🌈 ❤️‍🔥 🤷‍♀️ ©️ a svislé ︐ čárky.",
 ]
 
 
@@ -243,3 +244,35 @@ def test_cjk_confident_repair_is_never_wrong(text, prefix, shape, profile):
         a, b = owner[r.start], owner[r.end] if r.end < len(damaged) else len(prefix + text)
         assert (r.start == 0 or owner[r.start - 1] != a), (r, "starts inside a character")
         assert r.replacement == (prefix + text)[a:b], r
+
+
+# ------------------------------------------------------------------------------------------
+# Emoji sequences whose joiners lost a byte (issue 13, What to build 4): ZWJ U+200D (E2 80 8D)
+# and VS16 U+FE0F (EF B8 8F) lose their 8D/8F where a code page leaves them undefined; between
+# two emoji the joiner is U+200D (not ”), after ❤ ☀ ✔ the selector is U+FE0F (not ︐ U+FE10)
+# ------------------------------------------------------------------------------------------
+
+EMOJI_SHAPES = ["cp1252 undefined dropped", "cp1254 dropped + SHY (seed)", "cp1250 undefined dropped",
+                "cp1257 undefined dropped"]
+EMOJI_LINES = [
+    ("cs", "Tým 👩‍💻 a ❤️ fanoušci, 👨‍👩‍👧 rodina na náměstí."),
+    ("cs", "Počasí: ☀️ a hotovo ✔️ v Praze, říká ředitel."),
+    ("en", "Our team 👩‍💻 loves ❤️ and the 👨‍👩‍👧 family came too."),
+    ("en", "Weather: ☀️ today, done ✔️ for the week, said the mayor."),
+]
+#: A ZWJ after VS16 (❤️‍🔥), before ♀; not in Windows-1257, where 🔥 (F0 9F 94 A5) loses two
+#: bytes (9F, A5) and ⚠ (E2 9A A0) its 9A and its A0 to a space: no one reading is sure there
+EMOJI_LINES_2 = [
+    ("cs", "Reakce ❤️‍🔥 a 🤷‍♀️ pod článkem, ⚠️ varování ♻️ recyklace."),
+    ("en", "Replies ❤️‍🔥 and 🤷‍♀️ under the post, ⚠️ warning ♻️ recycling."),
+]
+EMOJI_CASES = [(lang, text, shape) for lang, text in EMOJI_LINES for shape in EMOJI_SHAPES] + \
+    [(lang, text, shape) for lang, text in EMOJI_LINES_2 for shape in EMOJI_SHAPES if "1257" not in shape]
+
+
+@pytest.mark.parametrize("lang,text,shape", EMOJI_CASES)
+def test_emoji_joiners_with_a_lost_byte(lang, text, shape):
+    damaged = SHAPES[shape].damage(text)
+    assert damaged != text
+    assert repaired(damaged, lang) == text
+    assert repaired(damaged, None) == text
