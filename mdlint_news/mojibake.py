@@ -993,18 +993,21 @@ def _selector_prior(c: str, prev: str) -> float:
     return -3.0 if "\ufe10" <= c <= "\ufe19" else 0.0
 
 
-#: Below U+1F000, besides U+2600-U+26FF, the characters that have an emoji presentation
-#: (Unicode's Emoji property): what a ZWJ or VS16 follows.
-_EMOJI_BMP = frozenset("©®‼⁉™ℹ↔↕↖↗↘↙↩↪⌚⌛⌨⏏⏩⏪⏫⏬⏭⏮⏯⏰⏱⏲⏳⏸⏹⏺Ⓜ▪▫▶◀◻◼◽◾⤴⤵〰〽㊗㊙"
-                       "✂✅✈✉✊✋✌✍✏✒✔✖✝✡✨✳✴❄❇❌❎❓❔❕❗❣❤➕➖➗➡➰➿⬅⬆⬇⬛⬜⭐⭕")
+@lru_cache(maxsize=1)
+def _emoji_re():
+    import regex  # (a dependency; loaded only when a lost byte is read beside a symbol)
+    return regex.compile(r"\p{Emoji}")
 
 
+@lru_cache(maxsize=1024)
 def _is_emoji(c: str) -> bool:
-    """``c`` is an emoji or a symbol with an emoji presentation (❤ ☀ ✔ ©)."""
-    if len(c) != 1:
+    """``c`` is an emoji or a symbol with an emoji presentation (❤ ☀ ✔ ©: Unicode's Emoji
+    property, but no ASCII digit or sign; not ☜ nor ➤): what a ZWJ joins, what VS16 follows."""
+    if len(c) != 1 or c.isascii():
         return False
-    o = ord(c)
-    return o >= 0x1F000 or 0x2600 <= o <= 0x26FF or c in _EMOJI_BMP  # (few Dingbats are emoji: ➤ is not)
+    if ord(c) >= 0x1F000:
+        return True
+    return (c == "ℹ" or unicodedata.category(c)[0] in "SP") and _emoji_re().match(c) is not None
 
 
 def _is_symbol(c: str) -> bool:

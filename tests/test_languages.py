@@ -259,12 +259,14 @@ EMOJI_LINES = [
     ("cs", "Počasí: ☀️ a hotovo ✔️ v Praze, říká ředitel."),
     ("en", "Our team 👩‍💻 loves ❤️ and the 👨‍👩‍👧 family came too."),
     ("en", "Weather: ☀️ today, done ✔️ for the week, said the mayor."),
+    ("cs", "Pošta ✉️ a šipka ➡️ vedou dopředu, ℹ️ informace na webu."),
 ]
 #: A ZWJ after VS16 (❤️‍🔥), before ♀; not in Windows-1257, where 🔥 (F0 9F 94 A5) loses two
 #: bytes (9F, A5) and ⚠ (E2 9A A0) its 9A and its A0 to a space: no one reading is sure there
 EMOJI_LINES_2 = [
     ("cs", "Reakce ❤️‍🔥 a 🤷‍♀️ pod článkem, ⚠️ varování ♻️ recyklace."),
     ("en", "Replies ❤️‍🔥 and 🤷‍♀️ under the post, ⚠️ warning ♻️ recycling."),
+    ("cs", "Letenky ✈️ do Prahy, říká ředitel."),  # ✈ (E2 9C 88), not ☜ (E2 98 9C: no emoji)
 ]
 EMOJI_CASES = [(lang, text, shape) for lang, text in EMOJI_LINES for shape in EMOJI_SHAPES] + \
     [(lang, text, shape) for lang, text in EMOJI_LINES_2 for shape in EMOJI_SHAPES if "1257" not in shape]
