@@ -2143,7 +2143,13 @@ def _becomes_word(orig: str, rep: str, lm: _LangModel) -> bool:
     """Every word of ``rep`` is known and no word of the damaged ``orig`` is (here or abroad)."""
     toks = _WORD_RE.findall(rep)
     otoks = _WORD_RE.findall(orig)
-    if not toks or len(toks) != len(otoks) or not all(lm.zipf(t) >= 1.5 for t in toks):
+    if not toks or not all(lm.zipf(t) >= 1.5 for t in toks):
+        return False
+    if len(toks) == 1 and len(toks[0]) > 2 and "".join(otoks) != orig and not any(c.isspace() for c in orig):
+        # signs inside one word split it ("erm√∂glicht": √∂ is ö in Mac Roman): the damaged word is
+        # the whole of it, and it is no word
+        return lm.zipf(orig) == 0 and not _foreign_word(orig)
+    if len(toks) != len(otoks):
         return False
     return not any(lm.zipf(t) > 0 or _foreign_word(t) for t in otoks)
 
@@ -2246,9 +2252,54 @@ def _best_read(line: str, tied: list[_LineResult], lang_ref: list) -> _LineResul
     if all(w == readings[0] for w in readings[1:]):
         return tied[0]
     lang = lang_ref[0] or _detect_language(line)
+    if not lang_ref[1]:  # no code page needed the model yet: the undamaged words decide
+        lang = _line_language(line, lang)
     lm = _model(_supported(lang))
     scores = [(sum(lm.zipf(w) > 0 for w in words), sum(lm.zipf(w) for w in words)) for words in readings]
+    # words the model knows do not decide: their letters do, in the line's language, then in the
+    # language its undamaged words are most likely in (a Portuguese line under a Czech prior); only
+    # between lossless readings (lost bytes have their own score, and their doubt is kept)
+    lossless = all(run.lossless for r in tied for run in r.runs)
+    for other in (lm, None) if lossless else ():
+        if scores.count(max(scores)) < 2:
+            break
+        other = other or _model(_supported(_detect_language(line)))
+        scores = [sc + (_letters_score(line, r.runs, other) if sc == max(scores) else -math.inf,)
+                  for sc, r in zip(scores, tied)]
     return tied[scores.index(max(scores))]
+
+
+def _letters_score(line: str, runs: list[_RunOut], lm: _LangModel) -> float:
+    """How well the characters the runs write read as the language's letters in their context:
+    ``gap_logp`` per letter (a letter of a script no other letter of the line has, as Tagbanwa ᝊ
+    for Vietnamese ứ through Windows-1250, counts as unknown), a capital inside a lowercase word
+    (``matÊriel``) and a control character (a C1 control for ``»``) as the worst case."""
+    parts, marks, pos, n = [], [], 0, 0
+    for r in runs:
+        parts.append(line[pos:r.start])
+        n += r.start - pos
+        marks.append((n, n + len(r.replacement)))
+        parts.append(r.replacement)
+        n += len(r.replacement)
+        pos = r.end
+    parts.append(line[pos:])
+    text = "".join(parts)
+    inside = {i for a, b in marks for i in range(a, b)}
+    scripts = {_script(c) for i, c in enumerate(text) if c.isalpha() and i not in inside}
+    score = 0.0
+    for i in sorted(inside):
+        c = text[i]
+        prev = text[i - 1] if i else ""
+        if not c.isalpha():
+            score -= _CASE_PENALTY if unicodedata.category(c) in ("Cc", "Co", "Cn") else 0.0
+            continue
+        if scripts and _script(c) not in scripts and _script(c) != "COMMON":
+            score -= 6.0
+            continue
+        score += lm.gap_logp(prev, c, text[i + 1:i + 2], text[max(0, i - 2):max(0, i - 1)], text[i + 2:i + 3])
+        if c.isupper() and prev.islower():
+            score -= _CASE_PENALTY
+    return score
 
 
 def _ftfy_check(original: str, replacement: str) -> str:
@@ -2260,9 +2311,12 @@ def _ftfy_check(original: str, replacement: str) -> str:
     except ImportError:  # pragma: no cover - ftfy is a dependency
         return replacement
     fixed = ftfy.fix_text(original, ftfy_config())
-    if fixed != original and len(fixed) <= len(replacement) and _analyze_line(fixed, [None, False], ENCODINGS) is None:
-        return fixed
-    return replacement
+    if fixed == original or len(fixed) > len(replacement) or _analyze_line(fixed, [None, False], ENCODINGS):
+        return replacement
+    # ftfy reads "Âť" (» in ISO-8859-2) as Windows-1250 with C1 controls kept: a control is no answer
+    if any(unicodedata.category(c) == "Cc" for c in fixed):
+        return replacement
+    return fixed if _analyze_line(replacement, [None, False], ENCODINGS) else replacement
 
 
 def find_mojibake(
