@@ -1734,6 +1734,8 @@ def _is_weak(line: str, run: list[_Slot], decoded: str = "", scripts: frozenset[
 def _weak_piece(line: str, start: int, end: int, nslots: int) -> bool:
     orig = line[start:end]
     if all(unicodedata.category(c) in ("Lu", "Ll") or (c == "\u00a0" and i) for i, c in enumerate(orig)):
+        if len({_script(c) for c in orig} & {"LATIN", "GREEK", "CYRILLIC"}) > 1:
+            return False  # letters of two alphabets glued together (CP437 "ΓÇô" is –): no word
         prev = line[start - 1] if start else ""
         for c in orig:
             if c.isupper() and prev.islower():

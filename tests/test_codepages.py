@@ -161,3 +161,16 @@ def test_the_reading_with_the_language_s_letters_wins(shape, lang, line, prior):
     capital never inside a lowercase word, no control character) wins a tie."""
     damaged = SHAPES[shape].damage(line)
     assert repair_text(damaged, lang if prior == "own" else "cs") == line
+
+
+@pytest.mark.parametrize("line", [
+    "  – Adams-Nixon",
+    "original_title: Aktien stehe mach getragen zustand team – Butte GmbH & Co. OHG",
+    "original_title: Miesto kitam baigti kauno specialiai teismo kaune – Povilonis LLC",
+])
+@pytest.mark.parametrize("lang", ["cs", None])
+def test_cp437_dash_alone_on_a_line_is_repaired(line, lang):
+    """CP437 reads – (E2 80 93) as "ΓÇô": a Greek capital glued to Latin letters is no ordinary
+    word, so the run needs no other evidence on the line (it was flagged, never fixed)."""
+    damaged = SHAPES["cp437"].damage(line)
+    assert repair_text(damaged, lang) == line
