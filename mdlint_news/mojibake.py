@@ -2296,7 +2296,7 @@ def _letters_score(line: str, runs: list[_RunOut], lm: _LangModel) -> float:
             score -= _CASE_PENALTY if unicodedata.category(c) in ("Cc", "Co", "Cn") else 0.0
             continue
         if scripts and _script(c) not in scripts and _script(c) != "COMMON":
-            score -= 6.0
+            score -= _CASE_PENALTY  # worse than a letter of the line's script the model lacks (-6)
             continue
         score += lm.gap_logp(prev, c, text[i + 1:i + 2], text[max(0, i - 2):max(0, i - 1)], text[i + 2:i + 3])
         if c.isupper() and prev.islower():

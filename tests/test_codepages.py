@@ -147,6 +147,7 @@ TIE_LINES = [
     ("iso-8859-2", "lv", "Gunārs Saulīte: «Manu mājaslapā» Cenas pilī palicis."),
     ("iso-8859-2", "cs", "pokémon-go-harvest-festival-2025-pokémon-go-hub"),
     ("iso-8859-2", "vi", "Hoàng xét cháy tràn."),
+    ("iso-8859-2", "vi", "  name: Lê Mai Công ty Hợp danh"),  # ợ, not Tagbanwa ᝣ (a script absent from the line)
     ("mac-roman", "de", "- Frage ermöglicht förderung haut halte ja funktion fahrzeug."),
     ("mac-roman", "es", "- Par experiencias quieren cierto pareció."),
     ("mac-roman", "es", "- Ministro agosto película acto."),
