@@ -2275,7 +2275,8 @@ def _letters_score(line: str, runs: list[_RunOut], lm: _LangModel) -> float:
     """How well the characters the runs write read as the language's letters in their context:
     ``gap_logp`` per letter (a letter of a script no other letter of the line has, as Tagbanwa ᝊ
     for Vietnamese ứ through Windows-1250, counts as unknown), a capital inside a lowercase word
-    (``matÊriel``) and a control character (a C1 control for ``»``) as the worst case."""
+    (``matÊriel``), a control character (a C1 control for ``»``), a combining mark (``termin̩``)
+    and a sign between letters (``kor÷bbi``) as the worst case."""
     parts, marks, pos, n = [], [], 0, 0
     for r in runs:
         parts.append(line[pos:r.start])
@@ -2293,7 +2294,13 @@ def _letters_score(line: str, runs: list[_RunOut], lm: _LangModel) -> float:
         c = text[i]
         prev = text[i - 1] if i else ""
         if not c.isalpha():
-            score -= _CASE_PENALTY if unicodedata.category(c) in ("Cc", "Co", "Cn") else 0.0
+            cat = unicodedata.category(c)
+            nxt = text[i + 1:i + 2]
+            # a control, a combining mark, or a symbol between letters (÷ for á; not the ’ of
+            # "don’t", punctuation) is no letter
+            if cat in ("Cc", "Co", "Cn") or cat.startswith("M") or \
+                    (cat.startswith("S") and prev.isalpha() and nxt.isalpha()):
+                score -= _CASE_PENALTY
             continue
         if scripts and _script(c) not in scripts and _script(c) != "COMMON":
             score -= _CASE_PENALTY  # worse than a letter of the line's script the model lacks (-6)

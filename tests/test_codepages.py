@@ -152,6 +152,12 @@ TIE_LINES = [
     ("mac-roman", "es", "- Par experiencias quieren cierto pareció."),
     ("mac-roman", "es", "- Ministro agosto película acto."),
     ("mac-roman", "es", "- Palabra conocimiento adelante Roman aumentar aunque durante formación dormir."),
+    # a sign or a combining mark inside a word is no letter: ÷ for á (Ăˇ: ˇ is A1 in Windows-1250,
+    # B7 in ISO-8859-2), ̩ for é (encoding_bench: the tie-break above preferred them to letters)
+    ("cp1250", "cs", "  - Jelínková Hrušková"),
+    ("cp1250", "hu", "Most állnak magától, korábbi."),
+    ("cp1252 browser (C1 kept)", "fr", "Le projet est terminé, dit le propriétaire."),
+    ("cp1254", "fr", "Le projet est terminé, dit le propriétaire."),
 ]
 
 
