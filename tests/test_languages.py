@@ -7,7 +7,6 @@ Damage is made with the shared vocabulary of ``tests/damage.py`` (the lossy shap
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,9 +18,7 @@ from damage import SHAPES  # noqa: E402
 
 from mdlint_news.mojibake import apply_repairs, article_hints, find_mojibake  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-NEWS_LINT = ROOT / ".venv" / "bin" / "news-lint"
-CORPUS = Path("/work/shared/corpus/marigold")
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "marigold"
 EMOJI_ARTICLE = CORPUS / "2025-09-22-13-the-download-the-llm-will-see-you-now-and-a-new-fu.md"
 
 SEED = SHAPES["cp1254 dropped + SHY (seed)"].damage
@@ -160,8 +157,8 @@ def test_cli_fix_restores_emoji_from_the_footer(tmp_path):
     assert damaged != clean
     path = tmp_path / EMOJI_ARTICLE.name
     path.write_text(damaged, encoding="utf-8")
-    subprocess.run([str(NEWS_LINT), "--fix", "--no-cache", str(path)], capture_output=True, text=True,
-                   cwd=tmp_path, timeout=300)
+    subprocess.run([sys.executable, "-m", "mdlint_news", "--fix", "--no-cache", str(path)], capture_output=True,
+                   text=True, cwd=tmp_path, timeout=300)
     assert path.read_text(encoding="utf-8") == clean
 
 

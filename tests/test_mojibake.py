@@ -14,7 +14,7 @@ import pytest
 from mdlint_news.mojibake import ENCODINGS, Repair, apply_repairs, find_mojibake, quick_screen, repair_text
 
 DATA = Path(__file__).parent / "data" / "mojibake"
-SEED = Path("/work/shared/seeds/000_58abeca56bfa6fda.txt")
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_58abeca56bfa6fda.txt"
 _PY = {"cp1252": "cp1252", "cp1254": "cp1254", "cp1250": "cp1250", "latin-1": "latin-1", "mac-roman": "mac_roman"}
 
 
