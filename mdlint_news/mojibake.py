@@ -2220,19 +2220,25 @@ def _analyze_line(line: str, lang_ref: list, encodings: Sequence[str]) -> _LineR
     return best
 
 
+def _with_runs(line: str, runs: list[_RunOut]) -> tuple[str, list[tuple[int, int]]]:
+    """``line`` with the runs (in line order) applied, and the span each run's replacement takes
+    in it."""
+    parts, marks, pos, n = [], [], 0, 0
+    for r in runs:
+        parts.append(line[pos:r.start])
+        n += r.start - pos
+        marks.append((n, n + len(r.replacement)))
+        parts.append(r.replacement)
+        n += len(r.replacement)
+        pos = r.end
+    parts.append(line[pos:])
+    return "".join(parts), marks
+
+
 def _repaired_words(line: str, runs: list[_RunOut]) -> list[str]:
     """The space-separated tokens of ``line`` that the runs touch, with the runs applied and the
     punctuation around them stripped (a sign inside a word, ``st÷tům``, keeps it one token)."""
-    out, marks, pos, n = [], [], 0, 0
-    for r in runs:
-        out.append(line[pos:r.start])
-        n += r.start - pos
-        marks.append((n, n + len(r.replacement)))
-        out.append(r.replacement)
-        n += len(r.replacement)
-        pos = r.end
-    out.append(line[pos:])
-    text = "".join(out)
+    text, marks = _with_runs(line, runs)
     marks.sort()
     words, k = [], 0
     for m in re.finditer(r"\S+", text):  # tokens and runs in the order of the text: one sweep
@@ -2277,16 +2283,7 @@ def _letters_score(line: str, runs: list[_RunOut], lm: _LangModel) -> float:
     for Vietnamese ứ through Windows-1250, counts as unknown), a capital inside a lowercase word
     (``matÊriel``), a control character (a C1 control for ``»``), a combining mark (``termin̩``)
     and a sign between letters (``kor÷bbi``) as the worst case."""
-    parts, marks, pos, n = [], [], 0, 0
-    for r in runs:
-        parts.append(line[pos:r.start])
-        n += r.start - pos
-        marks.append((n, n + len(r.replacement)))
-        parts.append(r.replacement)
-        n += len(r.replacement)
-        pos = r.end
-    parts.append(line[pos:])
-    text = "".join(parts)
+    text, marks = _with_runs(line, runs)
     inside = {i for a, b in marks for i in range(a, b)}
     scripts = {_script(c) for i, c in enumerate(text) if c.isalpha() and i not in inside}
     score = 0.0
