@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 
@@ -30,6 +31,14 @@ class Problem(NamedTuple):
     related: tuple[Related, ...] = ()  # the evidence elsewhere in the file (spans with a note)
 
 
+class Origin(Enum):
+    """Where a rule's findings come from."""
+
+    FILE = "file"  # its check(ctx), run on each file
+    PROJECT = "project"  # the cross-file phase, from every file's summary; check() only documents
+    RUN = "run"  # the runner itself (a fact it meets: ``reports``); check() only documents
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -39,6 +48,11 @@ class Rule:
     doc: str
     fix: Applicability | None  # the best applicability its fixes can have; None: no fix
     family: str
+    origin: Origin = Origin.FILE
+    reports: Enum | None = None  # the typed fact of the core this rule reports (RUN rules)
+    cacheable: bool = True  # False: its findings depend on the time or on luck, not on the file
+    suppressible: bool = True  # False: no suppression comment hides it
+    excludes: frozenset[str] = frozenset()  # codes of rules that report the same root cause
 
     @property
     def summary(self) -> str:
@@ -48,10 +62,16 @@ class Rule:
 RULES: list[Rule] = []
 
 
-def rule(code: str, name: str, severity: Severity, fix: Applicability | None = None):
+def rule(code: str, name: str, severity: Severity, fix: Applicability | None = None, *,
+         origin: Origin = Origin.FILE, reports: Enum | None = None, cacheable: bool = True,
+         suppressible: bool = True, excludes: Iterable[str] = ()):
+    """Register ``fn`` as a rule; its docstring is the rule's documentation. A rule whose findings
+    come from elsewhere (``origin``) has a check that only documents it: ``return ()``."""
+
     def register(fn):
         family = fn.__module__.rsplit(".", 1)[-1]
-        RULES.append(Rule(code, name, severity, fn, inspect.getdoc(fn) or "", fix, family))
+        RULES.append(Rule(code, name, severity, fn, inspect.getdoc(fn) or "", fix, family, origin,
+                          reports, cacheable, suppressible, frozenset(excludes)))
         return fn
 
     return register
