@@ -20,7 +20,7 @@ from .decoding import detect_newline
 from .diagnostics import Diagnostic
 from .discovery import discover
 from .fixes import FixResult
-from .fixes import fix_text as _fix_loop
+from .fixes import fix_loop
 
 if TYPE_CHECKING:  # pragma: no cover
     import frontmatter
@@ -70,14 +70,14 @@ def fix_text(article: Article, path: str | None = None, config: Config = None,
         return runner.lint_text(t, path or "", settings, now)
 
     try:
-        return _fix_loop(text, lint, unsafe, detect_newline(text))
+        return fix_loop(text, lint, unsafe, detect_newline(text))
     except Exception as exc:  # never a traceback for one bad article
         d = _internal_error(exc, path or "")
         return FixResult(text, text, [], [d], d.message)
 
 
 def _internal_error(exc: Exception, path: str) -> Diagnostic:
-    d = runner._located_error(f"{type(exc).__name__}: {exc}; please report this with the "
+    d = runner.located_error(f"{type(exc).__name__}: {exc}; please report this with the "
                               "article", path)
     return d
 

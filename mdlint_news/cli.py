@@ -18,7 +18,8 @@ from .diagnostics import Applicability, Severity
 from .discovery import discover
 from .reporters import FORMATS, get_reporter, visible
 from .reporters.text import fixes_listing
-from .rules import RULES, lookup, matching
+from .rules import RULES, lookup, matching, reporting
+from .rules.base import RunEvent
 from . import baseline, lexicon, parallel, terminal
 from .runner import FileResult, fails
 
@@ -216,7 +217,7 @@ def _subcommand(argv: list[str]) -> int:
         width = max(len(r.name) for r in RULES)
         for r in RULES:
             fix = {Applicability.SAFE: "[*]", Applicability.UNSAFE: "[-]"}.get(r.fix, "   ")
-            print(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {fix}  {r.summary}")
+            print(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {fix}  {r.headline}")
         print("\n[*] safe fix (applied by --fix)   [-] unsafe fix (needs --unsafe-fixes)")
         return EXIT_OK
     if cmd == "rule":
@@ -474,7 +475,8 @@ def _write(out, args: argparse.Namespace, results: list[FileResult], diagnostics
 
 def _exit_code(args: argparse.Namespace, results: list[FileResult], diagnostics: list,
                missing: list[str], resolver: ConfigResolver) -> int:
-    if any(d.name == "internal-error" for d in diagnostics) or any(r.write_error for r in results):
+    crash = reporting(RunEvent.CRASH).code
+    if any(d.code == crash for d in diagnostics) or any(r.write_error for r in results):
         return EXIT_ERROR
     if missing:
         return EXIT_ERROR

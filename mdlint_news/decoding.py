@@ -31,7 +31,7 @@ _LANGS = {"cp1250": _CENTRAL, "iso8859_2": _CENTRAL, "cp1252": _WESTERN, "iso885
           "cp1257": ("lt", "lv")}
 _MAX_WORDS = 400  # distinct words with non-ASCII letters looked up per reading
 _MIN_LEAD = 3  # known words by which a reading must beat charset-normalizer's guess
-_UNICODE_BOMS = (  # longest first: the UTF-32-LE BOM starts with the UTF-16-LE one
+UNICODE_BOMS = (  # longest first: the UTF-32-LE BOM starts with the UTF-16-LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
@@ -54,7 +54,7 @@ def decode(data: bytes, guess: bool = True) -> Decoded:
     """Strict UTF-8 first (a UTF-8 BOM is noted and stripped); UTF-16/32 with a BOM; otherwise,
     when ``guess``, charset-normalizer's best guess among PLAUSIBLE encodings (never for a file
     that is valid UTF-8). Raises DecodeError when nothing fits."""
-    for mark, name in _UNICODE_BOMS:
+    for mark, name in UNICODE_BOMS:
         if data.startswith(mark):
             try:
                 text = data[len(mark):].decode(name)
@@ -153,7 +153,7 @@ def encode(text: str, decoded: Decoded) -> bytes:
     """Encode fixed text the way the original file was stored (its encoding, BOM kept if it had
     one); the rules ``not-utf8`` and ``bom`` change ``decoded`` to rewrite it as plain UTF-8."""
     if decoded.encoding != "utf-8":
-        marks = {name: mark for mark, name in _UNICODE_BOMS}
+        marks = {name: mark for mark, name in UNICODE_BOMS}
         return marks.get(decoded.encoding, b"") + text.encode(decoded.encoding)
     data = text.encode("utf-8")
     return UTF8_BOM + data if decoded.bom else data

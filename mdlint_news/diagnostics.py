@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import enum
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 
 class Severity(str, enum.Enum):
@@ -24,13 +25,6 @@ class Applicability(str, enum.Enum):
     UNSAFE = "unsafe"  # applied by --fix --unsafe-fixes
     DISPLAY_ONLY = "display-only"  # shown, never applied
 
-    @property
-    def rank(self) -> int:
-        return _RANK[self]
-
-
-_RANK = {Applicability.SAFE: 0, Applicability.UNSAFE: 1, Applicability.DISPLAY_ONLY: 2}
-
 
 @dataclass(frozen=True, order=True)
 class Edit:
@@ -41,30 +35,46 @@ class Edit:
     content: str = ""
 
 
-#: Fixes of this priority or lower are text repairs: they restore damaged text (mojibake, invisible
-#: characters) that other rules read. They go first in the fix loop, and the runner judges the
-#: other rules' findings on the repaired text (runner.lint_text).
-TEXT_REPAIR = 0
+class Priority(enum.IntEnum):
+    """The order of fixes: a pass of the fix loop applies only the fixes of the lowest priority
+    present (docs/encoding-repair-order.md). ``REPAIR`` and lower are text repairs: they restore
+    damaged text other rules read; the runner judges the other rules' findings on the repaired
+    text (runner.lint_text) and the fix loop counts what they uncover as there before."""
+
+    ENCODING = -1  # mojibake: the encoding repair reads the damaged bytes, nothing goes before it
+    REPAIR = 0  # other text repairs (invisible characters: U+00AD only once no damage needs it)
+    NORMAL = 1
+    DERIVED = 2  # text copied from other values (the footer), after those values' own fixes
+
+
+class Storage(NamedTuple):
+    """How a file-level fix stores the file: its encoding, its byte-order mark (None: as it is)."""
+
+    encoding: str | None = None
+    bom: bool | None = None
 
 
 @dataclass(frozen=True)
 class Fix:
+    """Text edits with a safety level, or (``storage``, no edits) a change to how the file is
+    stored; both are applied by the fix loop (``fixes.fix_stored``)."""
+
     edits: tuple[Edit, ...]
     applicability: Applicability
     message: str
-    # Lower goes first: a pass applies only the fixes of the lowest priority present, so that
-    # text repairs (mojibake) land before rules that read that text (headings, footer) fix it.
-    priority: int = 1
+    priority: int = Priority.NORMAL
+    storage: Storage | None = None
 
     @classmethod
     def replace(cls, start: int, end: int, content: str, message: str,
-                applicability: Applicability = Applicability.SAFE, priority: int = 1) -> "Fix":
+                applicability: Applicability = Applicability.SAFE,
+                priority: int = Priority.NORMAL) -> "Fix":
         return cls((Edit(start, end, content),), applicability, message, priority)
 
     @property
     def repair(self) -> bool:
-        """A text repair (``priority <= TEXT_REPAIR``): it restores the text other rules read."""
-        return self.priority <= TEXT_REPAIR
+        """A text repair (``priority <= Priority.REPAIR``): it restores the text other rules read."""
+        return self.priority <= Priority.REPAIR
 
     @property
     def span(self) -> tuple[int, int]:

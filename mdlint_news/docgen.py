@@ -33,7 +33,7 @@ def rules_markdown() -> str:
     rows = ["| code | name | severity | fix | what it checks |", "|---|---|---|---|---|"]
     for r in RULES:
         fix = FIX_LABEL[r.fix.value if r.fix else None]
-        rows.append(f"| {r.code} | `{r.name}` | {r.severity.value} | {fix} | {r.summary} |")
+        rows.append(f"| {r.code} | `{r.name}` | {r.severity.value} | {fix} | {r.headline} |")
     return "\n".join(rows) + "\n"
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, NamedTuple
 
 import yaml
 from frontmatter import default_handlers
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-LIBYAML = _BaseLoader is not yaml.SafeLoader
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -130,9 +130,21 @@ _FORMAT_HANDLERS = (
 )
 
 
+class IssueKind(Enum):
+    """What went wrong while reading the front matter (the rule that reports each kind says so
+    with ``reports=``)."""
+
+    MISSING = "missing"  # no front matter
+    FORMAT = "format"  # front matter in another format (TOML, JSON)
+    SYNTAX = "syntax"  # YAML that does not parse, or that news-lint will not read
+    ALIAS = "alias"  # an anchor/alias
+    IMPLICIT_TYPE = "implicit_type"  # a plain scalar YAML reads as a number, date, boolean, null
+    DUPLICATE_KEY = "duplicate_key"  # a key given twice in one mapping
+
+
 @dataclass(frozen=True)
 class ParseIssue:
-    rule: str  # rule name that reports it
+    kind: IssueKind
     start: int
     end: int
     message: str
@@ -218,10 +230,6 @@ class Document:
             return self.open_span
         return Span(0, 0)
 
-    def scalar_style(self, *path) -> str | None:
-        e = self.entries.get(tuple(path))
-        return getattr(e.node, "style", None) if e else None
-
     @property
     def headings(self) -> list[Heading]:
         if self._headings is None:
@@ -247,11 +255,11 @@ def _split(doc: Document) -> None:
                 first = text.find("\n")
                 doc.open_span = Span(0, first if first != -1 else len(text))
                 doc.issues.append(ParseIssue(
-                    "frontmatter-format", 0, doc.open_span.end,
+                    IssueKind.FORMAT, 0, doc.open_span.end,
                     f"{name} front matter is not supported; convert it to YAML between '---' lines"))
                 return
         doc.issues.append(ParseIssue(
-            "frontmatter-missing", 0, min(len(text), max(text.find("\n"), 0)),
+            IssueKind.MISSING, 0, min(len(text), max(text.find("\n"), 0)),
             "no front matter: the file must start with a '---' line"))
         return
     doc.has_frontmatter = True
@@ -263,7 +271,7 @@ def _split(doc: Document) -> None:
         doc.yaml_text = text[m.end():]
         doc.body_start = len(text)
         doc.issues.append(ParseIssue(
-            "yaml-syntax", 0, doc.open_span.end,
+            IssueKind.SYNTAX, 0, doc.open_span.end,
             "front matter is not closed: add a '---' line after the last key"))
         return
     end = close.end()
@@ -282,7 +290,7 @@ def _compose(doc: Document) -> None:
     if conflict:
         s = base + conflict.start()
         doc.issues.append(ParseIssue(
-            "yaml-syntax", s, s + len(conflict.group().rstrip("\r")),
+            IssueKind.SYNTAX, s, s + len(conflict.group().rstrip("\r")),
             "git merge-conflict marker in front matter: resolve the conflict, keep one side",
             {"conflict": True}))
         return
@@ -296,10 +304,10 @@ def _compose(doc: Document) -> None:
         s = base + (mark.index if mark else 0)
         problem = exc.problem or "invalid YAML"
         ctx = f" ({exc.context})" if exc.context else ""
-        doc.issues.append(ParseIssue("yaml-syntax", s, s, f"YAML syntax error: {problem}{ctx}"))
+        doc.issues.append(ParseIssue(IssueKind.SYNTAX, s, s, f"YAML syntax error: {problem}{ctx}"))
         return
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
-        doc.issues.append(ParseIssue("yaml-syntax", base, base, f"YAML error: {exc}"))
+        doc.issues.append(ParseIssue(IssueKind.SYNTAX, base, base, f"YAML error: {exc}"))
         return
     doc.root = root
     if root is None:
@@ -307,7 +315,7 @@ def _compose(doc: Document) -> None:
         return
     if not isinstance(root, yaml.MappingNode):
         doc.issues.append(ParseIssue(
-            "yaml-syntax", base + root.start_mark.index, base + root.end_mark.index,
+            IssueKind.SYNTAX, base + root.start_mark.index, base + root.end_mark.index,
             "front matter must be a mapping of keys to values"))
         return
     builder = _Builder(doc)
@@ -332,7 +340,7 @@ def _find_aliases(doc: Document) -> bool:
             s = doc.yaml_start + ev.start_mark.index
             end = s + len(ev.anchor) + 1 if not isinstance(ev, yaml.AliasEvent) else doc.yaml_start + ev.end_mark.index
             doc.issues.append(ParseIssue(
-                "yaml-alias", s, max(end, s + 1),
+                IssueKind.ALIAS, s, max(end, s + 1),
                 f"YAML {kind}: anchors and aliases are not allowed in front matter; write the value out"))
     except yaml.YAMLError:
         return found  # the syntax error is reported by the composer
@@ -363,13 +371,13 @@ class _Builder:
             e = s + len(raw.rstrip("\r\n"))
         return _new(Span, (self.base + s, self.base + e))
 
-    def issue(self, rule: str, node: yaml.Node, message: str, **data) -> None:
+    def issue(self, kind: IssueKind, node: yaml.Node, message: str, **data) -> None:
         sp = self.span(node)
-        self.doc.issues.append(ParseIssue(rule, sp.start, sp.end, message, data))
+        self.doc.issues.append(ParseIssue(kind, sp.start, sp.end, message, data))
 
     def value(self, node: yaml.Node, path: tuple, depth: int) -> Any:
         if id(node) in self.seen:  # an alias the anchor screen let through: walking shared
-            self.issue("yaml-alias", node,  # nodes again and again is how alias bombs explode
+            self.issue(IssueKind.ALIAS, node,  # nodes again and again is how alias bombs explode
                        "YAML alias: anchors and aliases are not allowed in front matter; "
                        "write the value out")
             raise _Abort
@@ -378,16 +386,16 @@ class _Builder:
         if cls is _SCALAR and tag == STR_TAG and depth <= MAX_DEPTH:
             return node.value  # the common case: the composed value is the string itself
         if depth > MAX_DEPTH:
-            self.issue("yaml-syntax", node, f"front matter is nested deeper than {MAX_DEPTH} levels")
+            self.issue(IssueKind.SYNTAX, node, f"front matter is nested deeper than {MAX_DEPTH} levels")
             raise _Abort
         if tag not in _CORE_TAGS:
-            self.issue("yaml-syntax", node,
+            self.issue(IssueKind.SYNTAX, node,
                        f"unsupported YAML tag '{tag}': front matter holds plain values only")
             raise _Abort
         kind = "mapping" if cls is _MAPPING else "sequence" if cls is _SEQUENCE else "scalar"
         if _TAG_KIND.get(tag, kind) != kind:  # `!!map text`, `!!str {a: 1}`: PyYAML would
             # quietly build an empty dict, or ignore the tag
-            self.issue("yaml-syntax", node, f"YAML tag '{tag.rsplit(':', 1)[-1]}' does not "
+            self.issue(IssueKind.SYNTAX, node, f"YAML tag '{tag.rsplit(':', 1)[-1]}' does not "
                        f"fit a {kind}: remove the tag")
             raise _Abort
         if cls is _MAPPING:
@@ -410,11 +418,11 @@ class _Builder:
             # values of explicit tags (`!!bool maybe`, `!!timestamp x`)
             why = exc if isinstance(exc, (yaml.YAMLError, ValueError, OverflowError)) else \
                 f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]}"
-            self.issue("yaml-syntax", node, f"cannot read value: {why}")
+            self.issue(IssueKind.SYNTAX, node, f"cannot read value: {why}")
             raise _Abort from None
         if not node.style and node.tag != STR_TAG and node.value != "" and path:
             self.doc.issues.append(ParseIssue(
-                "yaml-implicit-type", *self._astuple(node), "", {"path": path, "tag": node.tag,
+                IssueKind.IMPLICIT_TYPE, *self._astuple(node), "", {"path": path, "tag": node.tag,
                                                                    "value": value, "raw": node.value}))
         return value
 
@@ -427,13 +435,13 @@ class _Builder:
         entries, span = self.doc.entries, self.span
         for knode, vnode in node.value:
             if type(knode) is not _SCALAR:
-                self.issue("yaml-syntax", knode, "mapping keys must be plain strings")
+                self.issue(IssueKind.SYNTAX, knode, "mapping keys must be plain strings")
                 raise _Abort
             key = knode.value
             kpath = path + (key,)
             if key in out:
                 first = entries[kpath]
-                self.issue("duplicate-key", knode,
+                self.issue(IssueKind.DUPLICATE_KEY, knode,
                            f"duplicate key '{'.'.join(map(str, kpath))}' (first defined on the line "
                            f"of offset {first.key.start}); YAML keeps only the last value",
                            path=kpath, first=first.key)

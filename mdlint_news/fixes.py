@@ -12,10 +12,13 @@ import re
 import stat
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from .diagnostics import TEXT_REPAIR, Applicability, Diagnostic, Edit
+from .decoding import Decoded, DecodeError, decode, encode
+from .diagnostics import Applicability, Diagnostic, Edit
+from .document import IssueKind
+from .rules import BY_CODE, reporting
 
 try:
     import fcntl
@@ -96,7 +99,7 @@ class FixResult:
         return self.text != self.original
 
 
-def fix_text(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool = False,
+def fix_loop(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool = False,
              newline: str = "\n", first: list[Diagnostic] | None = None) -> FixResult:
     """Lint, apply fixes, lint again, until nothing changes (at most MAX_PASSES). A text seen
     before means two fixes undo each other: stop and refuse. The result must not have a problem
@@ -106,7 +109,7 @@ def fix_text(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool = 
     current = text
     seen = {hashlib.blake2b(text.encode("utf-8", "surrogatepass")).digest()}
     fixed: list[Diagnostic] = []
-    # Problems that text repairs (mojibake, fixes of priority 0) uncover were there before, only
+    # Problems that text repairs (mojibake, ``Fix.repair``) uncover were there before, only
     # unreadable: they are measured against the text as repaired, not counted as regressions.
     baseline = _counts(before)
     repairing = True
@@ -114,7 +117,7 @@ def fix_text(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool = 
         new, applied = apply_fixes(current, diagnostics, unsafe, newline)
         if not applied or new == current:
             break
-        repairing = repairing and all(d.fix.priority <= TEXT_REPAIR for d in applied)
+        repairing = repairing and all(d.fix.repair for d in applied)
         digest = hashlib.blake2b(new.encode("utf-8", "surrogatepass")).digest()
         if digest in seen:
             names = ", ".join(sorted({d.name for d in applied}))
@@ -139,15 +142,92 @@ def fix_text(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool = 
     return FixResult(current, text, fixed, diagnostics)
 
 
-# The rules that say there is no readable front matter exclude one another: a fix may turn "no
-# front matter" into "front matter that does not parse" (deleting an invisible character inside
-# the opening `---`), which is no new problem. They are counted as one.
-_NO_FRONT_MATTER = ("frontmatter-missing", "frontmatter-format", "yaml-syntax")
+MAX_FILE_ROUNDS = 4  # fix, write, read back: file-level fixes (BOM, encoding) may reveal more
+
+
+@dataclass
+class StoredFix:
+    """A file fixed as stored: the bytes to write and how they read, the fixes applied, the
+    problems that remain; or, ``error`` set, why nothing may be written (``remaining``: the
+    problems to report with it)."""
+
+    data: bytes
+    decoded: Decoded
+    fixed: list[Diagnostic]
+    remaining: list[Diagnostic]
+    error: str = ""
+
+
+def fix_stored(decoded: Decoded, raw: bytes, first: list[Diagnostic],
+               lint: Callable[[str, Decoded], list[Diagnostic]], unsafe: bool = False) -> StoredFix:
+    """Fix a file to a fixed point *as stored*: the text fixes (:func:`fix_loop`) and the
+    file-level ones (``Fix.storage``: re-encode as UTF-8, drop the BOM); the bytes that would be
+    written are read back and fixed again until nothing changes. ``first``: the problems of
+    ``decoded`` as read; ``lint(text, decoded)`` lints a text as stored by ``decoded``."""
+    current, data = decoded, raw
+    fixed: list[Diagnostic] = []
+    remaining = first
+    new_bytes, target = raw, decoded
+    for _ in range(MAX_FILE_ROUNDS):
+        fr = fix_loop(current.text, functools.partial(_lint_as, lint, current), unsafe,
+                      current.newline, first)
+        if fr.error:
+            return StoredFix(raw, decoded, [], fr.remaining, fr.error)
+        round_target, file_fixed = _stored_as(current, fr.remaining, unsafe)
+        fixed_text = fr.text
+        if current.bom and not round_target.bom:
+            # the BOM goes, and so do the U+FEFF behind it, each of which would be read
+            # back as the next BOM (a file saved with a BOM twice)
+            fixed_text = fixed_text.lstrip("\ufeff")
+        round_bytes = encode(fixed_text, round_target)
+        fixed.extend([*fr.fixed, *file_fixed])
+        remaining = [d for d in fr.remaining if d not in file_fixed]
+        if round_bytes == data:
+            break
+        new_bytes, target = round_bytes, round_target
+        try:
+            back = decode(round_bytes)
+        except DecodeError as exc:
+            return StoredFix(raw, decoded, [], first, "refused to write the fixes: the fixed file "
+                             f"would not be readable ({exc}). This is a bug in news-lint: please "
+                             "report it with the file")
+        if back == replace(current, text=fixed_text):
+            break  # read back as it was linted: the last pass's diagnostics stand
+        current, data, first = back, round_bytes, None
+    else:
+        return StoredFix(raw, decoded, [], first, f"fixes did not settle after {MAX_FILE_ROUNDS} "
+                         "rounds of writing and reading back; nothing was written. This is a bug "
+                         "in news-lint: please report it")
+    return StoredFix(new_bytes, target, fixed, remaining)
+
+
+def _lint_as(lint: Callable[[str, Decoded], list[Diagnostic]], decoded: Decoded, text: str):
+    return lint(text, decoded)
+
+
+def _stored_as(decoded: Decoded, remaining: list[Diagnostic], unsafe: bool
+               ) -> tuple[Decoded, list[Diagnostic]]:
+    """How the file is stored after the file-level fixes among ``remaining`` (``Fix.storage``),
+    and those fixes."""
+    todo = [d for d in remaining if d.fix is not None and d.fix.storage is not None
+            and allowed(d.fix.applicability, unsafe)]
+    target = decoded
+    for d in todo:
+        changes = {k: v for k, v in d.fix.storage._asdict().items() if v is not None}
+        target = replace(target, **changes)
+    return target, todo
+
+
+def _root_cause(code: str) -> str:
+    """Rules that report one root cause exclude one another (``excludes`` on the rule) and are
+    counted as one: a fix may turn "no front matter" into "front matter that does not parse"
+    (deleting an invisible character inside the opening `---`), which is no new problem."""
+    rule = BY_CODE.get(code)
+    return "/".join(sorted({code, *rule.excludes})) if rule is not None and rule.excludes else code
 
 
 def _counts(diagnostics: list[Diagnostic]) -> collections.Counter:
-    return collections.Counter("NL101/NL102/NL103" if d.name in _NO_FRONT_MATTER else d.code
-                               for d in diagnostics)
+    return collections.Counter(_root_cause(d.code) for d in diagnostics)
 
 
 def _union(a: collections.Counter, b: list[Diagnostic]) -> collections.Counter:
@@ -157,8 +237,9 @@ def _union(a: collections.Counter, b: list[Diagnostic]) -> collections.Counter:
 
 def _regressions(before: list[Diagnostic], after: list[Diagnostic],
                  baseline: collections.Counter | None = None) -> str | None:
-    if any(d.name == "yaml-syntax" for d in after) and \
-            not any(d.name in _NO_FRONT_MATTER for d in before):
+    unparsed = reporting(IssueKind.SYNTAX)
+    if any(d.code == unparsed.code for d in after) and \
+            not any(d.code == unparsed.code or d.code in unparsed.excludes for d in before):
         return "the fixed front matter no longer parses"
     b = _counts(before) if baseline is None else baseline
     a = _counts(after)
@@ -215,11 +296,6 @@ _CHANGED = f"file changed on disk while it was being fixed; {_AGAIN}"
 _RECENT = f"file was modified just now (it may still be being written); {_AGAIN}"
 
 
-def fingerprint(path: str) -> tuple[int, int]:
-    st = os.stat(path)
-    return st.st_size, st.st_mtime_ns
-
-
 def quiet_wait(st: os.stat_result) -> float:
     """Seconds until the file of ``st`` has been left alone for QUIET_SECONDS (0: it has). Its
     status-change time moves with every write, rename, chmod or xattr change, and cannot be set
@@ -258,7 +334,6 @@ def clean_stale_temporaries(folder: str, force: bool = False) -> list[str]:
 
 
 def write_atomic(path: str, data: bytes, expected: bytes | None = None,
-                 expected_stat: tuple[int, int] | None = None,
                  read_stat: os.stat_result | None = None) -> None:
     """Replace ``path`` (its target, when it is a symlink) by ``data``, crash-safely: a
     temporary file in the same folder, written with the file's mode, owner (where allowed) and
@@ -270,7 +345,7 @@ def write_atomic(path: str, data: bytes, expected: bytes | None = None,
     describe the file, checked under an exclusive ``flock`` (two news-lint runs never both
     replace it); a file read within QUIET_SECONDS of a change is refused. The swap is an atomic
     exchange where the system has one (Linux): if what it took out is not what was read (an
-    editor saved in between), it is put back. ``expected_stat`` is accepted for compatibility.
+    editor saved in between), it is put back.
     WriteError says why a file was not written; WriteFailed, that writing failed."""
     real = os.path.realpath(path)
     folder = os.path.dirname(real) or "."

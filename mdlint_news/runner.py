@@ -14,17 +14,17 @@ from typing import Iterable
 
 from . import articles, document, suppressions
 from .config import Settings
-from .decoding import _UNICODE_BOMS, UTF8_BOM, Decoded, DecodeError, decode, encode
+from .decoding import UNICODE_BOMS, UTF8_BOM, Decoded, DecodeError, decode, encode
 from .diagnostics import Applicability, Diagnostic, Edit, LineIndex, Severity
-from .fixes import (FixResult, WriteError, WriteFailed, allowed, apply_fixes,
-                    clean_stale_temporaries, fix_text, quiet_wait, unified_diff, write_atomic)
-from .rules import BY_NAME, RULES
+from .fixes import (WriteError, WriteFailed, apply_fixes, clean_stale_temporaries, fix_stored,
+                    quiet_wait, unified_diff, write_atomic)
+from .rules import RULES, reporting
 from .rules import crossfile
-from .rules.base import Context
+from .rules.base import Context, Origin, RunEvent
 
 
-def _diag(rule_name: str, message: str, start: int = 0, end: int = 0, path: str = "") -> Diagnostic:
-    r = BY_NAME[rule_name]
+def _diag(event: RunEvent, message: str, start: int = 0, end: int = 0, path: str = "") -> Diagnostic:
+    r = reporting(event)
     return Diagnostic(r.code, r.name, r.severity, message, start, end, None, path)
 
 
@@ -65,9 +65,9 @@ def _lint_once(text: str, path: str, settings: Settings, now: datetime, decoded:
                                       p.start, p.end, p.fix, path, related=p.related))
         except Exception as exc:  # a bug in a rule must not stop the run
             crashed.append(None)
-            if "NL901" in enabled:
+            if reporting(RunEvent.CRASH).code in enabled:
                 where = traceback.extract_tb(exc.__traceback__)[-1]
-                crashed[-1] = _diag("internal-error",
+                crashed[-1] = _diag(RunEvent.CRASH,
                                     f"rule {r.name} crashed: {type(exc).__name__}: {exc} "
                                     f"({os.path.basename(where.filename)}:{where.lineno}); please "
                                     "report this with the file", path=path)
@@ -177,7 +177,8 @@ def _rules_of(enabled: frozenset[str]) -> tuple:
     if rules is None:
         if len(_ENABLED_RULES) > 256:
             _ENABLED_RULES.clear()
-        rules = _ENABLED_RULES[enabled] = tuple(r for r in RULES if r.code in enabled)
+        rules = _ENABLED_RULES[enabled] = tuple(r for r in RULES if r.code in enabled
+                                                         and r.origin is Origin.FILE)
     return rules
 
 
@@ -187,18 +188,18 @@ def _suppress(out: list[Diagnostic], doc, index: LineIndex, enabled, path: str) 
     if not found and not unknown:
         return out
     kept = suppressions.apply(out, found)
-    if "NL902" not in enabled:
+    if reporting(RunEvent.UNUSED_SUPPRESSION).code not in enabled:
         return kept
     for s in found:
         if s.used or (s.codes is not None and not (s.codes & enabled)):
             continue  # used, or names only rules that are not enabled in this run
         what = "any rule" if s.codes is None else ", ".join(sorted(s.codes))
-        d = _diag("unused-suppression", f"suppression ({s.label}) of {what} suppresses nothing: "
+        d = _diag(RunEvent.UNUSED_SUPPRESSION, f"suppression ({s.label}) of {what} suppresses nothing: "
                   "remove it", s.start, s.end, path)
         d.fix = suppressions.removal(doc.text, s.start, s.end)
         kept.append(index.locate(d))
     for start, end, name in unknown:
-        kept.append(index.locate(_diag("unused-suppression",
+        kept.append(index.locate(_diag(RunEvent.UNUSED_SUPPRESSION,
                                        f"suppression names unknown rule {name!r}", start, end, path)))
     return kept
 
@@ -231,7 +232,7 @@ def read_text(path: Path, settings: Settings, display: str) -> tuple[Decoded | N
 
 
 def _unreadable(msg: str, display: str, line: int = 1, col: int = 1):
-    d = _diag("unreadable-file", msg, path=display)
+    d = _diag(RunEvent.UNREADABLE, msg, path=display)
     d.line, d.column, d.end_line, d.end_column = line, col, line, col
     return None, b"", d, None
 
@@ -283,7 +284,7 @@ def _read(path: Path, settings: Settings, display: str):
 
 def _error_position(data: bytes, exc: DecodeError) -> tuple[int, int]:
     """The line and column of a decoding error."""
-    for mark, codec in _UNICODE_BOMS:  # a UTF-16/32 file: count its characters, not bytes
+    for mark, codec in UNICODE_BOMS:  # a UTF-16/32 file: count its characters, not bytes
         if data.startswith(mark):
             head_text = data[len(mark):exc.offset].decode(codec, "replace")
             return head_text.count("\n") + 1, len(head_text) - head_text.rfind("\n")
@@ -293,9 +294,6 @@ def _error_position(data: bytes, exc: DecodeError) -> tuple[int, int]:
     if line == 1 and last.startswith(UTF8_BOM):
         last = last[len(UTF8_BOM):]  # the BOM is not a character of the line
     return line, len(last.decode("utf-8", "replace")) + 1
-
-
-MAX_FILE_ROUNDS = 4  # fix, write, read back: file-level fixes (BOM, encoding) may reveal more
 
 
 def process_file(path: Path, settings: Settings, display: str | None = None, *, fix: bool = False,
@@ -322,7 +320,7 @@ def process_file(path: Path, settings: Settings, display: str | None = None, *, 
             _write(result, path, settings, pending)
             return result
     except Exception as exc:  # never a traceback for one bad file
-        result.diagnostics = [_located_error(
+        result.diagnostics = [located_error(
             f"{type(exc).__name__}: {exc}; please report this with the file", display)]
     return result
 
@@ -338,9 +336,9 @@ def _write(result: FileResult, path: Path, settings: Settings, pending: tuple) -
         return
     except WriteFailed as exc:  # news-lint failed on this file: internal-error, exit code 2
         result.write_error = f"cannot write {result.path}: {exc}; the file was not changed"
-        error = _located_error(result.write_error, result.path)
+        error = located_error(result.write_error, result.path)
     except (WriteError, OSError) as exc:  # not written, on purpose
-        error = _located_error(str(exc), result.path, "unreadable-file")
+        error = located_error(str(exc), result.path, RunEvent.UNREADABLE)
     result.changed = False
     result.fixed = []
     result.diagnostics = [*diagnostics, error]
@@ -377,11 +375,16 @@ def _lint_decoded(result: FileResult, decoded: Decoded, raw: bytes, settings: Se
     if not fix:
         result.diagnostics = diagnostics
         return None, diagnostics
-    fixed = _fixed_bytes(decoded, raw, diagnostics, settings, display, unsafe, now)
-    if isinstance(fixed, list):  # refused: the diagnostics to report
-        result.diagnostics = fixed
+
+    def relint(t: str, dec: Decoded) -> list[Diagnostic]:
+        return lint_text(t, display, settings, now, dec)
+
+    fixed = fix_stored(decoded, raw, diagnostics, relint, unsafe)
+    if fixed.error:  # refused: the diagnostics to report, and why
+        result.diagnostics = [*fixed.remaining, located_error(fixed.error, display)]
         return None, diagnostics
-    new_bytes, target, result.fixed, result.diagnostics = fixed
+    new_bytes, target, result.fixed, result.diagnostics = fixed.data, fixed.decoded, fixed.fixed, \
+        fixed.remaining
     if new_bytes == raw:
         return None, diagnostics
     result.changed = True
@@ -415,7 +418,7 @@ def process_bytes(data: bytes, settings: Settings, display: str, *, fix: bool = 
     try:
         new_bytes, _ = _lint_decoded(result, decoded, data, settings, fix or diff, diff, unsafe, now)
     except Exception as exc:  # never a traceback for one bad input
-        result.diagnostics = [_located_error(
+        result.diagnostics = [located_error(
             f"{type(exc).__name__}: {exc}; please report this with the text", display)]
         return result, data
     return result, data if new_bytes is None else new_bytes
@@ -430,64 +433,9 @@ def _diff_of(display: str, decoded: Decoded, target: Decoded, new_bytes: bytes) 
     return diff
 
 
-def _fixed_bytes(decoded: Decoded, raw: bytes, diagnostics: list[Diagnostic], settings: Settings,
-                 display: str, unsafe: bool, now: datetime | None):
-    """Fix to a fixed point as stored: (new bytes, their Decoded, fixed, remaining), or, when
-    nothing may be written, the diagnostics to report (ending with the one that says why)."""
-    current, data, first = decoded, raw, diagnostics
-    fixed: list[Diagnostic] = []
-    remaining = diagnostics
-    new_bytes, target = raw, decoded
-    for _ in range(MAX_FILE_ROUNDS):
-        def relint(t: str, dec: Decoded = current) -> list[Diagnostic]:
-            return lint_text(t, display, settings, now, dec)
-
-        fr: FixResult = fix_text(current.text, relint, unsafe, current.newline, first)
-        if fr.error:
-            return [*fr.remaining, _located_error(fr.error, display)]
-        round_target, file_fixed = _file_level_fixes(current, fr.remaining, unsafe)
-        fixed_text = fr.text
-        if current.bom and not round_target.bom:
-            # the BOM goes, and so do the U+FEFF behind it, each of which would be read
-            # back as the next BOM (a file saved with a BOM twice)
-            fixed_text = fixed_text.lstrip("\ufeff")
-        round_bytes = encode(fixed_text, round_target)
-        fixed.extend([*fr.fixed, *file_fixed])
-        remaining = [d for d in fr.remaining if d not in file_fixed]
-        if round_bytes == data:
-            break
-        new_bytes, target = round_bytes, round_target
-        try:
-            back = decode(round_bytes)
-        except DecodeError as exc:
-            return [*diagnostics, _located_error(
-                f"refused to write the fixes: the fixed file would not be readable ({exc}). "
-                "This is a bug in news-lint: please report it with the file", display)]
-        if back == replace(current, text=fixed_text):
-            break  # read back as it was linted: the last pass's diagnostics stand
-        current, data, first = back, round_bytes, None
-    else:
-        return [*diagnostics, _located_error(
-            f"fixes did not settle after {MAX_FILE_ROUNDS} rounds of writing and reading back; "
-            "nothing was written. This is a bug in news-lint: please report it", display)]
-    return new_bytes, target, fixed, remaining
-
-
-def _file_level_fixes(decoded: Decoded, remaining: list[Diagnostic], unsafe: bool):
-    """Fixes without text edits change how the file is stored: re-encode as UTF-8, drop the BOM."""
-    todo = [d for d in remaining if d.fix is not None and not d.fix.edits
-            and allowed(d.fix.applicability, unsafe)]
-    target = decoded
-    for d in todo:
-        if d.name == "not-utf8":
-            target = replace(target, encoding="utf-8", bom=False)
-        elif d.name == "bom":
-            target = replace(target, bom=False)
-    return target, todo
-
-
-def _located_error(message: str, display: str, rule: str = "internal-error") -> Diagnostic:
-    d = _diag(rule, message, path=display)
+def located_error(message: str, display: str, event: RunEvent = RunEvent.CRASH) -> Diagnostic:
+    """The diagnostic of what the runner met on a whole file (by default: news-lint failed)."""
+    d = _diag(event, message, path=display)
     d.line = d.column = d.end_line = d.end_column = 1
     return d
 

@@ -1,9 +1,8 @@
 """The front-matter contract: Pydantic v2 models, one per layout.
 
-Each field says what a value must be. A constraint that has its own rule raises
-``PydanticCustomError`` whose type is that rule's name (``url-invalid``, ``date-format`` ...), so
-every error maps to a stable rule code; a missing field maps to ``missing-field``, an extra one to
-``unknown-field`` and anything else (wrong type) to ``invalid-value``. Relations between fields
+Each field says what a value must be. Validation yields typed facts (:class:`SchemaError` with a
+:class:`Fact`: a missing field, an unknown one, a value of the wrong type, or one of the named
+constraints below); the rules in ``rules/`` map facts to diagnostics. Relations between fields
 (``date`` vs ``publishedAt``, slug vs title, file name) are rules of their own in ``rules/``.
 
 ``news-lint schema LAYOUT`` prints a model's JSON Schema; ``schemas/<layout>.schema.json`` is that
@@ -19,18 +18,40 @@ import typing
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr,
                       ValidationError, ValidationInfo)
 from pydantic_core import PydanticCustomError
 
+from .document import IssueKind
 from .profile import Profile
 
 if TYPE_CHECKING:  # pragma: no cover
     from .rules.base import Context
 
 # --------------------------------------------------------------------------- value checks
+
+
+class Fact(Enum):
+    """What a contract error says; the value is the Pydantic error type."""
+
+    MISSING = "missing"  # a required field is absent
+    UNKNOWN = "extra_forbidden"  # a field the layout does not have
+    INVALID = "invalid"  # a value of the wrong type or shape (any other Pydantic error)
+    DATE_FORMAT = "contract.date_format"
+    PUBLISHED_FORMAT = "contract.published_format"
+    IMPORTANCE_RANGE = "contract.importance_range"
+    CATEGORY_FORMAT = "contract.category_format"
+    SLUG_FORMAT = "contract.slug_format"
+    LIST_ITEMS = "contract.list_items"
+    URL = "contract.url"  # the article's own URL
+    IMAGE_URL = "contract.image_url"
+
+
+def _error(fact: Fact, message: str, context: dict | None = None) -> PydanticCustomError:
+    return PydanticCustomError(fact.value, message, context)
 
 
 def _profile(info: ValidationInfo) -> Profile:
@@ -60,11 +81,11 @@ def url_problem(value: str) -> str | None:
     return None
 
 
-def _url(rule: str):
+def _url(fact: Fact):
     def check(value: str) -> str:
         problem = url_problem(value)
         if problem:
-            raise PydanticCustomError(rule, "URL {problem}", {"problem": problem})
+            raise _error(fact, "URL {problem}", {"problem": problem})
         return value
 
     return AfterValidator(check)
@@ -89,7 +110,7 @@ def _date(value: str, info: ValidationInfo) -> str:
         parse_date(value, fmt)
     except ValueError:
         example = datetime(2025, 12, 1, 17, 27, 21).strftime(fmt)
-        raise PydanticCustomError("date-format", "'{value}' is not written as '{example}' ({fmt})",
+        raise _error(Fact.DATE_FORMAT, "'{value}' is not written as '{example}' ({fmt})",
                                   {"value": value, "example": example, "fmt": fmt}) from None
     return value
 
@@ -111,8 +132,8 @@ def parse_published(value: str) -> datetime | None:
 
 def _published(value: str) -> str:
     if parse_published(value) is None:
-        raise PydanticCustomError(
-            "published-format",
+        raise _error(
+            Fact.PUBLISHED_FORMAT,
             "'{value}' is not ISO 8601 with an explicit offset, e.g. '2025-12-01T17:27:21+00:00'",
             {"value": value})
     return value
@@ -121,7 +142,7 @@ def _published(value: str) -> str:
 def _importance(value: int, info: ValidationInfo) -> int:
     r = _profile(info).importance
     if not r.min <= value <= r.max:
-        raise PydanticCustomError("importance-range", "importance {value} is outside {lo}..{hi}",
+        raise _error(Fact.IMPORTANCE_RANGE, "importance {value} is outside {lo}..{hi}",
                                   {"value": value, "lo": r.min, "hi": r.max})
     return value
 
@@ -129,12 +150,12 @@ def _importance(value: int, info: ValidationInfo) -> int:
 def _category(value: str, info: ValidationInfo) -> str:
     limit = _profile(info).category.max_length
     if not value.strip():
-        raise PydanticCustomError("category-format", "category is empty")
+        raise _error(Fact.CATEGORY_FORMAT, "category is empty")
     if value != value.lower():
-        raise PydanticCustomError("category-format", "category '{value}' must be lowercase",
+        raise _error(Fact.CATEGORY_FORMAT, "category '{value}' must be lowercase",
                                   {"value": value})
     if len(value) > limit:
-        raise PydanticCustomError("category-format",
+        raise _error(Fact.CATEGORY_FORMAT,
                                   "category is {n} characters long, at most {limit} allowed",
                                   {"n": len(value), "limit": limit})
     return value
@@ -184,7 +205,7 @@ def slugify(title: str, profile: Profile) -> str:
 def _slug(value: str, info: ValidationInfo) -> str:
     problem = slug_problem(value, _profile(info))
     if problem:
-        raise PydanticCustomError("slug-format", "slug '{value}' {problem}",
+        raise _error(Fact.SLUG_FORMAT, "slug '{value}' {problem}",
                                   {"value": value, "problem": problem})
     return value
 
@@ -207,7 +228,7 @@ def _names(field: str):
         if limits is None:
             return value
         if len(value) > limits.max_items:
-            raise PydanticCustomError("list-items", "{field} has {n} items, at most {limit} allowed",
+            raise _error(Fact.LIST_ITEMS, "{field} has {n} items, at most {limit} allowed",
                                       {"field": field, "n": len(value), "limit": limits.max_items})
         return value
 
@@ -219,7 +240,7 @@ def _name(field: str):
         limits = _profile(info).lists.get(field)
         problem = name_problem(value, limits) if limits else None
         if problem:
-            raise PydanticCustomError("list-items", "{field} item '{value}' {problem}",
+            raise _error(Fact.LIST_ITEMS, "{field} item '{value}' {problem}",
                                       {"field": field, "value": value[:80], "problem": problem})
         return value
 
@@ -259,9 +280,9 @@ class TechNewsArticle(BaseModel):
     slug: Optional[Annotated[StrictStr, AfterValidator(_slug)]] = None
     source: Source
     title: NonEmpty
-    url: Annotated[HttpUrl, _url("url-invalid")]
-    urlToImage: Optional[Annotated[HttpUrl, _url("image-url")]] = None
-    urlToImageBackup: Optional[Annotated[HttpUrl, _url("image-url")]] = None
+    url: Annotated[HttpUrl, _url(Fact.URL)]
+    urlToImage: Optional[Annotated[HttpUrl, _url(Fact.IMAGE_URL)]] = None
+    urlToImageBackup: Optional[Annotated[HttpUrl, _url(Fact.IMAGE_URL)]] = None
 
 
 
@@ -275,7 +296,7 @@ class TechNewsLegacy(BaseModel):
     date: NonEmpty
     description: StrictStr
     source: Optional[StrictStr] = None
-    source_url: Optional[Annotated[HttpUrl, _url("url-invalid")]] = None
+    source_url: Optional[Annotated[HttpUrl, _url(Fact.URL)]] = None
 
 
 MODELS: dict[str, type[BaseModel]] = {"tech_news_article": TechNewsArticle, "tech_news": TechNewsLegacy}
@@ -286,7 +307,7 @@ MODELS: dict[str, type[BaseModel]] = {"tech_news_article": TechNewsArticle, "tec
 
 @dataclass(frozen=True)
 class SchemaError:
-    rule: str
+    fact: Fact
     loc: tuple
     message: str
     start: int
@@ -294,7 +315,7 @@ class SchemaError:
     input: Any = None
 
 
-_GENERIC = {"missing": "missing-field", "extra_forbidden": "unknown-field"}
+_FACTS = {f.value: f for f in Fact}
 
 
 def _loc_text(loc: tuple) -> str:
@@ -322,7 +343,7 @@ def _as_meant(ctx: "Context") -> dict:
     the author meant, so quoting it (yaml-implicit-type's fix) reveals nothing new."""
     data = ctx.doc.data
     for issue in ctx.doc.issues:
-        if issue.rule != "yaml-implicit-type" or issue.data.get("tag", "").endswith(":null"):
+        if issue.kind is not IssueKind.IMPLICIT_TYPE or issue.data.get("tag", "").endswith(":null"):
             continue
         path = issue.data.get("path")
         if not path or not expects_string(ctx.layout, path):
@@ -341,8 +362,8 @@ def _replaced(container, path: tuple, value):
 
 def _map(ctx: "Context", errors: list[dict]) -> list[SchemaError]:
     doc = ctx.doc
-    # values yaml-implicit-type reports (not null, and only where the contract wants text)
-    implicit = {i.data.get("path") for i in doc.issues if i.rule == "yaml-implicit-type"
+    # values reported as implicit types (not null, and only where the contract wants text)
+    implicit = {i.data.get("path") for i in doc.issues if i.kind is IssueKind.IMPLICIT_TYPE
                 and not i.data.get("tag", "").endswith(":null")
                 and expects_string(ctx.layout, i.data.get("path"))}
     out: list[SchemaError] = []
@@ -350,25 +371,25 @@ def _map(ctx: "Context", errors: list[dict]) -> list[SchemaError]:
     for err in errors:
         loc = tuple(err["loc"])
         etype = err["type"]
-        rule = _GENERIC.get(etype, etype if "-" in etype else "invalid-value")
-        if loc in implicit and rule == "invalid-value":
-            continue  # reported, with a fix, by yaml-implicit-type
-        if (rule, loc) in seen:
+        fact = _FACTS.get(etype, Fact.INVALID)
+        if loc in implicit and fact is Fact.INVALID:
+            continue  # reported, with a fix, as an implicit type
+        if (fact, loc) in seen:
             continue
-        seen.add((rule, loc))
+        seen.add((fact, loc))
         where = _loc_text(loc)
-        if rule == "missing-field":
+        if fact is Fact.MISSING:
             span = doc.value_span(*loc) if len(loc) > 1 else doc.anchor_span()
             message = f"required field '{where}' is missing"
-        elif rule == "unknown-field":
+        elif fact is Fact.UNKNOWN:
             span = doc.key_span(*loc)
             message = f"unknown field '{where}' for layout '{ctx.layout}'"
         else:
             span = doc.value_span(*loc)
             message = err["msg"]
-            if rule == "invalid-value":
+            if fact is Fact.INVALID:
                 message = f"'{where}': {message[0].lower()}{message[1:]}"
-        out.append(SchemaError(rule, loc, message, span.start, span.end, err.get("input")))
+        out.append(SchemaError(fact, loc, message, span.start, span.end, err.get("input")))
     return out
 
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix, LineIndex
 from .document import Document
-from .rules import matching
+from .rules import BY_CODE, matching
 
 # ``(?=(X))\1`` matches X without backtracking into it (its blanks are not tried again by \s*)
 _YAML = re.compile(r"#\s*news-lint:\s*disable(?:=(?=([\w ,-]*))\1)?\s*$", re.MULTILINE)
@@ -114,7 +114,7 @@ def apply(diagnostics: list[Diagnostic], suppressions: list[Suppression]) -> lis
         return diagnostics
     kept = []
     for d, hit in zip(diagnostics, _first_covering(diagnostics, suppressions)):
-        if hit is None or d.name in ("internal-error", "unused-suppression"):
+        if hit is None or not BY_CODE[d.code].suppressible:
             kept.append(d)
         else:
             hit.used.add(d.code)

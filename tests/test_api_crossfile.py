@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import mdlint_news
-from conftest import article_text
+from support import article_text
 
 BIZTOC = "See the full story at the original publisher's site."
 

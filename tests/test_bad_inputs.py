@@ -27,7 +27,7 @@ from mdlint_news import runner
 from mdlint_news.config import ConfigResolver, FileConfig, Settings
 from mdlint_news.discovery import discover
 
-from conftest import ARTICLE_NAME, article_text
+from support import ARTICLE_NAME, article_text
 
 GOOD = "2025-12-01-apple-ships-new-thing.md"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTICLE_NAME, VALID_BODY, article_text
+from support import ARTICLE_NAME, VALID_BODY, article_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "content"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTICLE_NAME, article_text
+from support import ARTICLE_NAME, article_text
 
 DB = Path(".news-lint-cache") / "results-v2.sqlite"
 BROKEN = article_text(date="'2025-12-01 18:27:21'")  # date an hour after publishedAt

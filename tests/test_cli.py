@@ -10,7 +10,7 @@ import pytest
 
 from mdlint_news.rules import RULES
 
-from conftest import ARTICLE_NAME, article_text, run_many
+from support import ARTICLE_NAME, article_text, run_many
 
 LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>NL\d{3}) "
                   r"(?P<marker>\[\*\] |\[-\] )?(?P<message>.+) \((?P<name>[a-z0-9-]+)\)$")
@@ -250,7 +250,7 @@ def test_rule_prints_its_documentation_by_name_or_code(cli):
     assert by_name.stdout == by_code.stdout
     assert by_name.stdout.splitlines()[0].startswith("NL302 date-mismatch")
     rule = next(r for r in RULES if r.code == "NL302")
-    assert rule.summary in by_name.stdout and "publishedAt" in by_name.stdout
+    assert rule.headline in by_name.stdout and "publishedAt" in by_name.stdout
 
 
 def test_unknown_rule_exits_2(cli):

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import ARTICLE_NAME, VALID_BODY, article_text
+from support import ARTICLE_NAME, VALID_BODY, article_text
 from damage import SHAPES
 from mdlint_news.mojibake import find_mojibake, repair_text
 

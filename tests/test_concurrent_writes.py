@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTICLE_NAME, VALID_BODY, article_text
+from support import ARTICLE_NAME, VALID_BODY, article_text
 from mdlint_news.fixes import QUIET_SECONDS as QUIET
 
 HOUR_OFF = "'2025-12-01 18:27:21'"  # date an hour after publishedAt: a safe fix

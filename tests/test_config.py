@@ -11,7 +11,7 @@ import pytest
 from mdlint_news.config import ConfigError, ConfigResolver, read_config
 from mdlint_news.runner import lint_text
 
-from conftest import ARTICLE_NAME
+from support import ARTICLE_NAME
 
 OFF_BY_AN_HOUR = "'2025-12-01 18:27:21'"  # publishedAt: 17:27:21 UTC = 18:27:21 in Prague (CET)
 CODE = re.compile(r":\d+:\d+: (NL\d{3}) ")

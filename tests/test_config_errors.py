@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTICLE_NAME
+from support import ARTICLE_NAME
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "tech_news_article.yaml"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTICLE_NAME
+from support import ARTICLE_NAME
 
 SECRET = "SECRET-TOKEN-4f9c"
 CODE = re.compile(r":\d+:\d+: (NL\d{3}) ")

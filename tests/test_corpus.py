@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED
+from support import SHARED
 
 CORPUS = SHARED / "corpus" / "marigold"
 

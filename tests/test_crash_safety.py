@@ -174,7 +174,7 @@ import fcntl  # noqa: E402
 import stat  # noqa: E402
 import threading  # noqa: E402
 
-from conftest import ARTICLE_NAME, CLI, article_text  # noqa: E402
+from support import ARTICLE_NAME, CLI, article_text  # noqa: E402
 
 from mdlint_news import fixes  # noqa: E402
 from mdlint_news.fixes import WriteError, clean_stale_temporaries, write_atomic  # noqa: E402
@@ -192,8 +192,7 @@ def test_a_change_that_keeps_size_and_mtime_is_still_seen(tmp_path):
     os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert (p.stat().st_size, p.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
     with pytest.raises(WriteError, match="changed on disk"):
-        write_atomic(str(p), b"the fix", expected=b"what we read",
-                     expected_stat=(st.st_size, st.st_mtime_ns))
+        write_atomic(str(p), b"the fix", expected=b"what we read")
     assert p.read_bytes() == b"what THEY wrote"[:len(b"what we read")]
     assert [x.name for x in tmp_path.iterdir()] == ["a.md"]
 

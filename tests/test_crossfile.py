@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from conftest import SHARED, article_text, json_report as cli
+from support import SHARED, article_text, json_report as cli
 
 
 def variant(slug: str, title: str, url: str) -> str:

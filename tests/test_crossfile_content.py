@@ -2,7 +2,7 @@
 article has whole (category-cut), one body in many articles (boilerplate-body), and with it the
 single-file teaser-body. Each test copies a real corpus article (a Biztoc aggregator story, an
 article whose category the generator cut) into a folder and alters its category or body; the
-same checks run on articles built by conftest.article_text, so they hold without the corpus."""
+same checks run on articles built by support.article_text, so they hold without the corpus."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import article_text, json_report as cli
+from support import article_text, json_report as cli
 
 BIZTOC = "2025-12-16-jpmorgan-backed-startup-partners-with-amazon.md"
 CUT = "2025-11-09-the-best-authenticator-app-isnt-from-google-or-mic.md"
@@ -45,7 +45,7 @@ def story(base: str, n: int, **fields: str) -> str:
 
 @pytest.fixture(params=["corpus", "built"])
 def base(request) -> str:
-    """A real article: the corpus's Biztoc story, or conftest's built article."""
+    """A real article: the corpus's Biztoc story, or support.py's built article."""
     if request.param == "built":
         return article_text()
     corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "marigold"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTICLE_NAME, CLI, article_text, json_report
+from support import ARTICLE_NAME, CLI, article_text, json_report
 from damage import SHAPES
 
 SEED = "seeds/000_58abeca56bfa6fda.txt"

@@ -44,7 +44,7 @@ def test_rule_docs_are_complete(rule):
     """Every rule documents what it does and its fix safety (yamllint/ruff style)."""
     assert rule.code[:2] == "NL" and rule.code[2:].isdigit() and len(rule.code) == 5
     assert rule.name == rule.name.lower() and " " not in rule.name
-    assert rule.summary.endswith("."), rule.summary
+    assert rule.headline.endswith("."), rule.headline
     assert "**Fix" in rule.doc, f"{rule.name}: document the fix (or that there is none)"
     if rule.fix is not None:
         assert rule.fix.value in rule.doc.lower(), f"{rule.name}: say whether its fix is safe"

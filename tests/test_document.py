@@ -9,8 +9,9 @@ import pytest
 
 from mdlint_news.document import parse
 from mdlint_news.runner import lint_text
+from mdlint_news.rules import reporting
 
-from conftest import ARTICLE_NAME
+from support import ARTICLE_NAME
 
 
 def span_text(doc, span) -> str:
@@ -22,13 +23,13 @@ def line_no(text: str, offset: int) -> int:
 
 
 def rules_of(doc) -> list[str]:
-    return [i.rule for i in doc.issues]
+    return [reporting(i.kind).name for i in doc.issues]
 
 
 def problems(doc) -> list:
     """Issues other than yaml-implicit-type, which is recorded for every non-string scalar (such
     as ``importance: 3``) and filtered by the rule against the contract."""
-    return [i for i in doc.issues if i.rule != "yaml-implicit-type"]
+    return [i for i in doc.issues if reporting(i.kind).name != "yaml-implicit-type"]
 
 
 # --------------------------------------------------------------------------- spans
@@ -179,14 +180,14 @@ def test_billion_laughs_is_not_expanded():
     assert "yaml-alias" in rules_of(doc)
     assert doc.data is None  # nothing was built from it
     assert "yaml-alias" in {d.name for d in found}
-    first = next(i for i in doc.issues if i.rule == "yaml-alias")
+    first = next(i for i in doc.issues if reporting(i.kind).name == "yaml-alias")
     assert line_no(text, first.start) == 2 and span_text(doc, first) == "&a"
 
 
 def test_single_alias_is_reported():
     text = "---\nurl: &u https://example.com/a\nurlToImage: *u\n---\n"
     doc = parse(text)
-    found = [i for i in doc.issues if i.rule == "yaml-alias"]
+    found = [i for i in doc.issues if reporting(i.kind).name == "yaml-alias"]
     assert {line_no(text, i.start) for i in found} == {2, 3}
 
 
@@ -199,7 +200,7 @@ def test_ampersand_and_star_in_values_are_not_aliases():
 def test_duplicate_keys_are_recorded():
     text = "---\ntitle: První\nslug: x\ntitle: Druhá\nsource:\n  name: A\n  name: B\n---\n"
     doc = parse(text)
-    dups = [i for i in doc.issues if i.rule == "duplicate-key"]
+    dups = [i for i in doc.issues if reporting(i.kind).name == "duplicate-key"]
     assert [i.data["path"] for i in dups] == [("title",), ("source", "name")]
     assert line_no(text, dups[0].start) == 4 and line_no(text, dups[0].data["first"].start) == 2
     assert line_no(text, dups[1].start) == 7 and line_no(text, dups[1].data["first"].start) == 6
@@ -209,7 +210,7 @@ def test_duplicate_keys_are_recorded():
 def test_implicit_types_are_recorded_with_what_was_written():
     text = "---\ndate: 2025-11-25 15:18:30\ntitle: no\nimportance: 3\n---\n"
     doc = parse(text)
-    implicit = {i.data["path"]: i for i in doc.issues if i.rule == "yaml-implicit-type"}
+    implicit = {i.data["path"]: i for i in doc.issues if reporting(i.kind).name == "yaml-implicit-type"}
     assert implicit[("date",)].data["raw"] == "2025-11-25 15:18:30"
     assert implicit[("date",)].data["tag"].endswith(":timestamp")
     assert implicit[("title",)].data["value"] is False

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTICLE_NAME, VALID_BODY, article_text
+from support import ARTICLE_NAME, VALID_BODY, article_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "content" / "2025-11-25-india-kazakhstan-strengthen-strategic-ties-at-high.md"

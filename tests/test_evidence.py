@@ -33,7 +33,7 @@ from mdlint_news.diagnostics import Severity
 from mdlint_news.fixes import apply_fixes
 from mdlint_news.mojibake import find_mojibake
 
-from conftest import CLI, SHARED, VALID_BODY, article_text
+from support import CLI, SHARED, VALID_BODY, article_text
 from damage import SHAPES
 
 ENCODING_ONLY = Settings(cli_select=["mojibake"])

@@ -8,7 +8,7 @@ import yaml
 from hypothesis import given, settings, strategies as st
 
 from mdlint_news.document import Loader
-from conftest import ARTICLE_NAME, REPO
+from support import ARTICLE_NAME, REPO
 from mdlint_news.mojibake import quick_screen
 from mdlint_news.rules.encoding import _FOREIGN, _WORD, _words_with
 from mdlint_news.rules.fields import _CONTROL
@@ -228,7 +228,7 @@ def test_leak_screens_never_change_what_is_found():
     from mdlint_news.rules.base import Context
     from mdlint_news.rules.content import _describe, content_leak
     from mdlint_news.rules.headings import CASE_SPECIAL, body_view
-    from conftest import article_text
+    from support import article_text
 
     profile = Settings().profile
     words = ["(", ")", "512", "slov", "words", "celkem", "cca", "jako", "Jako", "JAKO", "expert",

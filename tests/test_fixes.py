@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from mdlint_news.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
-from mdlint_news.fixes import (MAX_PASSES, WriteError, apply_fixes, fix_text, unified_diff,
+from mdlint_news.fixes import (MAX_PASSES, WriteError, apply_fixes, fix_loop, unified_diff,
                                write_atomic)
 
-from conftest import ARTICLE_NAME
+from support import ARTICLE_NAME
 
 SAFE, UNSAFE, DISPLAY = Applicability.SAFE, Applicability.UNSAFE, Applicability.DISPLAY_ONLY
 
@@ -105,7 +105,7 @@ def test_fix_loop_runs_to_a_fixed_point():
     def lint(t):  # every "aa" should be "a": overlapping fixes need several passes
         return [diag(i, i + 2, "a") for i in range(len(t) - 1) if t[i:i + 2] == "aa"]
 
-    result = fix_text("xaaaay", lint)
+    result = fix_loop("xaaaay", lint)
     assert result.error is None
     assert result.text == "xay" and result.changed
     assert result.remaining == []
@@ -123,7 +123,7 @@ def test_fix_loop_stops_at_a_cycle_and_keeps_the_original():
             return [diag(7, 8, "A", name="rule-two")]
         return []
 
-    result = fix_text("value: A\n", lint)
+    result = fix_loop("value: A\n", lint)
     assert result.text == result.original == "value: A\n"
     assert not result.changed
     assert result.fixed == []
@@ -135,7 +135,7 @@ def test_fix_loop_that_never_settles_is_refused():
     def lint(t):
         return [diag(0, 0, "x")]  # always one more insertion
 
-    result = fix_text("", lint)
+    result = fix_loop("", lint)
     assert result.text == "" and not result.changed
     assert result.error and str(MAX_PASSES) in result.error
 
@@ -147,7 +147,7 @@ def test_regression_check_refuses_a_fix_that_creates_new_problems():
         # the "fixed" text has a problem of another rule that the original did not have
         return [diag(0, 1, code="NL200", name="other-rule")] if t == "good? yes" else []
 
-    result = fix_text("good? no", lint)
+    result = fix_loop("good? no", lint)
     assert result.text == "good? no" and not result.changed
     assert result.error and "NL200" in result.error
     assert [d.code for d in result.remaining] == ["NL100"]  # what the file still has
@@ -159,7 +159,7 @@ def test_regression_check_refuses_a_fix_that_breaks_the_yaml():
             return [diag(3, 4, "[", code="NL100")]
         return [diag(3, 4, code="NL103", name="yaml-syntax")]
 
-    result = fix_text("k: v", lint)
+    result = fix_loop("k: v", lint)
     assert result.text == "k: v" and result.error and "parse" in result.error
 
 
@@ -167,7 +167,7 @@ def test_regressions_are_counted_per_rule():
     def lint(t):
         return [diag(0, 1, "b", code="NL100")] if t.startswith("a") else [diag(1, 2, code="NL300")]
 
-    result = fix_text("a" + "x" * 3, lint)
+    result = fix_loop("a" + "x" * 3, lint)
     # NL300 is new: refused, even though the total count did not grow
     assert result.error and "NL300" in result.error
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import SHARED, article_text
+from support import SHARED, article_text
 
 CORPUS = SHARED / "corpus" / "marigold"
 RULES = ("outlet-in-title", "outlet-as-company", "description-paragraphs", "slug-missing")

@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import SHARED
+from support import SHARED
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ARTICLE_NAME, VALID_BODY, article_text
+from support import ARTICLE_NAME, VALID_BODY, article_text
 
 HANG = 60  # seconds: a hang detector; each of these runs takes about a second
 MB = 1_000_000

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from conftest import ARTICLE_NAME, VALID_BODY, article_text
+from support import ARTICLE_NAME, VALID_BODY, article_text
 
 LEAK = "Here is the translation of the article."
 COMMENT = r"<!-- news-lint-disable-next-line [\w -]+? -->"

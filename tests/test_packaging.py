@@ -59,7 +59,7 @@ def test_sdist_carries_what_the_tests_and_users_need(dists):
         names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
     for needed in ("LICENSE", "README.md", "action.yml", ".pre-commit-hooks.yaml", "Makefile",
                    f"examples/content/{EXAMPLE}", "docs/editor/frontmatter.json",
-                   "schemas/tech_news_article.schema.json", "tests/conftest.py",
+                   "schemas/tech_news_article.schema.json", "tests/conftest.py", "tests/support.py",
                    "tests/data/sarif-schema-2.1.0.json", "benchmarks/linearity_bench.py"):
         assert needed in names, f"{needed} is missing from the sdist"
     assert not any(n.startswith((".venv/", ".git/")) for n in names)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTICLE_NAME, article_text
+from support import ARTICLE_NAME, article_text
 
 HANG = 60  # seconds: a run that takes longer than this on a few files is hung
 OTHER = article_text(slug="other-story", title="Jiný příběh",

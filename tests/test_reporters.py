@@ -158,7 +158,7 @@ def _display_width(s: str) -> int:
 
 
 def _article_with_lines(tmp_path: Path, lines: list[str]) -> Path:
-    from conftest import ARTICLE_NAME, VALID_BODY, article_text
+    from support import ARTICLE_NAME, VALID_BODY, article_text
 
     body = VALID_BODY.replace("Podrobnější text článku.\n", "\n\n".join(lines) + "\n")
     p = tmp_path / ARTICLE_NAME
@@ -205,7 +205,7 @@ def test_full_shows_a_window_of_a_long_line_with_the_caret_under_the_span(tmp_pa
 
 
 def test_full_shows_the_start_of_a_span_longer_than_the_window(tmp_path):
-    from conftest import ARTICLE_NAME, article_text
+    from support import ARTICLE_NAME, article_text
 
     url = "https://www.theverge.com/2025/12/1/" + "dlouha-cesta-" * 40 + "?a=1&amp;b=2"
     p = tmp_path / ARTICLE_NAME
@@ -247,7 +247,7 @@ def parse_workflow_command(line: str) -> tuple[str, dict[str, str], str]:
 
 
 def test_github_message_starts_with_the_location(tmp_path):
-    from conftest import article_text
+    from support import article_text
 
     odd = tmp_path / "a:b,c%d 50%.md"  # every character the properties escape
     odd.write_text(article_text(date="'2025-12-01 18:27:21'"), encoding="utf-8")
@@ -270,9 +270,9 @@ def test_github_message_starts_with_the_location(tmp_path):
 # --- junit: info notes do not fail, as they do not fail the exit code ------------------------
 
 def test_junit_info_notes_are_not_failures(tmp_path):
-    from conftest import article_text
+    from support import article_text
 
-    from conftest import ARTICLE_NAME
+    from support import ARTICLE_NAME
 
     p = tmp_path / ARTICLE_NAME
     p.write_text(article_text(category="tech"), encoding="utf-8")  # the fallback category: info

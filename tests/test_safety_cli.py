@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 from junitparser import JUnitXml
 
-from conftest import ARTICLE_NAME, VALID_BODY, article_text, run_many
+from support import ARTICLE_NAME, VALID_BODY, article_text, run_many
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json")
                           .read_text("utf-8"))

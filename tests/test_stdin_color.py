@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ARTICLE_NAME, article_text
+from support import ARTICLE_NAME, article_text
 
 HOUR_OFF = article_text(date="'2025-12-01 18:27:21'")
 NAME = "content/2025-12-01-not-the-slug.md"  # filename-mismatch, unless content's config ignores it

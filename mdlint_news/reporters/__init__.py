@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from json import dumps  # not `import json`: the submodule .json takes that name in this package
 from typing import TextIO
@@ -71,15 +72,23 @@ class Reporter:
         raise NotImplementedError
 
 
-FORMATS = ("full", "concise", "json", "json-lines", "github", "gitlab", "sarif", "junit")
+# --output-format NAME -> (module of this package, class): the one list of reporters; each module
+# is imported only when its format is asked for (the command line starts faster).
+_REPORTERS = {
+    "full": ("full", "FullReporter"),
+    "concise": ("text", "ConciseReporter"),
+    "json": ("json", "JsonReporter"),
+    "json-lines": ("ci", "JsonLinesReporter"),
+    "github": ("ci", "GithubReporter"),
+    "gitlab": ("ci", "GitlabReporter"),
+    "sarif": ("ci", "SarifReporter"),
+    "junit": ("ci", "JunitReporter"),
+}
+FORMATS = tuple(_REPORTERS)
 
 
 def get_reporter(name: str) -> type[Reporter]:
-    from .ci import GithubReporter, GitlabReporter, JsonLinesReporter, JunitReporter, SarifReporter
-    from .full import FullReporter
-    from .json import JsonReporter
-    from .text import ConciseReporter
-
-    reporters = {r.name: r for r in (FullReporter, ConciseReporter, JsonReporter, JsonLinesReporter,
-                                      GithubReporter, GitlabReporter, SarifReporter, JunitReporter)}
-    return reporters[name]
+    module, cls = _REPORTERS[name]
+    reporter = getattr(importlib.import_module(f"{__name__}.{module}"), cls)
+    assert reporter.name == name, (reporter, name)
+    return reporter

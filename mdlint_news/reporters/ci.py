@@ -100,7 +100,7 @@ class SarifReporter(Reporter):
             r = BY_CODE[code]
             rules.append({
                 "id": r.code, "name": r.name,
-                "shortDescription": {"text": r.summary},
+                "shortDescription": {"text": r.headline},
                 "fullDescription": {"text": r.doc},
                 "help": {"text": r.doc, "markdown": r.doc},
                 "defaultConfiguration": {"level": _level(r.severity.value)},

@@ -32,6 +32,15 @@ BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
 assert len(BY_CODE) == len(RULES) and len(BY_NAME) == len(RULES), "duplicate rule code or name"
 
 
+BY_FACT: dict[object, Rule] = {r.reports: r for r in RULES if r.reports is not None}
+assert len(BY_FACT) == len([r for r in RULES if r.reports is not None]), "two rules report one fact"
+
+
+def reporting(fact) -> Rule:
+    """The rule that reports a typed fact of the core (``document.IssueKind``, ...)."""
+    return BY_FACT[fact]
+
+
 def lookup(name_or_code: str) -> Rule | None:
     return BY_CODE.get(name_or_code.upper()) or BY_NAME.get(name_or_code.lower())
 

@@ -14,9 +14,9 @@ from ..diagnostics import Applicability, Fix, LineIndex, Related, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..decoding import Decoded
-    from ..document import Document
+    from ..document import Document, IssueKind
     from ..profile import Profile
-    from ..schema import SchemaError
+    from ..schema import Fact, SchemaError
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 SAFE, UNSAFE, DISPLAY_ONLY = Applicability.SAFE, Applicability.UNSAFE, Applicability.DISPLAY_ONLY
@@ -39,6 +39,14 @@ class Origin(Enum):
     RUN = "run"  # the runner itself (a fact it meets: ``reports``); check() only documents
 
 
+class RunEvent(Enum):
+    """What the runner meets on a file, reported by the rule that declares ``reports=`` it."""
+
+    UNREADABLE = "unreadable"  # the file cannot be read as a text article
+    CRASH = "crash"  # news-lint failed on the file, or refused to write its fixes
+    UNUSED_SUPPRESSION = "unused-suppression"  # a suppression comment that suppresses nothing
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -55,7 +63,8 @@ class Rule:
     excludes: frozenset[str] = frozenset()  # codes of rules that report the same root cause
 
     @property
-    def summary(self) -> str:
+    def headline(self) -> str:
+        """The first line of its documentation."""
         return self.doc.strip().splitlines()[0] if self.doc else ""
 
 
@@ -130,11 +139,13 @@ class Context:
 
         return validate(self)
 
-    def errors_for(self, rule_name: str) -> list["SchemaError"]:
-        return [e for e in self.schema_errors if e.rule == rule_name]
+    def errors_for(self, fact: "Fact") -> list["SchemaError"]:
+        """The contract's errors of one kind (``schema.Fact``)."""
+        return [e for e in self.schema_errors if e.fact is fact]
 
-    def issues(self, rule_name: str):
-        return [i for i in self.doc.issues if i.rule == rule_name]
+    def issues(self, kind: "IssueKind"):
+        """The front matter's parse issues of one kind (``document.IssueKind``)."""
+        return [i for i in self.doc.issues if i.kind is kind]
 
     @property
     def modern(self) -> bool:

@@ -6,7 +6,7 @@ value they concern.
 
 from __future__ import annotations
 
-from ..schema import MODELS
+from ..schema import MODELS, Fact
 from .base import ERROR, WARNING, Context, Problem, rule
 
 
@@ -23,7 +23,7 @@ def missing_field(ctx: Context):
 
     **Fix.** None: the value has to come from the source.
     """
-    for err in ctx.errors_for("missing-field"):
+    for err in ctx.errors_for(Fact.MISSING):
         yield Problem(err.start, err.end, err.message)
 
 
@@ -40,7 +40,7 @@ def invalid_value(ctx: Context):
 
     **Fix.** None.
     """
-    for err in ctx.errors_for("invalid-value"):
+    for err in ctx.errors_for(Fact.INVALID):
         yield Problem(err.start, err.end, err.message)
 
 
@@ -56,7 +56,7 @@ def unknown_field(ctx: Context):
 
     **Fix.** None.
     """
-    for err in ctx.errors_for("unknown-field"):
+    for err in ctx.errors_for(Fact.UNKNOWN):
         yield Problem(err.start, err.end, err.message)
 
 

@@ -6,7 +6,7 @@ import os
 import re
 from datetime import datetime, timedelta
 
-from ..schema import parse_date, parse_published
+from ..schema import Fact, parse_date, parse_published
 from ..yamlemit import replace_value
 from .base import ERROR, SAFE, UNSAFE, WARNING, Context, Problem, rule
 
@@ -50,7 +50,7 @@ def date_format(ctx: Context):
 
     **Options.** `date-format`, `timezone` (profile).
     """
-    for err in ctx.errors_for("date-format"):
+    for err in ctx.errors_for(Fact.DATE_FORMAT):
         expected = _expected_date(ctx)
         fix = None
         if expected is not None and err.loc == ("date",):
@@ -144,11 +144,11 @@ def published_format(ctx: Context):
 
     **Fix.** None: the offset cannot be guessed.
     """
-    for err in ctx.errors_for("published-format"):
+    for err in ctx.errors_for(Fact.PUBLISHED_FORMAT):
         yield Problem(err.start, err.end, err.message)
 
 
-@rule("NL304", "future-date", WARNING)
+@rule("NL304", "future-date", WARNING, cacheable=False)  # depends on today
 def future_date(ctx: Context):
     """`publishedAt` lies in the future.
 

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from ..diagnostics import Edit, Fix
+from ..diagnostics import Edit, Fix, Priority, Storage
 from .base import DISPLAY_ONLY, ERROR, INFO, SAFE, UNSAFE, WARNING, Context, Problem, rule
 
 _FFFD = re.compile("\ufffd+")
@@ -112,9 +112,9 @@ def invisible_character(ctx: Context):
                           "(kept: it orders the text around it)", None, INFO)
             continue
         # a text repair, after the encoding repair: the rules that read the text see it
-        # repaired, and what they find then was hidden, not made (fixes.fix_text's check)
+        # repaired, and what they find then was hidden, not made (fixes.fix_loop's check)
         fix = Fix.replace(m.start(), m.end(), "", "remove the invisible character(s)",
-                          priority=TEXT_SECOND)
+                          priority=Priority.REPAIR)
         if _becomes_structural(text, m.start(), m.end(), ls, eol, seen):
             # removing it would make the line a front-matter delimiter, a heading or a conflict
             # marker: the document's structure would change, which a safe fix never does
@@ -430,7 +430,7 @@ def unicode_normalization(ctx: Context):
                 e2 -= 1
             yield Problem(pos + s, pos + e1, f"not NFC: '{line[s:e1]}' should be '{nfc[s:e2]}'",
                           Fix.replace(pos + s, pos + e1, nfc[s:e2], "normalise to NFC",
-                                      priority=TEXT_FIRST))  # a text repair, like mojibake
+                                      priority=Priority.ENCODING))  # a text repair, like mojibake
         pos += len(line)
 
 
@@ -458,7 +458,8 @@ def not_utf8(ctx: Context):
         return
     how = "guessed from the words of each reading" if decoded.guessed else "from its byte-order mark"
     yield Problem(0, 0, f"file is not UTF-8: read as {decoded.encoding} ({how}); save it as UTF-8",
-                  Fix((), SAFE, f"rewrite the file as UTF-8 (was {decoded.encoding})"))
+                  Fix((), SAFE, f"rewrite the file as UTF-8 (was {decoded.encoding})",
+                      storage=Storage(encoding="utf-8", bom=False)))
 
 
 @rule("NL708", "bom", WARNING, fix=SAFE)
@@ -474,7 +475,7 @@ def bom(ctx: Context):
     """
     if ctx.decoded is not None and ctx.decoded.bom and ctx.decoded.encoding == "utf-8":
         yield Problem(0, 0, "UTF-8 byte-order mark at the start of the file",
-                      Fix((), SAFE, "remove the byte-order mark"))
+                      Fix((), SAFE, "remove the byte-order mark", storage=Storage(bom=False)))
 
 
 # --------------------------------------------------------------------------- mojibake
@@ -521,10 +522,6 @@ def mojibake(ctx: Context):
 
 
 STR_TAG = "tag:yaml.org,2002:str"
-# The order of text repairs (docs/encoding-repair-order.md); a pass applies one priority only, and
-# both are text repairs for fixes.fix_text's regression check (<= fixes.TEXT_REPAIR, which is 0)
-TEXT_FIRST = -1  # mojibake: the encoding repair reads the damaged bytes, so nothing goes before it
-TEXT_SECOND = 0  # invisible characters: may remove U+00AD only once no damage needs it
 
 
 def _visible(s: str) -> str:
@@ -559,7 +556,7 @@ def _run_fix(d) -> Fix | None:
     """The confident edits as one safe fix; a display-only one when there is nothing safe."""
     if d.edits and not d.refused:
         edits = tuple(Edit(e.start, e.end, e.content) for e in d.edits)
-        return Fix(edits, SAFE, f"write '{_visible(d.repaired)}'", TEXT_FIRST)
+        return Fix(edits, SAFE, f"write '{_visible(d.repaired)}'", Priority.ENCODING)
     shown = d.edits if d.refused else d.doubtful
     if not shown:
         return None

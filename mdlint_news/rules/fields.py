@@ -6,7 +6,7 @@ import re
 from datetime import timezone
 
 from ..diagnostics import Edit, Fix
-from ..schema import parse_published
+from ..schema import Fact, parse_published
 from . import content
 from .base import ERROR, INFO, SAFE, UNSAFE, WARNING, Context, Problem, rule
 from .encoding import CONTROL_CLASS, rare_characters
@@ -23,7 +23,7 @@ def importance_range(ctx: Context):
 
     **Options.** `importance.min`, `importance.max` (profile).
     """
-    for err in ctx.errors_for("importance-range"):
+    for err in ctx.errors_for(Fact.IMPORTANCE_RANGE):
         yield Problem(err.start, err.end, err.message)
 
 
@@ -42,7 +42,7 @@ def category_format(ctx: Context):
 
     **Options.** `category.max-length`, `category.fallback` (profile).
     """
-    for err in ctx.errors_for("category-format"):
+    for err in ctx.errors_for(Fact.CATEGORY_FORMAT):
         yield Problem(err.start, err.end, err.message)
     if not ctx.modern:
         return
@@ -121,7 +121,7 @@ def list_items(ctx: Context):
 
     **Options.** `lists.<field>.max-items`, `max-words`, `max-length` (profile).
     """
-    for err in ctx.errors_for("list-items"):
+    for err in ctx.errors_for(Fact.LIST_ITEMS):
         yield Problem(err.start, err.end, err.message)
 
 

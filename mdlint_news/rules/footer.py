@@ -6,11 +6,7 @@ The footer is configured in the profile (`body.footer`) and found by the fixed t
 
 from __future__ import annotations
 
-from ..diagnostics import Edit, Fix
-
-# Footer lines copied from the front matter are rewritten after the front matter's own fixes
-# (e.g. `url-invalid`) have landed, so that they copy the repaired values.
-DERIVED_LAST = 2
+from ..diagnostics import Edit, Fix, Priority
 from .base import ERROR, SAFE, UNSAFE, Context, Problem, rule
 from .headings import body_view, render
 from .rendered import footer_hidden, source_line
@@ -134,7 +130,7 @@ def footer_link(ctx: Context):
         rs, re_ = s, e
     yield Problem(rs, re_, f"footer link '{line}' does not match the front matter; expected "
                   f"'{expected}'", Fix.replace(s, e, expected, "rewrite the link from `url`", SAFE,
-                                                 DERIVED_LAST))
+                                                 Priority.DERIVED))
 
 
 @rule("NL823", "footer-source", ERROR, fix=SAFE)
@@ -161,7 +157,7 @@ def footer_source(ctx: Context):
     (s, e), line, expected = found
     yield Problem(s, e, f"footer source '{line}' does not match the front matter; expected "
                   f"'{expected}'", Fix.replace(s, e, expected, "rewrite the source line", SAFE,
-                                                 DERIVED_LAST))
+                                                 Priority.DERIVED))
 
 
 @rule("NL824", "footer-separator", ERROR, fix=SAFE)

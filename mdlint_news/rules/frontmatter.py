@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 from ..diagnostics import Edit, Fix
+from ..document import IssueKind
 from ..schema import expects_string
 from ..yamlemit import emit
 from .base import ERROR, SAFE, UNSAFE, Context, Problem, rule
 
 
-@rule("NL101", "frontmatter-missing", ERROR)
+@rule("NL101", "frontmatter-missing", ERROR, reports=IssueKind.MISSING, excludes=("NL101", "NL102", "NL103"))
 def frontmatter_missing(ctx: Context):
     """The file does not start with a YAML front-matter block.
 
@@ -23,11 +24,11 @@ def frontmatter_missing(ctx: Context):
 
     **Fix.** None: the metadata has to be written.
     """
-    for issue in ctx.issues("frontmatter-missing"):
+    for issue in ctx.issues(IssueKind.MISSING):
         yield Problem(issue.start, issue.end, issue.message)
 
 
-@rule("NL102", "frontmatter-format", ERROR)
+@rule("NL102", "frontmatter-format", ERROR, reports=IssueKind.FORMAT, excludes=("NL101", "NL102", "NL103"))
 def frontmatter_format(ctx: Context):
     """Front matter in a format other than YAML (TOML `+++`, JSON `{`).
 
@@ -38,11 +39,11 @@ def frontmatter_format(ctx: Context):
 
     **Fix.** None.
     """
-    for issue in ctx.issues("frontmatter-format"):
+    for issue in ctx.issues(IssueKind.FORMAT):
         yield Problem(issue.start, issue.end, issue.message)
 
 
-@rule("NL103", "yaml-syntax", ERROR)
+@rule("NL103", "yaml-syntax", ERROR, reports=IssueKind.SYNTAX, excludes=("NL101", "NL102", "NL103"))
 def yaml_syntax(ctx: Context):
     """The front matter is not valid YAML (or not closed, or holds git merge-conflict markers).
 
@@ -60,7 +61,7 @@ def yaml_syntax(ctx: Context):
 
     **Fix.** None: resolve the conflict or correct the YAML by hand.
     """
-    for issue in ctx.issues("yaml-syntax"):
+    for issue in ctx.issues(IssueKind.SYNTAX):
         yield Problem(issue.start, issue.end, issue.message)
 
 
@@ -86,7 +87,7 @@ def merge_conflict(ctx: Context):
                       f"merge-conflict marker '{m.group(1)}': resolve the conflict and keep one side")
 
 
-@rule("NL105", "duplicate-key", ERROR, fix=UNSAFE)
+@rule("NL105", "duplicate-key", ERROR, fix=UNSAFE, reports=IssueKind.DUPLICATE_KEY)
 def duplicate_key(ctx: Context):
     """The same key appears twice in one mapping.
 
@@ -104,7 +105,7 @@ def duplicate_key(ctx: Context):
     **Fix (unsafe).** Deletes the earlier entry, keeping the value the site shows today. Unsafe,
     because the earlier value may be the right one.
     """
-    for issue in ctx.issues("duplicate-key"):
+    for issue in ctx.issues(IssueKind.DUPLICATE_KEY):
         path, first = issue.data["path"], issue.data["first"]
         where = ".".join(map(str, path))
         start = ctx.text.rfind("\n", 0, first.start) + 1
@@ -137,7 +138,7 @@ def _entry_end(ctx: Context, path, first_key):
     return limit
 
 
-@rule("NL106", "yaml-alias", ERROR)
+@rule("NL106", "yaml-alias", ERROR, reports=IssueKind.ALIAS)
 def yaml_alias(ctx: Context):
     """A YAML anchor (`&name`) or alias (`*name`) in the front matter.
 
@@ -149,7 +150,7 @@ def yaml_alias(ctx: Context):
 
     **Fix.** None: write the value out.
     """
-    for issue in ctx.issues("yaml-alias"):
+    for issue in ctx.issues(IssueKind.ALIAS):
         yield Problem(issue.start, issue.end, issue.message)
 
 
@@ -157,7 +158,7 @@ _TYPE_NAMES = {"bool": "a boolean", "int": "an integer", "float": "a number",
                "timestamp": "a date/time", "null": "null"}
 
 
-@rule("NL107", "yaml-implicit-type", ERROR, fix=SAFE)
+@rule("NL107", "yaml-implicit-type", ERROR, fix=SAFE, reports=IssueKind.IMPLICIT_TYPE)
 def yaml_implicit_type(ctx: Context):
     """An unquoted value that YAML reads as a boolean, number or date where the contract wants text.
 
@@ -176,7 +177,7 @@ def yaml_implicit_type(ctx: Context):
     (`date: '2025-11-25 15:18:30'`).
     """
     layout = ctx.layout
-    for issue in ctx.issues("yaml-implicit-type"):
+    for issue in ctx.issues(IssueKind.IMPLICIT_TYPE):
         path = issue.data["path"]
         if not expects_string(layout, path):
             continue

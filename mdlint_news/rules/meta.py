@@ -1,15 +1,16 @@
 """Problems with the file itself or with news-lint's run on it (NL0xx, NL9xx).
 
-These are reported by the runner, not by a check over the document; they are registered here so
-that they have codes, names and documentation like every other rule.
+These are reported by the runner (``origin=Origin.RUN``), each for the event it ``reports``, not by
+a check over the document; their checks only document them.
 """
 
 from __future__ import annotations
 
-from .base import ERROR, SAFE, WARNING, Context, rule
+from .base import ERROR, SAFE, WARNING, Context, Origin, RunEvent, rule
 
 
-@rule("NL001", "unreadable-file", ERROR)
+@rule("NL001", "unreadable-file", ERROR, origin=Origin.RUN, reports=RunEvent.UNREADABLE,
+      cacheable=False)
 def unreadable_file(ctx: Context):
     """The file cannot be read as a text article.
 
@@ -23,7 +24,8 @@ def unreadable_file(ctx: Context):
     return ()
 
 
-@rule("NL901", "internal-error", ERROR)
+@rule("NL901", "internal-error", ERROR, origin=Origin.RUN, reports=RunEvent.CRASH, cacheable=False,
+      suppressible=False)
 def internal_error(ctx: Context):
     """news-lint failed on this file, or refused to write a fix that failed its safety checks.
 
@@ -36,7 +38,8 @@ def internal_error(ctx: Context):
     return ()
 
 
-@rule("NL902", "unused-suppression", WARNING, fix=SAFE)
+@rule("NL902", "unused-suppression", WARNING, fix=SAFE, origin=Origin.RUN,
+      reports=RunEvent.UNUSED_SUPPRESSION, suppressible=False)
 def unused_suppression(ctx: Context):
     """A suppression comment that suppresses nothing, or names an unknown rule.
 

@@ -6,7 +6,7 @@ import os
 from datetime import timezone
 
 from ..diagnostics import Fix
-from ..schema import parse_published, slugify
+from ..schema import Fact, parse_published, slugify
 from ..yamlemit import emit, replace_value
 from .base import ERROR, SAFE, UNSAFE, WARNING, Context, Problem, rule
 
@@ -59,7 +59,7 @@ def slug_format(ctx: Context):
 
     **Options.** `slug-max-length`.
     """
-    for err in ctx.errors_for("slug-format"):
+    for err in ctx.errors_for(Fact.SLUG_FORMAT):
         yield Problem(err.start, err.end, err.message)
 
 

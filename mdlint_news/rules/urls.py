@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from urllib.parse import quote, urljoin
 
-from ..schema import url_problem
+from ..schema import Fact, url_problem
 from ..yamlemit import replace_value
 from .base import ERROR, SAFE, UNSAFE, WARNING, Context, Problem, rule
 
@@ -44,7 +44,7 @@ def url_invalid(ctx: Context):
     **Fix (safe).** Decodes HTML entities, trims surrounding whitespace and percent-encodes inner
     whitespace, when that yields a valid URL: the link then opens what it always meant.
     """
-    for err in ctx.errors_for("url-invalid"):
+    for err in ctx.errors_for(Fact.URL):
         yield Problem(err.start, err.end, f"'{err.loc[0]}': {err.message}",
                       _url_fix(ctx, err.loc, err.input))
 
@@ -65,7 +65,7 @@ def image_url(ctx: Context):
     **Fix.** Safe for entities and whitespace (as in `url-invalid`); unsafe for a relative path,
     resolved against the article's `url` (a guess that the image lives on the same site).
     """
-    for err in ctx.errors_for("image-url"):
+    for err in ctx.errors_for(Fact.IMAGE_URL):
         yield Problem(err.start, err.end, f"'{err.loc[0]}': {err.message}",
                       _url_fix(ctx, err.loc, err.input))
     if not ctx.modern:
