@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from .codepages import ENCODINGS, SCREEN_FIRST_CLASS, quick_screen, screen_char
-from .resolution import MARGIN, analyze_line
-from .scoring import HINTS, article_hints
+from .codepages import ENCODINGS, quick_screen, screen_char, SCREEN_FIRST_CLASS
+from .languages import LineLanguage
+from .resolution import analyze_line, MARGIN
+from .scoring import article_hints, HINTS
 
 __all__ = [
     "ENCODINGS",
@@ -79,12 +80,12 @@ def _ftfy_check(original: str, replacement: str) -> str:
     except ImportError:  # pragma: no cover - ftfy is a dependency
         return replacement
     fixed = ftfy.fix_text(original, ftfy_config())
-    if fixed == original or len(fixed) > len(replacement) or analyze_line(fixed, [None, False], ENCODINGS):
+    if fixed == original or len(fixed) > len(replacement) or analyze_line(fixed, LineLanguage(None), ENCODINGS)[0]:
         return replacement
     # ftfy reads "Âť" (» in ISO-8859-2) as Windows-1250 with C1 controls kept: a control is no answer
     if any(unicodedata.category(c) == "Cc" for c in fixed):
         return replacement
-    return fixed if analyze_line(replacement, [None, False], ENCODINGS) else replacement
+    return fixed if analyze_line(replacement, LineLanguage(None), ENCODINGS)[0] else replacement
 
 
 def find_mojibake(
@@ -119,8 +120,7 @@ def find_mojibake(
 
 
 def _repairs_of_line(line: str, offset: int, language: str | None, encs) -> list[Repair]:
-    lang_ref = [language, False]
-    res = analyze_line(line, lang_ref, encs)
+    res, lang = analyze_line(line, LineLanguage(language), encs)
     if res is None:
         return []
     runs = res.runs
@@ -139,7 +139,7 @@ def _repairs_of_line(line: str, offset: int, language: str | None, encs) -> list
             pos = r.end
         parts.append(line[pos:])
         line1 = "".join(parts)
-        inner = analyze_line(line1, lang_ref, encs) if quick_screen(line1) else None
+        inner, lang = analyze_line(line1, lang, encs) if quick_screen(line1) else (None, lang)
         if inner is None:
             break
         changed = False

@@ -63,7 +63,7 @@ class CodePage:
         self.cont = frozenset(chars(0x80, 0xBF))
         self.leads = frozenset(chars(0xC2, 0xF4))
         # 2-byte leads of Latin letters (C2-C5) and of Cyrillic (D0-D1: a Cyrillic option needs
-        # Cyrillic on the repaired line, see _analyze_cp)
+        # Cyrillic on the repaired line, see resolution._plausible_lossy)
         self.lossy_leads = frozenset(chars(0xC2, 0xC5) + chars(0xD0, 0xD1)) if self.lossy else frozenset()
         # a strict decoder (errors="replace") writes U+FFFD for an undefined byte: on a lossy page
         # it stands in a sequence as a continuation byte (``find_slots`` fills it in)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import unicodedata
 
-from .hypotheses import script_of, Slot
-from .languages import foreign_word, LangModel, WORD_RE
+from .codepages import CodePage
 from .groups import Group
+from .hypotheses import apply_fixed, cjk_lead, lonely_script, script_of, shifted_slot, Slot
+from .languages import foreign_word, LangModel, WORD_RE
+from .scoring import is_wordish
 
 
 def runs_of(slots: list[Slot]) -> list[list[Slot]]:
@@ -142,3 +144,79 @@ def group_becomes_word(line, g: Group, lossy, res, fixed, lm) -> bool:
     spans = [(s.start - g.start, s.end - g.start) for s in lossy]
     old = [m.group() for m in WORD_RE.finditer(orig) if any(a < m.end() and m.start() < b for a, b in spans)]
     return not any(lm.zipf(t) > 0 or (len(t) > 1 and foreign_word(t)) for t in old)
+
+
+class RepairedNeighbours:
+    """What a lossy slot's neighbours read as, the lossless slots next to it repaired."""
+
+    def __init__(self, line: str, keep: list[Slot], fixed: dict[int, str]):
+        self.line = line
+        self.ends = {s.end: fixed[s.start] for s in keep if fixed.get(s.start)}
+        self.starts = {s.start: fixed[s.start] for s in keep if fixed.get(s.start)}
+
+    def around(self, s: Slot) -> tuple[str, str]:
+        """The characters before and after slot ``s``, repaired."""
+        line = self.line
+        return (self.ends.get(s.start, line[s.start - 1:s.start])[-1:],
+                self.starts.get(s.end, line[s.end:s.end + 1])[:1])
+
+    def beside_cjk(self, s: Slot) -> bool:
+        b, a = self.around(s)
+        return (bool(b) and script_of(b) == "CJK") or (bool(a) and script_of(a) == "CJK")
+
+
+def split_weak_runs(line: str, slots: list[Slot], keep: list[Slot],
+                    fixed: dict[int, str]) -> tuple[list[list[Slot]], list[list[Slot]]]:
+    """The lossless runs kept, as (strong, weak): a weak run also reads as ordinary text."""
+    undamaged = undamaged_scripts(line, slots)
+    strong = []
+    weak = []
+    for run in runs_of([s for s in keep if s.lossless]):
+        dec = "".join(fixed[s.start] for s in run)
+        if all(unicodedata.category(c).startswith("M") for c in dec):
+            weak.append(run)  # only combining marks: Mac Roman reads Czech mojibake this way
+        elif lonely_script(dec, line[run[0].start - 1:run[0].start], line[run[-1].end:run[-1].end + 1]):
+            weak.append(run)  # one Cyrillic, Greek, ... letter among Latin text
+        elif is_weak(line, run, dec, undamaged):
+            weak.append(run)
+        else:
+            strong.append(run)
+    return strong, weak
+
+
+def lossy_evidence(line: str, cp: CodePage, keep: list[Slot], near: RepairedNeighbours) -> bool:
+    """A lossy slot is mojibake by itself when a present continuation is no letter (â€) or two
+    of them follow a 4-byte lead (ğŸ), not so "âş" nor a no-break space after a letter (Latvian
+    "pasākumā\\xa0", ā = E2 in Windows-1257); when it is glued to CJK text ("ãƒ" between
+    kana); or when its lead is a capital inside a lowercase word ("realistiÄtým")."""
+    for s in keep:
+        if s.lossless:
+            continue
+        lead = line[s.start]
+        present = line[s.start + 1:s.end - s.space]
+        if not cjk_lead(cp, lead) and (len(present) >= 2 or any(not c.isalpha() and c != "\xa0" for c in present)):
+            return True
+        if near.beside_cjk(s):
+            return True
+        if (lead.isupper() and s.start > 0 and line[s.start - 1].islower() and not s.space
+                and s.end < len(line) and line[s.end].islower()):
+            return True
+    return False
+
+
+def weak_run_becomes_word(line: str, keep: list[Slot], fixed: dict[int, str], weak: list[list[Slot]],
+                          lm: LangModel) -> bool:
+    """A weak run's whole word, with every lossless slot in it repaired (a word may hold several
+    runs), becomes a known word (``becomes_word``)."""
+    lossless_keep = [s for s in keep if s.lossless]
+    for run in weak:
+        a, b = run[0].start, run[-1].end
+        while a > 0 and is_wordish(line[a - 1]):
+            a -= 1
+        while b < len(line) and is_wordish(line[b]):
+            b += 1
+        inside = [s for s in lossless_keep if a <= s.start and s.end <= b]
+        rep = apply_fixed(line[a:b], [shifted_slot(s, -a) for s in inside], {k - a: v for k, v in fixed.items()})
+        if becomes_word(line[a:b], rep, lm):
+            return True
+    return False

@@ -13,7 +13,7 @@ from typing import Sequence
 from .hypotheses import script_of, Slot
 from .languages import cjk_lang, LangModel, language_model
 from .scoring import (
-    CASE_PENALTY, FIRST_CJK, HINTS, is_wordish, letter_score, MARKS, score_rendering, slot_prior
+    CASE_PENALTY, FIRST_CJK, HINTS, is_wordish, letter_score, MARKS, score_rendering, slot_prior,
 )
 
 

@@ -332,3 +332,22 @@ def redecode(s: str) -> str | None:
         if out is not None:
             return out
     return None
+
+
+BLANK = "\ufffd"  # where a lossy slot was (``apply_fixed(blank_lossy=True)``)
+
+def apply_fixed(line: str, slots: list[Slot], fixed: dict[int, str], blank_lossy: bool = False) -> str:
+    """``line`` with its lossless slots in ``fixed`` repaired, and (``blank_lossy``) each lossy
+    slot replaced with ``BLANK``; ``slots`` in line order."""
+    out, pos = [], 0
+    for s in slots:
+        if s.lossless and s.start in fixed:
+            out.append(line[pos:s.start])
+            out.append(fixed[s.start])
+            pos = s.end
+        elif blank_lossy and not s.lossless:
+            out.append(line[pos:s.start])
+            out.append(BLANK)
+            pos = s.end
+    out.append(line[pos:])
+    return "".join(out)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .codepages import char_class, CODEPAGES, quick_screen
@@ -221,6 +222,24 @@ def detect_language(line: str) -> str:
     non-ASCII letter adds ``2 * (2 + log10 p)``, p its frequency among the language's letters),
     with the languages the line quotes."""
     return _choose_languages(line, None)
+
+
+@dataclass(frozen=True)
+class LineLanguage:
+    """The language a line's lost bytes are scored in: the caller's prior (``None``: none) until
+    the first code page that needs a language model settles it from the line's undamaged words
+    (``line_language``, ``detect_language``); every later code page of the line keeps it."""
+
+    lang: str | None
+    settled: bool = False
+
+    def settle(self, clean: str) -> LineLanguage:
+        """The language settled with ``clean``, the line's undamaged text (once: then itself)."""
+        if self.settled:
+            return self
+        if self.lang is None:
+            return LineLanguage(detect_language(clean), True)
+        return LineLanguage(line_language(clean, self.lang), True)
 
 
 def cjk_lang(tok: str) -> str:

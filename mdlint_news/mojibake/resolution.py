@@ -12,14 +12,17 @@ import unicodedata
 from typing import Sequence
 
 from .codepages import CodePage, CODEPAGES, FILL
-from .hypotheses import (
-    cjk_lead, COMMON_SCRIPTS, find_slots, line_lost_bytes, lonely_script, masked_spans, plausible_lost,
-    plausible_text, redecode, script_of, shifted_slot, Slot
+from .evidence import (
+    group_becomes_word, lossy_evidence, rare_decoded, RepairedNeighbours, runs_of, split_weak_runs,
+    weak_run_becomes_word,
 )
-from .languages import detect_language, LangModel, language_model, line_language, supported
-from .scoring import CASE_PENALTY, CJK_MARGIN, is_wordish
 from .groups import make_groups, repaired_map, resolve_group
-from .evidence import becomes_word, group_becomes_word, is_weak, rare_decoded, runs_of, undamaged_scripts
+from .hypotheses import (
+    apply_fixed, BLANK, cjk_lead, COMMON_SCRIPTS, find_slots, line_lost_bytes, lonely_script,
+    masked_spans, plausible_lost, plausible_text, redecode, script_of, Slot,
+)
+from .languages import detect_language, LangModel, language_model, line_language, LineLanguage, supported
+from .scoring import CASE_PENALTY, CJK_MARGIN
 
 
 #: Minimum score difference (Zipf units) for a lossy repair to be ``confident``.
@@ -44,7 +47,6 @@ class _LineResult:
         self.cp, self.runs, self.key = cp, runs, key
 
 
-_BLANK = "\ufffd"  # where a lossy slot was (``_apply_fixed(blank_lossy=True)``)
 _DAMAGED_WORD = re.compile(r"\w*\ufffd[\w\ufffd]*")
 
 
@@ -52,26 +54,64 @@ def _fragment(m: re.Match) -> str:
     """What is left of a word that lost a byte, for language detection: its letters if it has
     letters no ASCII word has ("Klí" of "Klíčové": Czech í), else nothing ("KRITICK" of
     "KRITICKÁ" is no word in any language and would count against the profile's)."""
-    return " " if m.group().replace(_BLANK, "").isascii() else m.group()
+    return " " if m.group().replace(BLANK, "").isascii() else m.group()
 
 
-def _apply_fixed(line: str, slots: list[Slot], fixed: dict[int, str], blank_lossy: bool = False) -> str:
-    out, pos = [], 0
-    for s in slots:
-        if s.lossless and s.start in fixed:
-            out.append(line[pos:s.start])
-            out.append(fixed[s.start])
-            pos = s.end
-        elif blank_lossy and not s.lossless:
-            out.append(line[pos:s.start])
-            out.append(_BLANK)
-            pos = s.end
-    out.append(line[pos:])
-    return "".join(out)
+
+def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
+               floor: int = 0) -> tuple[_LineResult | None, LineLanguage]:
+    """The line read in code page ``cp``, and its language (settled here when this is the first
+    code page that needs a language model). ``floor``: a reading must explain at least this many
+    characters to matter (``analyze_line``)."""
+    found = _line_slots(line, cp, masked, floor)
+    if found is None:
+        return None, language
+    slots, compatible = found
+    fixed, inner_rounds, keep = _lossless_repairs(line, slots)  # 1. lossless runs: plausibility
+    near = RepairedNeighbours(line, keep, fixed)
+    keep = keep + _plausible_lossy(line, slots, keep, fixed, near)  # 2. lossy slots: plausible options
+    if not keep:
+        return None, language
+    keep.sort(key=lambda s: s.start)
+    # 3. strong evidence from lossless runs
+    strong, weak = split_weak_runs(line, slots, keep, fixed)
+    if not strong:
+        # a 3-byte lead other than E2 with one continuation ("ã€", "ç·") is also an ordinary
+        # letter before punctuation in clean text ("café»"): kept only with a strong lossless
+        # run on the line (the rest of a damaged CJK line always provides one)
+        keep = [s for s in keep if s.lossless or not cjk_lead(cp, line[s.start]) or near.beside_cjk(s)]
+        if not keep:
+            return None, language
+    evidence = bool(strong) or lossy_evidence(line, cp, keep, near)
+    # 4. weak runs: accepted with evidence, or when they make an unknown word known
+    accepted: list[Slot] = [s for run in strong + (weak if evidence else []) for s in run]
+    pending_weak = [] if evidence else weak
+    lossy_slots = [s for s in keep if not s.lossless]
+    lm = None
+    if pending_weak or lossy_slots:  # the language model is needed: the line's language settles
+        language = language.settle(_DAMAGED_WORD.sub(_fragment, apply_fixed(line, keep, fixed, blank_lossy=True)))
+        lm = language_model(supported(language.lang))
+    if pending_weak and weak_run_becomes_word(line, keep, fixed, pending_weak, lm):
+        evidence = True
+        accepted.extend(s for run in pending_weak for s in run)
+    # 5. lossy slots, grouped by the words they touch
+    results, lossy_score = _resolve_lossy(line, cp, keep, fixed, lm, evidence) if lossy_slots else ({}, 0.0)
+    accepted.extend(s for s in lossy_slots if s.start in results)
+    if not accepted:
+        return None, language
+    accepted.sort(key=lambda s: s.start)
+    runs = [_run_out(line, cp, run, fixed, inner_rounds, results, compatible)
+            for run in _cut_at_doubt(accepted, results)]
+    covered_lossless = sum(s.end - s.start for s in accepted if s.lossless)
+    covered_lossy = sum(s.end - s.start for s in accepted if not s.lossless)
+    key = (covered_lossless + covered_lossy, covered_lossless, -sum(rare_decoded(r.replacement) for r in runs), lossy_score)
+    return _LineResult(cp, runs, key), language
 
 
-def _analyze_cp(line: str, cp: CodePage, masked, lang_ref: list, floor: int = 0) -> _LineResult | None:
-    """``floor``: a reading must explain at least this many characters to matter (``analyze_line``)."""
+def _line_slots(line: str, cp: CodePage, masked, floor: int) -> tuple[list[Slot], tuple[str, ...]] | None:
+    """The slots of the line in ``cp``, found again with the bytes the line itself shows may be
+    lost (``line_lost_bytes``), and the code pages compatible with it; None when there are none,
+    or when they cover fewer than ``floor`` characters."""
     slots = find_slots(line, cp, masked)
     if not slots:
         return None
@@ -84,7 +124,12 @@ def _analyze_cp(line: str, cp: CodePage, masked, lang_ref: list, floor: int = 0)
             return None
     if floor and sum(s.end - s.start for s in slots) < floor:
         return None  # its slots cannot explain as much of the line: it can neither win nor tie
-    # 1. lossless runs: plausibility
+    return slots, compatible
+
+
+def _lossless_repairs(line: str, slots: list[Slot]) -> tuple[dict[int, str], dict[int, int], list[Slot]]:
+    """The lossless runs that decode to plausible text: the repair of each slot (by its start),
+    the runs decoded twice (by their first slot's start: 2), and their slots in line order."""
     fixed: dict[int, str] = {}
     inner_rounds: dict[int, int] = {}
     keep: list[Slot] = []
@@ -107,26 +152,29 @@ def _analyze_cp(line: str, cp: CodePage, masked, lang_ref: list, floor: int = 0)
             fixed[run[0].start] = dec2
             inner_rounds[run[0].start] = 2
             keep.extend(run)
-    # 2. lossy slots: plausible options only. Neighbours are read repaired (a lossless slot next
-    # to the lossy one counts as what it decodes to), and a letter of another script than Latin
-    # needs that script on the line, repaired (Cyrillic "у" inside "infrastrukтуру" is fine,
-    # alone among Czech words it is not)
-    fixed_end = {s.end: fixed[s.start] for s in keep if fixed.get(s.start)}
-    fixed_start = {s.start: fixed[s.start] for s in keep if fixed.get(s.start)}
+    return fixed, inner_rounds, keep
+
+
+def _plausible_lossy(line: str, slots: list[Slot], keep: list[Slot], fixed: dict[int, str],
+                     near: RepairedNeighbours) -> list[Slot]:
+    """The lossy slots with a plausible option, their options narrowed to those. Neighbours are
+    read repaired (a lossless slot next to the lossy one counts as what it decodes to), and a
+    letter of another script than Latin needs that script on the line, repaired (Cyrillic "у"
+    inside "infrastrukтуру" is fine, alone among Czech words it is not)."""
+    kept: list[Slot] = []
     scripts = None
     for s in slots:
         if s.lossless:
             continue
-        before = fixed_end.get(s.start, line[s.start - 1:s.start])[-1:]
-        after = fixed_start.get(s.end, line[s.end:s.end + 1])[:1]
+        before, after = near.around(s)
         opts = []
         for o in s.options:
             o2 = o.rstrip(" ") if s.space else o
             if not plausible_text(o2, before, after) or not plausible_lost(o2, before, after):
                 continue
             if lonely_script(o2, before, after):
-                if scripts is None:
-                    scripts = {script_of(c) for c in _apply_fixed(line, keep, fixed, blank_lossy=True)}
+                if scripts is None:  # (the lossy slots kept so far blanked)
+                    scripts = {script_of(c) for c in apply_fixed(line, keep + kept, fixed, blank_lossy=True)}
                 if not all(script_of(c) in COMMON_SCRIPTS or script_of(c) in scripts for c in o2):
                     continue
             opts.append(o)
@@ -134,145 +182,57 @@ def _analyze_cp(line: str, cp: CodePage, masked, lang_ref: list, floor: int = 0)
             opts = [o for o in opts if o.strip(" ")]
         if opts:
             s.options = opts
-            keep.append(s)
-    if not keep:
-        return None
-    keep.sort(key=lambda s: s.start)
+            kept.append(s)
+    return kept
 
-    lm = None
 
-    def model() -> LangModel:
-        nonlocal lm
-        if lm is None:
-            clean = _DAMAGED_WORD.sub(_fragment, _apply_fixed(line, keep, fixed, blank_lossy=True))
-            if lang_ref[0] is None:
-                lang_ref[0] = detect_language(clean)
-            elif not lang_ref[1]:
-                lang_ref[0] = line_language(clean, lang_ref[0])
-            lang_ref[1] = True
-            lm = language_model(supported(lang_ref[0]))
-        return lm
-
-    # 3. strong evidence from lossless runs
-    lossless_runs = runs_of([s for s in keep if s.lossless])
-    undamaged = undamaged_scripts(line, slots)
-    strong = []
-    weak = []
-    for run in lossless_runs:
-        dec = "".join(fixed[s.start] for s in run)
-        if all(unicodedata.category(c).startswith("M") for c in dec):
-            weak.append(run)  # only combining marks: Mac Roman reads Czech mojibake this way
-        elif lonely_script(dec, line[run[0].start - 1:run[0].start], line[run[-1].end:run[-1].end + 1]):
-            weak.append(run)  # one Cyrillic, Greek, ... letter among Latin text
-        elif is_weak(line, run, dec, undamaged):
-            weak.append(run)
-        else:
-            strong.append(run)
-    evidence = bool(strong)
-    # A 3-byte lead other than E2 with one continuation ("ã€", "ç·") is also an ordinary letter
-    # before punctuation in clean text ("café»"): it is kept only with a strong lossless run on
-    # the line (the rest of a damaged CJK line always provides one).
-    def beside_cjk(s: Slot) -> bool:
-        b = fixed_end.get(s.start, line[s.start - 1:s.start])[-1:]
-        a = fixed_start.get(s.end, line[s.end:s.end + 1])[:1]
-        return (bool(b) and script_of(b) == "CJK") or (bool(a) and script_of(a) == "CJK")
-
-    if not strong:
-        keep = [s for s in keep if s.lossless or not cjk_lead(cp, line[s.start]) or beside_cjk(s)]
-        if not keep:
-            return None
-    # A lossy slot is mojibake by itself when a present continuation is no letter (â€) or two
-    # of them follow a 4-byte lead (ğŸ), not so "âş" nor a no-break space after a letter (Latvian
-    # "pasākumā\xa0", ā = E2 in Windows-1257); when it is glued to CJK text ("ãƒ" between
-    # kana); or when its lead is a capital inside a lowercase word ("realistiÄtým").
-    for s in keep:
-        if s.lossless:
-            continue
-        lead = line[s.start]
-        present = line[s.start + 1:s.end - s.space]
-        if not cjk_lead(cp, lead) and (len(present) >= 2 or any(not c.isalpha() and c != "\xa0" for c in present)):
-            evidence = True
-        elif beside_cjk(s):
-            evidence = True
-        elif (lead.isupper() and s.start > 0 and line[s.start - 1].islower() and not s.space
-              and s.end < len(line) and line[s.end].islower()):
-            evidence = True
-
-    # 4. weak runs: accepted with evidence, or when they make an unknown word known
-    accepted: list[Slot] = [s for run in strong for s in run]
-    pending_weak = []
-    for run in weak:
-        if evidence:
-            accepted.extend(run)
-        else:
-            pending_weak.append(run)
-    lossless_keep = [s for s in keep if s.lossless]
-    for run in pending_weak:
-        # the whole word, with every lossless slot in it repaired (a word may hold several runs)
-        a, b = run[0].start, run[-1].end
-        while a > 0 and is_wordish(line[a - 1]):
-            a -= 1
-        while b < len(line) and is_wordish(line[b]):
-            b += 1
-        inside = [s for s in lossless_keep if a <= s.start and s.end <= b]
-        rep = _apply_fixed(line[a:b], [shifted_slot(s, -a) for s in inside], {k - a: v for k, v in fixed.items()})
-        if becomes_word(line[a:b], rep, model()):
-            evidence = True
-            break
-    if evidence:
-        for run in pending_weak:
-            accepted.extend(run)
-
-    # 5. lossy slots, grouped by the words they touch
-    results: dict[int, tuple] = {}  # slot.start -> (choice str, candidates list, confident)
+def _resolve_lossy(line: str, cp: CodePage, keep: list[Slot], fixed: dict[int, str], lm: LangModel,
+                   evidence: bool) -> tuple[dict[int, tuple[str, list[str], bool]], float]:
+    """The lossy slots' groups resolved: for each slot reported (by its start), its best
+    reading, its first five readings and whether it is confident; and the sum of the groups'
+    best scores. Without ``evidence`` nothing is reported unless a group's best repair turns
+    unknown words into known ones."""
+    groups = make_groups(line, keep)
+    context = repaired_map(line, keep, fixed)
+    group_out = []
     lossy_score = 0.0
-    lossy_slots = [s for s in keep if not s.lossless]
-    if lossy_slots:
-        m = model()
-        groups = make_groups(line, keep)
-        context = repaired_map(line, keep, fixed)
-        word_ok = False
-        group_out = []
-        for g in groups:
-            lossy, res = resolve_group(line, g, fixed, m, context)
-            if not lossy or not res:
-                continue
-            group_out.append((g, lossy, res))
-            best_score, best_choice = res[0]
-            lossy_score += best_score
-        # acceptance of lossy slots
-        if not evidence:
-            for g, lossy, res in group_out:
-                if group_becomes_word(line, g, lossy, res, fixed, m):
-                    word_ok = True
-                    break
-        if evidence or word_ok:
-            for g, lossy, res in group_out:
-                best_score, best_choice = res[0]
-                for i, s in enumerate(lossy):
-                    alts = []
-                    second = None
-                    for sc, ch in res:
-                        if ch[i] not in alts:
-                            alts.append(ch[i])
-                            if len(alts) == 2:
-                                second = sc
-                        if len(alts) >= 5:
-                            break
-                    margin = math.inf if second is None else best_score - second
-                    # a lost byte of a CJK character needs a wider margin (_cjk_score)
-                    results[s.start] = (best_choice[i], alts,
-                                        margin >= (CJK_MARGIN if cjk_lead(cp, line[s.start]) else MARGIN))
-                    accepted.append(s)
-        else:
-            lossy_score = 0.0
-    if not accepted:
-        return None
-    accepted.sort(key=lambda s: s.start)
-    runs: list[_RunOut] = []
-    # A run is cut around each lossy slot that is not confident, so that the confident rest of it
-    # (in CJK text, often a whole title) is still a safe repair; the next pass of the fixer then
-    # sees the doubtful slot between repaired neighbours.
+    for g in groups:
+        lossy, res = resolve_group(line, g, fixed, lm, context)
+        if not lossy or not res:
+            continue
+        group_out.append((g, lossy, res))
+        lossy_score += res[0][0]
+    if not evidence and not any(group_becomes_word(line, g, lossy, res, fixed, lm) for g, lossy, res in group_out):
+        return {}, 0.0
+    results: dict[int, tuple[str, list[str], bool]] = {}
+    for g, lossy, res in group_out:
+        best_choice = res[0][1]
+        for i, s in enumerate(lossy):
+            alts, margin = _readings_of(res, i)
+            # a lost byte of a CJK character needs a wider margin (scoring._cjk_score)
+            results[s.start] = (best_choice[i], alts, margin >= (CJK_MARGIN if cjk_lead(cp, line[s.start]) else MARGIN))
+    return results, lossy_score
+
+
+def _readings_of(res: list, i: int) -> tuple[list[str], float]:
+    """The first five different readings of slot ``i`` in a group's ranking ``res``, best
+    first, and by how much the best combination beats the best one with another reading."""
+    alts: list[str] = []
+    second = None
+    for sc, ch in res:
+        if ch[i] not in alts:
+            alts.append(ch[i])
+            if len(alts) == 2:
+                second = sc
+        if len(alts) >= 5:
+            break
+    return alts, math.inf if second is None else res[0][0] - second
+
+
+def _cut_at_doubt(accepted: list[Slot], results: dict[int, tuple]) -> list[list[Slot]]:
+    """Runs of the accepted slots, cut around each lossy slot that is not confident, so that the
+    confident rest of a run (in CJK text, often a whole title) is still a safe repair; the next
+    pass of the fixer then sees the doubtful slot between repaired neighbours."""
     pieces: list[list[Slot]] = []
     for run in runs_of(accepted):
         cur: list[Slot] = []
@@ -286,36 +246,38 @@ def _analyze_cp(line: str, cp: CodePage, masked, lang_ref: list, floor: int = 0)
                 cur.append(s)
         if cur:
             pieces.append(cur)
-    for run in pieces:
-        if all(s.lossless for s in run):
-            rep = "".join(fixed[s.start] for s in run)
-            rounds = max((inner_rounds.get(s.start, 1) for s in run), default=1)
-            runs.append(_RunOut(run[0].start, run[-1].end, rep, True, True, (rep,), rounds))
+    return pieces
+
+
+def _run_out(line: str, cp: CodePage, run: list[Slot], fixed: dict[int, str], inner_rounds: dict[int, int],
+             results: dict[int, tuple], compatible: tuple[str, ...]) -> _RunOut:
+    """The repair of one run: its best replacement and candidates (one lossy slot varied at a
+    time around the best), and for a lossy run the code page that can have lost its bytes."""
+    rounds = max((inner_rounds.get(s.start, 1) for s in run), default=1)
+    if all(s.lossless for s in run):
+        rep = "".join(fixed[s.start] for s in run)
+        return _RunOut(run[0].start, run[-1].end, rep, True, True, (rep,), rounds)
+    best = [fixed[s.start] if s.lossless else results[s.start][0] for s in run]
+    rep = "".join(best)
+    confident = all(s.lossless or results[s.start][2] for s in run)
+    cands = [rep]
+    for k, s in enumerate(run):
+        if s.lossless:
             continue
-        # candidates of the run: vary one lossy slot at a time around the best
-        best = [fixed[s.start] if s.lossless else results[s.start][0] for s in run]
-        rep = "".join(best)
-        confident = all(s.lossless or results[s.start][2] for s in run)
-        cands = [rep]
-        for k, s in enumerate(run):
-            if s.lossless:
-                continue
-            for alt in results[s.start][1][1:]:
-                c = "".join(best[:k] + [alt] + best[k + 1:])
-                if c not in cands:
-                    cands.append(c)
-        rounds = max((inner_rounds.get(s.start, 1) for s in run), default=1)
-        # the code page: the first compatible one in which every byte assumed lost can be lost
-        assumed = {s.lost_byte.get(results[s.start][0]) for s in run if not s.lossless} - {None, 0xA0, 0xAD}
-        enc = next((name for name in compatible if assumed <= CODEPAGES[name].undefined), cp.name)
-        runs.append(_RunOut(run[0].start, run[-1].end, rep, False, confident, tuple(cands[:5]), rounds, enc))
-    covered_lossless = sum(s.end - s.start for s in accepted if s.lossless)
-    covered_lossy = sum(s.end - s.start for s in accepted if not s.lossless)
-    key = (covered_lossless + covered_lossy, covered_lossless, -sum(rare_decoded(r.replacement) for r in runs), lossy_score)
-    return _LineResult(cp, runs, key)
+        for alt in results[s.start][1][1:]:
+            c = "".join(best[:k] + [alt] + best[k + 1:])
+            if c not in cands:
+                cands.append(c)
+    # the code page: the first compatible one in which every byte assumed lost can be lost
+    assumed = {s.lost_byte.get(results[s.start][0]) for s in run if not s.lossless} - {None, 0xA0, 0xAD}
+    enc = next((name for name in compatible if assumed <= CODEPAGES[name].undefined), cp.name)
+    return _RunOut(run[0].start, run[-1].end, rep, False, confident, tuple(cands[:5]), rounds, enc)
 
 
-def analyze_line(line: str, lang_ref: list, encodings: Sequence[str]) -> _LineResult | None:
+def analyze_line(line: str, language: LineLanguage,
+                 encodings: Sequence[str]) -> tuple[_LineResult | None, LineLanguage]:
+    """The best reading of the line among the code pages ``encodings``, and the line's language
+    (settled by the first code page that needs a language model)."""
     masked = masked_spans(line)
     results = []
     floor = 0  # characters the best reading so far explains (``_LineResult.key[0]``)
@@ -324,16 +286,16 @@ def analyze_line(line: str, lang_ref: list, encodings: Sequence[str]) -> _LineRe
         # neither be the best nor tie it (below): it is not resolved, once the line's language
         # is settled (the first code page that needs the language model settles it: skipping
         # it before would let another code page's reading of the line settle it).
-        res = _analyze_cp(line, CODEPAGES[name], masked, lang_ref, floor if lang_ref[1] else 0)
+        res, language = analyze_cp(line, CODEPAGES[name], masked, language, floor if language.settled else 0)
         if res is not None:
             results.append(res)
             floor = max(floor, res.key[0])
     if not results:
-        return None
+        return None, language
     best = max(results, key=lambda r: r.key)  # max keeps the first of equal keys
     tied = [r for r in results if r.key == best.key]
     if len(tied) > 1:
-        best = _best_read(line, tied, lang_ref)
+        best = _best_read(line, tied, language)
     # Another code page that explains as much of the line, nearly as well, but repairs a lossy
     # run differently: the run is not confident, and that repair joins its candidates.
     for other in results:
@@ -346,7 +308,7 @@ def analyze_line(line: str, lang_ref: list, encodings: Sequence[str]) -> _LineRe
                 r.confident = False
                 if rep not in r.candidates:
                     r.candidates = (r.candidates[:1] + (rep,) + r.candidates[1:])[:5]
-    return best
+    return best, language
 
 
 def _with_runs(line: str, runs: list[_RunOut]) -> tuple[str, list[tuple[int, int]]]:
@@ -381,15 +343,15 @@ def _repaired_words(line: str, runs: list[_RunOut]) -> list[str]:
 _TOKEN_EDGE = "„“”‚‘’«»‹›()[]{}.,;:!?\"'*_-–—…"
 
 
-def _best_read(line: str, tied: list[_LineResult], lang_ref: list) -> _LineResult:
+def _best_read(line: str, tied: list[_LineResult], language: LineLanguage) -> _LineResult:
     """Code pages that explain the same characters of a line equally well (ISO-8859-2 and
     Windows-1250 both read ``kterĂŠ``: ``které`` and ``kterÊ``): the one whose repaired words the
     language model knows best; ties keep the order of ``ENCODINGS``."""
     readings = [_repaired_words(line, r.runs) for r in tied]
     if all(w == readings[0] for w in readings[1:]):
         return tied[0]
-    lang = lang_ref[0] or detect_language(line)
-    if not lang_ref[1]:  # no code page needed the model yet: the undamaged words decide
+    lang = language.lang or detect_language(line)
+    if not language.settled:  # no code page needed the model yet: the undamaged words decide
         lang = line_language(line, lang)
     lm = language_model(supported(lang))
     scores = [(sum(lm.zipf(w) > 0 for w in words), sum(lm.zipf(w) for w in words)) for words in readings]
