@@ -30,6 +30,7 @@ _LOSSY_PAGES = frozenset({"windows-1252", "windows-1254", "windows-1250", "latin
 
 
 def char_class(chars: Iterable[str]) -> str:
+    """A regex character class of ``chars``."""
     out = []
     for c in sorted(set(chars)):
         out.append("\\" + c if c in "\\]^-[" else c)

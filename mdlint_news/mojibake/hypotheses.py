@@ -323,6 +323,8 @@ def cjk_lead(cp: CodePage, c: str) -> bool:
 
 
 def redecode(s: str) -> str | None:
+    """``s`` (a decoded run holding C1 controls) decoded once more: its bytes in the first code
+    page that has all its characters and whose bytes are valid UTF-8, decoded; else None."""
     for cp in CODEPAGES.values():
         try:
             bs = bytes(cp.byte_of[c] if c >= "\x80" else ord(c) for c in s)
@@ -335,6 +337,7 @@ def redecode(s: str) -> str | None:
 
 
 BLANK = "\ufffd"  # where a lossy slot was (``apply_fixed(blank_lossy=True)``)
+
 
 def apply_fixed(line: str, slots: list[Slot], fixed: dict[int, str], blank_lossy: bool = False) -> str:
     """``line`` with its lossless slots in ``fixed`` repaired, and (``blank_lossy``) each lossy

@@ -57,7 +57,6 @@ def _fragment(m: re.Match) -> str:
     return " " if m.group().replace(BLANK, "").isascii() else m.group()
 
 
-
 def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
                floor: int = 0) -> tuple[_LineResult | None, LineLanguage]:
     """The line read in code page ``cp``, and its language (settled here when this is the first
