@@ -113,7 +113,8 @@ def test_anchor_screen_from_found_characters_equals_its_expression():
 def test_one_scan_for_rare_characters_sees_what_each_screen_sees():
     """rules/encoding.rare_characters: every character that the mojibake screen, the
     look-alike, invisible and control checks start from is in the one scan's result."""
-    from mdlint_news.mojibake import _SCREEN_FIRST, screen_char
+    from mdlint_news.mojibake import screen_char
+    from mdlint_news.mojibake.codepages import _SCREEN_FIRST
     from mdlint_news.rules.base import Context
     from mdlint_news.rules.encoding import _ALL_INVISIBLE, rare_characters
     from mdlint_news.config import Settings

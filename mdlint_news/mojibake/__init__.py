@@ -1,0 +1,196 @@
+"""Find and repair mojibake: UTF-8 text that was decoded with the wrong single-byte code page.
+
+One YAML string value or one Markdown body line at a time; pure functions of their input (the
+word lists are read through ``lexicon.py``). How it works: docs/encoding-engine.md; the code
+pages: docs/encoding-hypotheses.md; languages: docs/encoding-languages.md."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+from .codepages import ENCODINGS, quick_screen, screen_char, SCREEN_FIRST_CLASS
+from .languages import LineLanguage
+from .resolution import analyze_line, MARGIN
+from .scoring import article_hints, HINTS
+
+__all__ = [
+    "ENCODINGS",
+    "ftfy_config",
+    "MARGIN",
+    "Repair",
+    "SCREEN_FIRST_CLASS",
+    "apply_repairs",
+    "article_hints",
+    "find_mojibake",
+    "quick_screen",
+    "repair_text",
+    "screen_char",
+]
+
+
+_MAX_ROUNDS = 2
+
+
+@dataclass(frozen=True)
+class Repair:
+    start: int          # character offsets into the input string: the damaged run
+    end: int
+    original: str       # text[start:end]
+    replacement: str    # the repaired text for that run
+    encoding: str       # the code page that caused it (the outer one when ``rounds`` > 1)
+    lossless: bool      # exact reversal: re-encode/decode round trip, no byte missing
+    confident: bool     # lossless, or a lost-byte recovery that wins by ``MARGIN``
+    candidates: tuple[str, ...]  # best few replacements for the run, best first
+    rounds: int = 1     # how many layers of mojibake were undone
+
+
+@lru_cache(maxsize=None)
+def ftfy_config():
+    """The ftfy configuration used on damaged runs: encoding repair only (docs/encoding-engine.md)."""
+    from ftfy import TextFixerConfig
+
+    return TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_encoding=True,
+        restore_byte_a0=False,
+        replace_lossy_sequences=False,
+        decode_inconsistent_utf8=False,
+        fix_c1_controls=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_surrogates=False,
+        remove_control_chars=False,
+        normalization=None,
+        explain=False,
+    )
+
+
+def _ftfy_check(original: str, replacement: str) -> str:
+    """Let ftfy repair a lossless run; keep its answer only where ours still looks damaged."""
+    if not quick_screen(replacement):
+        return replacement
+    try:
+        import ftfy
+    except ImportError:  # pragma: no cover - ftfy is a dependency
+        return replacement
+    fixed = ftfy.fix_text(original, ftfy_config())
+    if fixed == original or len(fixed) > len(replacement) or analyze_line(fixed, LineLanguage(None), ENCODINGS)[0]:
+        return replacement
+    # ftfy reads "Âť" (» in ISO-8859-2) as Windows-1250 with C1 controls kept: a control is no answer
+    if any(unicodedata.category(c) == "Cc" for c in fixed):
+        return replacement
+    return fixed if analyze_line(replacement, LineLanguage(None), ENCODINGS)[0] else replacement
+
+
+def find_mojibake(
+    text: str,
+    language: str | None = "cs",
+    *,
+    encodings: Sequence[str] | None = None,
+    hints: frozenset[str] = frozenset(),
+) -> list[Repair]:
+    """Non-overlapping damaged runs in ``text`` (one YAML string value or one body line), sorted.
+
+    ``language`` is a wordfreq language code for the lost-byte model, a prior: the undamaged words
+    around the damage decide (``None``: no prior). ``encodings`` restricts the code pages
+    considered (default: all of ``ENCODINGS``), e.g. to what the rest of the document showed.
+    ``hints``: characters known to be in the article (``article_hints`` of the whole file); a
+    symbol with a lost byte that is one of them wins over the other readings.
+    """
+    if not quick_screen(text):
+        return []
+    encs = tuple(encodings) if encodings else ENCODINGS
+    out: list[Repair] = []
+    offset = 0
+    token = HINTS.set(frozenset(hints))
+    try:
+        for line in text.split("\n"):
+            if quick_screen(line):
+                out.extend(_repairs_of_line(line, offset, language, encs))
+            offset += len(line) + 1
+    finally:
+        HINTS.reset(token)
+    return out
+
+
+def _repairs_of_line(line: str, offset: int, language: str | None, encs) -> list[Repair]:
+    res, lang = analyze_line(line, LineLanguage(language), encs)
+    if res is None:
+        return []
+    runs = res.runs
+    reps = [r.replacement for r in runs]
+    rounds = [r.rounds for r in runs]
+    cands = [r.candidates for r in runs]
+    # Further layers: analyse the line with the repairs applied; keep what falls inside a repair.
+    for _ in range(_MAX_ROUNDS - 1):
+        parts, spans, pos, npos = [], [], 0, 0
+        for r, rep in zip(runs, reps):
+            parts.append(line[pos:r.start])
+            npos += r.start - pos
+            spans.append((npos, npos + len(rep)))
+            parts.append(rep)
+            npos += len(rep)
+            pos = r.end
+        parts.append(line[pos:])
+        line1 = "".join(parts)
+        inner, lang = analyze_line(line1, lang, encs) if quick_screen(line1) else (None, lang)
+        if inner is None:
+            break
+        changed = False
+        for k, (a, b) in enumerate(spans):
+            if rounds[k] >= _MAX_ROUNDS:
+                continue  # already decoded twice (a C1 control inside): no third layer
+            inside = [x for x in inner.runs if a <= x.start and x.end <= b]
+            if not inside:
+                continue
+            new = reps[k]
+            for x in reversed(inside):
+                new = new[:x.start - a] + x.replacement + new[x.end - a:]
+            reps[k] = new
+            rounds[k] += 1
+            cands[k] = (new,) if runs[k].lossless and all(x.lossless for x in inside) else \
+                tuple(dict.fromkeys((new,) + tuple(c for c in cands[k] if c != runs[k].replacement)))[:5]
+            changed = True
+        if not changed:
+            break
+    out = []
+    for r, rep, n, c in zip(runs, reps, rounds, cands):
+        original = line[r.start:r.end]
+        end = r.end
+        if not r.lossless and original.endswith(" ") and rep.endswith(" "):
+            # the no-break-space reading lost: the space is not part of the damage after all
+            end -= 1
+            original, rep = original[:-1], rep[:-1]
+            # (a candidate that ate the space is still shown, as the character it reads as)
+            c = tuple(dict.fromkeys(x[:-1] if x.endswith(" ") else x for x in c))
+        if r.lossless and n == 1:
+            rep = _ftfy_check(original, rep)
+            c = (rep,)
+        out.append(Repair(offset + r.start, offset + end, original, rep, r.encoding or res.cp.name,
+                          r.lossless, r.confident, c, n))
+    return out
+
+
+def apply_repairs(text: str, repairs: Iterable[Repair], *, confident_only: bool = False) -> str:
+    """Apply repairs (sorted, non-overlapping ones; overlapping later ones are skipped)."""
+    out: list[str] = []
+    pos = 0
+    for r in sorted(repairs, key=lambda r: r.start):
+        if r.start < pos or (confident_only and not r.confident):
+            continue
+        out.append(text[pos:r.start])
+        out.append(r.replacement)
+        pos = r.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def repair_text(text: str, language: str | None = "cs", *, confident_only: bool = False) -> str:
+    """``text`` with every run ``find_mojibake`` reports replaced by its best candidate."""
+    return apply_repairs(text, find_mojibake(text, language), confident_only=confident_only)

@@ -1,0 +1,398 @@
+"""One line, every code page: the reading that explains the line best, as runs to repair.
+
+``analyze_cp`` reads a line in one code page (slots, evidence, lossy groups, confidence);
+``analyze_line`` chooses among the code pages and breaks their ties.
+Design: docs/encoding-engine.md."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import Sequence
+
+from .codepages import CodePage, CODEPAGES, FILL
+from .evidence import (
+    group_becomes_word, lossy_evidence, rare_decoded, RepairedNeighbours, runs_of, split_weak_runs,
+    weak_run_becomes_word,
+)
+from .groups import make_groups, repaired_map, resolve_group
+from .hypotheses import (
+    apply_fixed, BLANK, cjk_lead, COMMON_SCRIPTS, find_slots, line_lost_bytes, lonely_script,
+    masked_spans, plausible_lost, plausible_text, redecode, script_of, Slot,
+)
+from .languages import detect_language, LangModel, language_model, line_language, LineLanguage, supported
+from .scoring import CASE_PENALTY, CJK_MARGIN
+
+
+#: Minimum score difference (Zipf units) for a lossy repair to be ``confident``.
+MARGIN = 1.0
+
+
+class _RunOut:
+    __slots__ = ("start", "end", "replacement", "lossless", "confident", "candidates", "rounds", "encoding")
+
+    def __init__(self, start, end, replacement, lossless, confident, candidates, rounds=1, encoding=None):
+        self.start, self.end = start, end
+        self.rounds = rounds
+        self.encoding = encoding
+        self.replacement, self.lossless = replacement, lossless
+        self.confident, self.candidates = confident, candidates
+
+
+class _LineResult:
+    __slots__ = ("cp", "runs", "key")
+
+    def __init__(self, cp, runs, key):
+        self.cp, self.runs, self.key = cp, runs, key
+
+
+_DAMAGED_WORD = re.compile(r"\w*\ufffd[\w\ufffd]*")
+
+
+def _fragment(m: re.Match) -> str:
+    """What is left of a word that lost a byte, for language detection: its letters if it has
+    letters no ASCII word has ("Klí" of "Klíčové": Czech í), else nothing ("KRITICK" of
+    "KRITICKÁ" is no word in any language and would count against the profile's)."""
+    return " " if m.group().replace(BLANK, "").isascii() else m.group()
+
+
+def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
+               floor: int = 0) -> tuple[_LineResult | None, LineLanguage]:
+    """The line read in code page ``cp``, and its language (settled here when this is the first
+    code page that needs a language model). ``floor``: a reading must explain at least this many
+    characters to matter (``analyze_line``)."""
+    found = _line_slots(line, cp, masked, floor)
+    if found is None:
+        return None, language
+    slots, compatible = found
+    fixed, inner_rounds, keep = _lossless_repairs(line, slots)  # 1. lossless runs: plausibility
+    near = RepairedNeighbours(line, keep, fixed)
+    keep = keep + _plausible_lossy(line, slots, keep, fixed, near)  # 2. lossy slots: plausible options
+    if not keep:
+        return None, language
+    keep.sort(key=lambda s: s.start)
+    # 3. strong evidence from lossless runs
+    strong, weak = split_weak_runs(line, slots, keep, fixed)
+    if not strong:
+        # a 3-byte lead other than E2 with one continuation ("ã€", "ç·") is also an ordinary
+        # letter before punctuation in clean text ("café»"): kept only with a strong lossless
+        # run on the line (the rest of a damaged CJK line always provides one)
+        keep = [s for s in keep if s.lossless or not cjk_lead(cp, line[s.start]) or near.beside_cjk(s)]
+        if not keep:
+            return None, language
+    evidence = bool(strong) or lossy_evidence(line, cp, keep, near)
+    # 4. weak runs: accepted with evidence, or when they make an unknown word known
+    accepted: list[Slot] = [s for run in strong + (weak if evidence else []) for s in run]
+    pending_weak = [] if evidence else weak
+    lossy_slots = [s for s in keep if not s.lossless]
+    lm = None
+    if pending_weak or lossy_slots:  # the language model is needed: the line's language settles
+        language = language.settle(_DAMAGED_WORD.sub(_fragment, apply_fixed(line, keep, fixed, blank_lossy=True)))
+        lm = language_model(supported(language.lang))
+    if pending_weak and weak_run_becomes_word(line, keep, fixed, pending_weak, lm):
+        evidence = True
+        accepted.extend(s for run in pending_weak for s in run)
+    # 5. lossy slots, grouped by the words they touch
+    results, lossy_score = _resolve_lossy(line, cp, keep, fixed, lm, evidence) if lossy_slots else ({}, 0.0)
+    accepted.extend(s for s in lossy_slots if s.start in results)
+    if not accepted:
+        return None, language
+    accepted.sort(key=lambda s: s.start)
+    runs = [_run_out(line, cp, run, fixed, inner_rounds, results, compatible)
+            for run in _cut_at_doubt(accepted, results)]
+    covered_lossless = sum(s.end - s.start for s in accepted if s.lossless)
+    covered_lossy = sum(s.end - s.start for s in accepted if not s.lossless)
+    key = (covered_lossless + covered_lossy, covered_lossless, -sum(rare_decoded(r.replacement) for r in runs), lossy_score)
+    return _LineResult(cp, runs, key), language
+
+
+def _line_slots(line: str, cp: CodePage, masked, floor: int) -> tuple[list[Slot], tuple[str, ...]] | None:
+    """The slots of the line in ``cp``, found again with the bytes the line itself shows may be
+    lost (``line_lost_bytes``), and the code pages compatible with it; None when there are none,
+    or when they cover fewer than ``floor`` characters."""
+    slots = find_slots(line, cp, masked)
+    if not slots:
+        return None
+    lost, nbsp, compatible, stripped = line_lost_bytes(line, cp, slots)
+    # a U+FFFD stands for an undefined byte of any compatible code page
+    fill = sorted(set().union(*(CODEPAGES[name].undefined for name in compatible))) if FILL in line else None
+    if any(not s.lossless for s in slots) and (set(lost) != set(cp.lost) or nbsp != cp.nbsp_space or fill):
+        slots = find_slots(line, cp, masked, lost, nbsp, stripped, fill)
+        if not slots:
+            return None
+    if floor and sum(s.end - s.start for s in slots) < floor:
+        return None  # its slots cannot explain as much of the line: it can neither win nor tie
+    return slots, compatible
+
+
+def _lossless_repairs(line: str, slots: list[Slot]) -> tuple[dict[int, str], dict[int, int], list[Slot]]:
+    """The lossless runs that decode to plausible text: the repair of each slot (by its start),
+    the runs decoded twice (by their first slot's start: 2), and their slots in line order."""
+    fixed: dict[int, str] = {}
+    inner_rounds: dict[int, int] = {}
+    keep: list[Slot] = []
+    for run in runs_of([s for s in slots if s.lossless]):
+        dec = "".join(s.options[0] for s in run)
+        # the characters around the run only: slicing the line's rest is quadratic on a long line
+        before = line[max(0, run[0].start - 1):run[0].start]
+        after = line[run[-1].end:run[-1].end + 1]
+        if plausible_text(dec, before, after):
+            for s in run:
+                fixed[s.start] = s.options[0]
+            keep.extend(run)
+            continue
+        # a second layer: the decoded run holds C1 controls of a sloppy code page (Ä\x8d), so it is
+        # itself mojibake; it must decode completely, in one code page, to plausible text
+        dec2 = redecode(dec)
+        if dec2 is not None and plausible_text(dec2, before, after):
+            for s in run:
+                fixed[s.start] = ""
+            fixed[run[0].start] = dec2
+            inner_rounds[run[0].start] = 2
+            keep.extend(run)
+    return fixed, inner_rounds, keep
+
+
+def _plausible_lossy(line: str, slots: list[Slot], keep: list[Slot], fixed: dict[int, str],
+                     near: RepairedNeighbours) -> list[Slot]:
+    """The lossy slots with a plausible option, their options narrowed to those. Neighbours are
+    read repaired (a lossless slot next to the lossy one counts as what it decodes to), and a
+    letter of another script than Latin needs that script on the line, repaired (Cyrillic "у"
+    inside "infrastrukтуру" is fine, alone among Czech words it is not)."""
+    kept: list[Slot] = []
+    scripts = None
+    for s in slots:
+        if s.lossless:
+            continue
+        before, after = near.around(s)
+        opts = []
+        for o in s.options:
+            o2 = o.rstrip(" ") if s.space else o
+            if not plausible_text(o2, before, after) or not plausible_lost(o2, before, after):
+                continue
+            if lonely_script(o2, before, after):
+                if scripts is None:  # (the lossy slots kept so far blanked)
+                    scripts = {script_of(c) for c in apply_fixed(line, keep + kept, fixed, blank_lossy=True)}
+                if not all(script_of(c) in COMMON_SCRIPTS or script_of(c) in scripts for c in o2):
+                    continue
+            opts.append(o)
+        if s.space:
+            opts = [o for o in opts if o.strip(" ")]
+        if opts:
+            s.options = opts
+            kept.append(s)
+    return kept
+
+
+def _resolve_lossy(line: str, cp: CodePage, keep: list[Slot], fixed: dict[int, str], lm: LangModel,
+                   evidence: bool) -> tuple[dict[int, tuple[str, list[str], bool]], float]:
+    """The lossy slots' groups resolved: for each slot reported (by its start), its best
+    reading, its first five readings and whether it is confident; and the sum of the groups'
+    best scores. Without ``evidence`` nothing is reported unless a group's best repair turns
+    unknown words into known ones."""
+    groups = make_groups(line, keep)
+    context = repaired_map(line, keep, fixed)
+    group_out = []
+    lossy_score = 0.0
+    for g in groups:
+        lossy, res = resolve_group(line, g, fixed, lm, context)
+        if not lossy or not res:
+            continue
+        group_out.append((g, lossy, res))
+        lossy_score += res[0][0]
+    if not evidence and not any(group_becomes_word(line, g, lossy, res, fixed, lm) for g, lossy, res in group_out):
+        return {}, 0.0
+    results: dict[int, tuple[str, list[str], bool]] = {}
+    for g, lossy, res in group_out:
+        best_choice = res[0][1]
+        for i, s in enumerate(lossy):
+            alts, margin = _readings_of(res, i)
+            # a lost byte of a CJK character needs a wider margin (scoring._cjk_score)
+            results[s.start] = (best_choice[i], alts, margin >= (CJK_MARGIN if cjk_lead(cp, line[s.start]) else MARGIN))
+    return results, lossy_score
+
+
+def _readings_of(res: list, i: int) -> tuple[list[str], float]:
+    """The first five different readings of slot ``i`` in a group's ranking ``res``, best
+    first, and by how much the best combination beats the best one with another reading."""
+    alts: list[str] = []
+    second = None
+    for sc, ch in res:
+        if ch[i] not in alts:
+            alts.append(ch[i])
+            if len(alts) == 2:
+                second = sc
+        if len(alts) >= 5:
+            break
+    return alts, math.inf if second is None else res[0][0] - second
+
+
+def _cut_at_doubt(accepted: list[Slot], results: dict[int, tuple]) -> list[list[Slot]]:
+    """Runs of the accepted slots, cut around each lossy slot that is not confident, so that the
+    confident rest of a run (in CJK text, often a whole title) is still a safe repair; the next
+    pass of the fixer then sees the doubtful slot between repaired neighbours."""
+    pieces: list[list[Slot]] = []
+    for run in runs_of(accepted):
+        cur: list[Slot] = []
+        for s in run:
+            if not s.lossless and not results[s.start][2]:
+                if cur:
+                    pieces.append(cur)
+                pieces.append([s])
+                cur = []
+            else:
+                cur.append(s)
+        if cur:
+            pieces.append(cur)
+    return pieces
+
+
+def _run_out(line: str, cp: CodePage, run: list[Slot], fixed: dict[int, str], inner_rounds: dict[int, int],
+             results: dict[int, tuple], compatible: tuple[str, ...]) -> _RunOut:
+    """The repair of one run: its best replacement and candidates (one lossy slot varied at a
+    time around the best), and for a lossy run the code page that can have lost its bytes."""
+    rounds = max((inner_rounds.get(s.start, 1) for s in run), default=1)
+    if all(s.lossless for s in run):
+        rep = "".join(fixed[s.start] for s in run)
+        return _RunOut(run[0].start, run[-1].end, rep, True, True, (rep,), rounds)
+    best = [fixed[s.start] if s.lossless else results[s.start][0] for s in run]
+    rep = "".join(best)
+    confident = all(s.lossless or results[s.start][2] for s in run)
+    cands = [rep]
+    for k, s in enumerate(run):
+        if s.lossless:
+            continue
+        for alt in results[s.start][1][1:]:
+            c = "".join(best[:k] + [alt] + best[k + 1:])
+            if c not in cands:
+                cands.append(c)
+    # the code page: the first compatible one in which every byte assumed lost can be lost
+    assumed = {s.lost_byte.get(results[s.start][0]) for s in run if not s.lossless} - {None, 0xA0, 0xAD}
+    enc = next((name for name in compatible if assumed <= CODEPAGES[name].undefined), cp.name)
+    return _RunOut(run[0].start, run[-1].end, rep, False, confident, tuple(cands[:5]), rounds, enc)
+
+
+def analyze_line(line: str, language: LineLanguage,
+                 encodings: Sequence[str]) -> tuple[_LineResult | None, LineLanguage]:
+    """The best reading of the line among the code pages ``encodings``, and the line's language
+    (settled by the first code page that needs a language model)."""
+    masked = masked_spans(line)
+    results = []
+    floor = 0  # characters the best reading so far explains (``_LineResult.key[0]``)
+    for name in encodings:
+        # A code page whose slots cover fewer characters than a reading before it explains can
+        # neither be the best nor tie it (below): it is not resolved, once the line's language
+        # is settled (the first code page that needs the language model settles it: skipping
+        # it before would let another code page's reading of the line settle it).
+        res, language = analyze_cp(line, CODEPAGES[name], masked, language, floor if language.settled else 0)
+        if res is not None:
+            results.append(res)
+            floor = max(floor, res.key[0])
+    if not results:
+        return None, language
+    best = max(results, key=lambda r: r.key)  # max keeps the first of equal keys
+    tied = [r for r in results if r.key == best.key]
+    if len(tied) > 1:
+        best = _best_read(line, tied, language)
+    # Another code page that explains as much of the line, nearly as well, but repairs a lossy
+    # run differently: the run is not confident, and that repair joins its candidates.
+    for other in results:
+        if other is best or other.key[:3] != best.key[:3] or best.key[3] - other.key[3] >= MARGIN:
+            continue
+        alt = {(r.start, r.end): r.replacement for r in other.runs}
+        for r in best.runs:
+            rep = alt.get((r.start, r.end))
+            if not r.lossless and rep is not None and rep != r.replacement:
+                r.confident = False
+                if rep not in r.candidates:
+                    r.candidates = (r.candidates[:1] + (rep,) + r.candidates[1:])[:5]
+    return best, language
+
+
+def _with_runs(line: str, runs: list[_RunOut]) -> tuple[str, list[tuple[int, int]]]:
+    """``line`` with the runs (in line order) applied, and the span each run's replacement takes
+    in it."""
+    parts, marks, pos, n = [], [], 0, 0
+    for r in runs:
+        parts.append(line[pos:r.start])
+        n += r.start - pos
+        marks.append((n, n + len(r.replacement)))
+        parts.append(r.replacement)
+        n += len(r.replacement)
+        pos = r.end
+    parts.append(line[pos:])
+    return "".join(parts), marks
+
+
+def _repaired_words(line: str, runs: list[_RunOut]) -> list[str]:
+    """The space-separated tokens of ``line`` that the runs touch, with the runs applied and the
+    punctuation around them stripped (a sign inside a word, ``st÷tům``, keeps it one token)."""
+    text, marks = _with_runs(line, runs)
+    marks.sort()
+    words, k = [], 0
+    for m in re.finditer(r"\S+", text):  # tokens and runs in the order of the text: one sweep
+        while k < len(marks) and marks[k][1] < m.start():
+            k += 1
+        if k < len(marks) and marks[k][0] <= m.end():
+            words.append(m.group().strip(_TOKEN_EDGE))
+    return words
+
+
+_TOKEN_EDGE = "„“”‚‘’«»‹›()[]{}.,;:!?\"'*_-–—…"
+
+
+def _best_read(line: str, tied: list[_LineResult], language: LineLanguage) -> _LineResult:
+    """Code pages that explain the same characters of a line equally well (ISO-8859-2 and
+    Windows-1250 both read ``kterĂŠ``: ``které`` and ``kterÊ``): the one whose repaired words the
+    language model knows best; ties keep the order of ``ENCODINGS``."""
+    readings = [_repaired_words(line, r.runs) for r in tied]
+    if all(w == readings[0] for w in readings[1:]):
+        return tied[0]
+    lang = language.lang or detect_language(line)
+    if not language.settled:  # no code page needed the model yet: the undamaged words decide
+        lang = line_language(line, lang)
+    lm = language_model(supported(lang))
+    scores = [(sum(lm.zipf(w) > 0 for w in words), sum(lm.zipf(w) for w in words)) for words in readings]
+    # words the model knows do not decide: their letters do, in the line's language, then in the
+    # language its undamaged words are most likely in (a Portuguese line under a Czech prior); only
+    # between lossless readings (lost bytes have their own score, and their doubt is kept)
+    lossless = all(run.lossless for r in tied for run in r.runs)
+    for other in (lm, None) if lossless else ():
+        if scores.count(max(scores)) < 2:
+            break
+        other = other or language_model(supported(detect_language(line)))
+        scores = [sc + (_letters_score(line, r.runs, other) if sc == max(scores) else -math.inf,)
+                  for sc, r in zip(scores, tied)]
+    return tied[scores.index(max(scores))]
+
+
+def _letters_score(line: str, runs: list[_RunOut], lm: LangModel) -> float:
+    """How well the characters the runs write read as the language's letters in their context:
+    ``gap_logp`` per letter (a letter of a script no other letter of the line has, as Tagbanwa ᝊ
+    for Vietnamese ứ through Windows-1250, counts as unknown), a capital inside a lowercase word
+    (``matÊriel``), a control character (a C1 control for ``»``), a combining mark (``termin̩``)
+    and a sign between letters (``kor÷bbi``) as the worst case."""
+    text, marks = _with_runs(line, runs)
+    inside = {i for a, b in marks for i in range(a, b)}
+    scripts = {script_of(c) for i, c in enumerate(text) if c.isalpha() and i not in inside}
+    score = 0.0
+    for i in sorted(inside):
+        c = text[i]
+        prev = text[i - 1] if i else ""
+        if not c.isalpha():
+            cat = unicodedata.category(c)
+            nxt = text[i + 1:i + 2]
+            # a control, a combining mark, or a symbol between letters (÷ for á; not the ’ of
+            # "don’t", punctuation) is no letter
+            if cat in ("Cc", "Co", "Cn") or cat.startswith("M") or \
+                    (cat.startswith("S") and prev.isalpha() and nxt.isalpha()):
+                score -= CASE_PENALTY
+            continue
+        if scripts and script_of(c) not in scripts and script_of(c) != "COMMON":
+            score -= CASE_PENALTY  # worse than a letter of the line's script the model lacks (-6)
+            continue
+        score += lm.gap_logp(prev, c, text[i + 1:i + 2], text[max(0, i - 2):max(0, i - 1)], text[i + 2:i + 3])
+        if c.isupper() and prev.islower():
+            score -= CASE_PENALTY
+    return score
