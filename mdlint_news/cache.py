@@ -402,8 +402,8 @@ class Cache:
                                 (prefix, above)).fetchall()
         except sqlite3.Error:
             return {}
-        return {path: IndexEntry(size, stamp, tuple(hashes)) for path, size, stamp, *hashes, mac in rows
-                if isinstance(mac, bytes) and
+        return {path: IndexEntry(size, stamp, tuple(hashes))
+                for path, size, stamp, *hashes, mac in rows if isinstance(mac, bytes) and
                 hmac.compare_digest(mac, _mac(path, size, stamp, *hashes))}
 
     def index_values(self, paths: list[str]) -> dict[str, str]:
@@ -416,8 +416,9 @@ class Cache:
                                     "frontmatter_index2 WHERE path IN", paths)
         except sqlite3.Error:
             return {}
-        return {r[0]: r[3] for r in rows
-                if isinstance(r[4], bytes) and hmac.compare_digest(r[4], _mac(*r[:4]))}
+        return {path: value for path, size, stamp, value, mac in rows
+                if isinstance(mac, bytes) and
+                hmac.compare_digest(mac, _mac(path, size, stamp, value))}
 
     def put_index(self, rows: list[IndexRow]) -> None:
         """Store the summaries of indexed articles."""
