@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Iterable, Union
 
 import yaml
 
-from . import parallel, runner
+from . import parallel, project, runner
 from .config import ConfigResolver, Settings, read_config
 from .decoding import detect_newline
 from .diagnostics import Diagnostic
@@ -96,8 +96,8 @@ def lint_paths(paths: Iterable[str | Path], config: Config = None) -> list[Diagn
         settings = config if isinstance(config, Settings) else resolver.for_path(Path(p))
         result = runner.process_file(Path(p), settings, p)
         if not result.skipped:  # not an article (articles.py): as the command line, not compared
-            items.append((p, p, settings))
+            items.append(parallel.Item(p, p, settings))
             results.append(result)
-    parallel.cross_file(results, items, parallel.index_folders(items), linted_real=real)
+    project.cross_file(results, items, linted_real=real)  # the index uncached: the API writes no cache
     return sorted((d for r in results for d in r.diagnostics),
                   key=lambda d: (d.path, d.line, d.column, d.code))

@@ -25,33 +25,63 @@ import sys
 import time
 from pathlib import Path
 from functools import lru_cache
+from typing import Mapping, NamedTuple
 
 from . import __version__
 from .config import Settings
 from .diagnostics import Applicability, Diagnostic, Edit, Fix, Position, Related, Severity
 from .reporters import visible
+from .summary import Summary, Value, hashes as summary_hashes
 
 MAX_ENTRIES = 200_000
 DB_NAME = "results-v2.sqlite"
 STALE = 86_400.0  # seconds after which a hit refreshes its entry's last use (LRU order)
 KEY_BYTES = 32
-HASHES = 5  # h0-h4: the hashes of a compact cross-file summary (``crossfile.compact``)
+HASHES = 5  # h0-h4: the hashes of a file's summary (``summary.hashes``, one per summary.keys())
 # The shape of a stored result (``dump``), part of every key: entries of another shape are never
 # answered. 2: diagnostics carry their related locations.
 RESULT_FORMAT = 2
 SCHEMA = (
-    # clean: the file had nothing to report; h0-h4 its compact cross-file summary, so a hit on
-    # it needs no JSON at all; mac: the entry's signature (``_entry_mac``)
+    # clean: the file had nothing to report; h0-h4 the hashes of its summary, so a hit on it
+    # needs no JSON at all; mac: the entry's signature (``_mac``)
     "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL, used REAL "
     "NOT NULL, clean INTEGER NOT NULL DEFAULT 0, h0 INTEGER, h1 INTEGER, h2 INTEGER, h3 INTEGER, "
     "h4 INTEGER, mac BLOB NOT NULL)",
-    # the cross-file index; stamp: what tells the summary unchanged (parallel._stamp and the
+    # the cross-file index; stamp: what tells the summary unchanged (project._stamp and the
     # profile)
     "CREATE TABLE IF NOT EXISTS frontmatter_index2 (path TEXT PRIMARY KEY, size INTEGER NOT "
     "NULL, stamp, h0 INTEGER, h1 INTEGER, h2 INTEGER, h3 INTEGER, h4 INTEGER, value TEXT NOT "
     "NULL, mac_h BLOB NOT NULL, mac_v BLOB NOT NULL)",
 )
 _WARNED: set[str] = set()
+
+
+class Entry(NamedTuple):
+    """A cached result: its diagnostics and summary; for a file that had nothing to report,
+    no diagnostics, no summary and the summary's ``hashes`` instead."""
+
+    diagnostics: list[Diagnostic]
+    summary: Summary | None
+    hashes: tuple | None
+
+
+class IndexEntry(NamedTuple):
+    """What the cross-file index holds of an article (its summary is read only when needed)."""
+
+    size: int
+    stamp: object
+    hashes: tuple
+
+
+class IndexRow(NamedTuple):
+    """An article to store in the cross-file index: its real path, size, stamp, summary's
+    hashes and summary."""
+
+    path: str
+    size: int
+    stamp: object
+    hashes: tuple
+    summary: Summary
 
 
 def warn(message: str) -> None:
@@ -230,16 +260,14 @@ def _load_diag(o: dict) -> Diagnostic:
     return d
 
 
-def dump(diagnostics: list[Diagnostic], summary: dict) -> str:
-    return json.dumps({"d": [_dump_diag(d) for d in diagnostics], "s": summary},
+def dump(diagnostics: list[Diagnostic], summary: Mapping[str, Value]) -> str:
+    return json.dumps({"d": [_dump_diag(d) for d in diagnostics], "s": Summary(summary).to_json()},
                       ensure_ascii=False, separators=(",", ":"))
 
 
-def load(blob: str) -> tuple[list[Diagnostic], dict]:
+def load(blob: str) -> tuple[list[Diagnostic], Summary]:
     o = json.loads(blob)
-    from .rules.crossfile import revive
-
-    return [_load_diag(d) for d in o["d"]], revive(o["s"])
+    return [_load_diag(d) for d in o["d"]], Summary.from_json(o["s"])
 
 
 # --------------------------------------------------------------------------- the store
@@ -301,12 +329,11 @@ class Cache:
         self.broken = self._conn is None
         return self._conn
 
-    def get(self, key: str) -> tuple[list[Diagnostic], dict | None, tuple | None] | None:
-        """(diagnostics, summary, None), or for a file that had nothing to report
-        ([], None, its compact cross-file summary); None when not cached."""
+    def get(self, key: str) -> Entry | None:
+        """The cached result of ``key``; None when not cached."""
         return self.get_many([key]).get(key)
 
-    def get_many(self, keys: list[str]) -> dict[str, tuple[list[Diagnostic], dict | None, tuple | None]]:
+    def get_many(self, keys: list[str]) -> dict[str, Entry]:
         """``get`` for many keys at once (one query per 500): the keys found, with their
         results; an unreadable entry, or one not signed with this user's key, is left out."""
         conn = self._connect()
@@ -326,24 +353,22 @@ class Cache:
             if now - used > STALE:
                 self._hits.append(key)
             if clean:
-                out[key] = ([], None, tuple(hashes))
+                out[key] = Entry([], None, tuple(hashes))
                 continue
             try:
-                out[key] = (*load(value), None)
+                out[key] = Entry(*load(value), None)
             except (ValueError, KeyError, TypeError):
                 pass
         return out
 
-    def put(self, key: str, diagnostics: list[Diagnostic], summary: dict,
+    def put(self, key: str, diagnostics: list[Diagnostic], summary: Summary,
             hashes: tuple | None = None) -> None:
-        """Queue a result; ``hashes``: the compact summary of a file with nothing to report,
-        if the caller has it already."""
+        """Queue a result; ``hashes``: the summary's hashes of a file with nothing to report,
+        if the caller has them already."""
         self._own()
         clean = int(not diagnostics)
         if clean and hashes is None:
-            from .rules.crossfile import compact
-
-            hashes = compact(summary)
+            hashes = summary_hashes(summary)
         # a clean entry is answered from its hashes (``get``): its value is never read
         value = "" if clean else dump(diagnostics, summary)
         h = tuple(hashes) if clean else (None,) * HASHES
@@ -362,10 +387,10 @@ class Cache:
         self._pending, self._hits = [], []
 
     # -- the cross-file index: the summaries of articles that are not linted in this run -----
-    def index_entries(self, folder: str) -> dict[str, tuple[int, object, tuple]]:
-        """path -> (size, stamp, compact summary) of the indexed articles of a folder (those
-        signed with this user's key); the summaries themselves (``index_values``) are read
-        only for the few whose hashes meet another file's."""
+    def index_entries(self, folder: str) -> dict[str, IndexEntry]:
+        """path -> what is indexed of each article of a folder (those signed with this user's
+        key); the summaries themselves (``index_values``) are read only for the few whose
+        hashes meet another file's."""
         conn = self._connect()
         if conn is None:
             return {}
@@ -377,8 +402,8 @@ class Cache:
                                 (prefix, above)).fetchall()
         except sqlite3.Error:
             return {}
-        return {path: (size, stamp, tuple(hashes)) for path, size, stamp, *hashes, mac in rows
-                if isinstance(mac, bytes) and
+        return {path: IndexEntry(size, stamp, tuple(hashes))
+                for path, size, stamp, *hashes, mac in rows if isinstance(mac, bytes) and
                 hmac.compare_digest(mac, _mac(path, size, stamp, *hashes))}
 
     def index_values(self, paths: list[str]) -> dict[str, str]:
@@ -391,17 +416,18 @@ class Cache:
                                     "frontmatter_index2 WHERE path IN", paths)
         except sqlite3.Error:
             return {}
-        return {r[0]: r[3] for r in rows
-                if isinstance(r[4], bytes) and hmac.compare_digest(r[4], _mac(*r[:4]))}
+        return {path: value for path, size, stamp, value, mac in rows
+                if isinstance(mac, bytes) and
+                hmac.compare_digest(mac, _mac(path, size, stamp, value))}
 
-    def put_index(self, rows: list[tuple[str, int, object, tuple, dict]]) -> None:
-        """Store (path, size, stamp, compact summary, summary) of indexed articles."""
+    def put_index(self, rows: list[IndexRow]) -> None:
+        """Store the summaries of indexed articles."""
         conn = self._connect()
         if conn is None or not rows:
             return
         out = []
         for p, size, stamp, h, v in rows:
-            value = json.dumps(v, ensure_ascii=False)
+            value = json.dumps(v.to_json(), ensure_ascii=False)
             out.append((p, size, stamp, *h, value, _mac(p, size, stamp, *h),
                         _mac(p, size, stamp, value)))
         _write(conn, [("INSERT OR REPLACE INTO frontmatter_index2 (path, size, stamp, h0, h1, h2, "
@@ -581,12 +607,10 @@ def folder_for(settings: Settings, cache_dir: str | None) -> tuple[Path, Path | 
     return folder, None if os.path.isabs(cache_dir or configured or "") else base
 
 
-def load_summary(value: str) -> dict:
-    """A summary stored by ``put_index`` ({} when unreadable)."""
-    from .rules.crossfile import revive
-
+def load_summary(value: str) -> Summary:
+    """A summary stored by ``put_index`` (empty when unreadable)."""
     try:
         data = json.loads(value)
     except (ValueError, TypeError):
-        return {}
-    return revive(data) if isinstance(data, dict) else {}
+        return Summary()
+    return Summary.from_json(data) if isinstance(data, dict) else Summary()

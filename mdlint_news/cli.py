@@ -20,7 +20,7 @@ from .reporters import FORMATS, get_reporter, visible
 from .reporters.text import fixes_listing
 from .rules import RULES, lookup, matching, reporting
 from .rules.base import RunEvent
-from . import baseline, lexicon, parallel, terminal
+from . import baseline, lexicon, parallel, project, terminal
 from .runner import FileResult, fails
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
@@ -304,7 +304,7 @@ def _check(args: argparse.Namespace, where: Where) -> int:
         print(f"news-lint: warning: no Markdown articles found under "
               f"{visible(', '.join(args.paths or ['.']))}; nothing was checked", file=sys.stderr)
         args.quiet = True
-    items = [(path, path, resolver.for_file(path)) for path in files]
+    items = [parallel.Item(path, path, resolver.for_file(path)) for path in files]
     # --diff writes nothing, also when given with --fix (ruff's meaning)
     opts = parallel.RunOptions(fix=args.fix and not args.diff, diff=args.diff,
                                unsafe=args.unsafe_fixes, use_cache=not args.no_cache,
@@ -315,10 +315,10 @@ def _check(args: argparse.Namespace, where: Where) -> int:
     if args.skipped:
         results = [r for r in results if not r.skipped]
         skipped = set(args.skipped)
-        items = [item for item in items if item[1] not in skipped]
-        files = [item[1] for item in items]
+        items = [item for item in items if item.display not in skipped]
+        files = [item.display for item in items]
     where.doing = "comparing the articles with each other (duplicates)"
-    parallel.cross_file(results, items, parallel.index_folders(items), opts, clean, real)
+    project.cross_file(results, items, parallel.index_cache(items, opts), clean, real)
     where.doing = "saving the cache"
     parallel.prune_caches()
     where.doing = f"writing the report to {args.output_file or 'standard output'}"

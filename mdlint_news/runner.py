@@ -10,7 +10,7 @@ import traceback
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from . import articles, document, suppressions
 from .config import Settings
@@ -19,8 +19,8 @@ from .diagnostics import Applicability, Diagnostic, Edit, LineIndex, Severity
 from .fixes import (WriteError, WriteFailed, apply_fixes, clean_stale_temporaries, fix_stored,
                     quiet_wait, unified_diff, write_atomic)
 from .rules import RULES, reporting
-from .rules import crossfile
 from .rules.base import Context, Origin, RunEvent
+from .summary import Summary, summarize
 
 
 def _diag(event: RunEvent, message: str, start: int = 0, end: int = 0, path: str = "") -> Diagnostic:
@@ -30,22 +30,24 @@ def _diag(event: RunEvent, message: str, start: int = 0, end: int = 0, path: str
 
 def lint_text(text: str, path: str = "", settings: Settings | None = None,
               now: datetime | None = None, decoded: Decoded | None = None,
-              summary: dict | None = None, doc: document.Document | None = None) -> list[Diagnostic]:
+              on_summary: Callable[[Summary], object] | None = None,
+              doc: document.Document | None = None) -> list[Diagnostic]:
     """Lint one article's text. Pure: no I/O. Diagnostics are located (line/column) and sorted.
-    ``decoded`` says how the file's bytes were read (for the encoding rules); a ``summary`` dict
-    is filled with what the cross-file rules compare; ``doc``: the text already parsed.
+    ``decoded`` says how the file's bytes were read (for the encoding rules); ``on_summary`` gets
+    the file's summary (what the cross-file phase compares); ``doc``: the text already parsed.
 
     Findings caused by damaged text are not reported: when safe text repairs (``Fix.repair``)
     are found, the text is linted again as repaired, and only the findings still there (and the
     repairs themselves) are kept, at their places in ``text`` (:func:`_without_cascades`)."""
     settings = settings or Settings()
     now = now or datetime.now(timezone.utc)
-    out, crashed = _lint_once(text, path, settings, now, decoded, summary, doc)
+    out, crashed = _lint_once(text, path, settings, now, decoded, on_summary, doc)
     return _without_cascades(out, text, path, settings, now, decoded, REPAIR_ROUNDS, crashed)
 
 
 def _lint_once(text: str, path: str, settings: Settings, now: datetime, decoded: Decoded | None,
-               summary: dict | None = None, doc: document.Document | None = None
+               on_summary: Callable[[Summary], object] | None = None,
+               doc: document.Document | None = None
                ) -> tuple[list[Diagnostic], list[Diagnostic | None]]:
     """The diagnostics of the enabled rules on ``text`` as it is, suppressions applied, located
     and sorted; and one entry per rule that crashed on it (its report, or None when the
@@ -54,8 +56,8 @@ def _lint_once(text: str, path: str, settings: Settings, now: datetime, decoded:
     ignored = settings.ignored_for(path) if path else None
     enabled = settings.enabled - ignored if ignored else settings.enabled
     ctx = Context(doc, settings.profile, path, now, decoded, enabled)
-    if summary is not None:
-        summary.update(crossfile.summarize(ctx))
+    if on_summary is not None:
+        on_summary(summarize(ctx))
     out: list[Diagnostic] = []
     crashed: list[Diagnostic | None] = []
     for r in _rules_of(enabled):
@@ -211,7 +213,7 @@ class FileResult:
     fixed: list[Diagnostic] = field(default_factory=list)
     diff: str = ""
     changed: bool = False  # written (fix) or would be (diff)
-    summary: dict = field(default_factory=dict)  # for the cross-file rules (rules/crossfile.py)
+    summary: Summary = field(default_factory=Summary)  # for the cross-file phase (project.py)
     write_error: str = ""  # writing the fixes failed (the file was not changed): exit code 2
     skipped: str = ""  # not an article (articles.verdict) and not selected by `include`: why
 
@@ -371,7 +373,8 @@ def _lint_decoded(result: FileResult, decoded: Decoded, raw: bytes, settings: Se
         if not found.article:
             result.skipped = found.reason
             return None, []
-    diagnostics = lint_text(decoded.text, display, settings, now, decoded, result.summary, doc)
+    diagnostics = lint_text(decoded.text, display, settings, now, decoded,
+                            lambda s: setattr(result, "summary", s), doc)
     if not fix:
         result.diagnostics = diagnostics
         return None, diagnostics

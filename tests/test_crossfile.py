@@ -174,9 +174,9 @@ def test_cache_is_bounded_least_recently_used_first(tmp_path, monkeypatch):
     older than cache.STALE (so a warm run does not rewrite every entry)."""
     from mdlint_news import cache as cache_mod
 
-    from mdlint_news.rules.crossfile import Value
+    from mdlint_news.summary import Summary, Value
 
-    summary = {"slug": Value("a", 7, 8, 2, 7, 2, 8, "a")}
+    summary = Summary({"slug": Value("a", 7, 8, 2, 7, 2, 8, "a")})
     c = cache_mod.Cache(tmp_path / "c")
     clock = [1_000_000.0]
     monkeypatch.setattr(cache_mod.time, "time", lambda: clock[0])
@@ -185,9 +185,9 @@ def test_cache_is_bounded_least_recently_used_first(tmp_path, monkeypatch):
         c.put(f"k{i}", [], summary)
     c.flush()
     clock[0] += cache_mod.STALE + 1  # k0..k9 are now stale: a hit refreshes its use
-    from mdlint_news.rules.crossfile import compact
+    from mdlint_news.summary import hashes
 
-    assert c.get("k0") == ([], None, compact(summary))
+    assert c.get("k0") == ([], None, hashes(summary))
     c.flush()
     c.prune(max_entries=4)
     kept = [k for k in (f"k{i}" for i in range(10)) if c.get(k) is not None]
@@ -200,12 +200,11 @@ def test_cache_lookups_of_many_keys_answer_as_single_ones(tmp_path):
     entries from their hashes, others with their diagnostics and summary, misses left out."""
     from mdlint_news import cache as cache_mod
     from mdlint_news.diagnostics import Diagnostic, Severity
-    from mdlint_news.rules.crossfile import compact
+    from mdlint_news.summary import Summary, Value, hashes
 
     c = cache_mod.Cache(tmp_path / "c")
-    from mdlint_news.rules.crossfile import Value
-
-    summaries = {f"k{i}": {"slug": Value(f"s{i}", 9, 11, 2, 7, 2, 9, f"s{i}")} for i in range(1200)}
+    summaries = {f"k{i}": Summary({"slug": Value(f"s{i}", 9, 11, 2, 7, 2, 9, f"s{i}")})
+                 for i in range(1200)}
     for i, (key, summary) in enumerate(summaries.items()):
         diags = [Diagnostic("NL502", "slug-mismatch", Severity.ERROR, f"m{i}", 1, 2)] if i % 3 == 0 else []
         c.put(key, diags, summary)
@@ -216,7 +215,7 @@ def test_cache_lookups_of_many_keys_answer_as_single_ones(tmp_path):
     for k in keys:
         assert many.get(k) == c.get(k)
     clean = many["k7"]
-    assert clean == ([], None, compact(summaries["k7"]))
+    assert clean == ([], None, hashes(summaries["k7"]))
     diags, summary, hashes = many["k21"]
     assert [d.message for d in diags] == ["m21"] and summary == summaries["k21"] and hashes is None
     c.close()
@@ -231,9 +230,10 @@ def test_cross_file_index_of_a_folder_holds_its_paths_only(tmp_path):
     c = cache_mod.Cache(tmp_path / "c")
     paths = ["/a/posts/x.md", "/a/posts2/y.md", "/a/posts/sub/z.md", "/a/post/w.md", "/a/posts.md",
              "/a/posts0/v.md", "/a/posts/\U0010ffffq.md"]
-    from mdlint_news.rules.crossfile import Value
+    from mdlint_news.summary import Summary, Value
 
-    c.put_index([(p, 1, 2, (i, None, i, None, -i), {"slug": Value(f"s{i}", 0, 2, 1, 1, 1, 3, f"s{i}")})
+    c.put_index([cache_mod.IndexRow(p, 1, 2, (i, None, i, None, -i),
+                                    Summary({"slug": Value(f"s{i}", 0, 2, 1, 1, 1, 3, f"s{i}")}))
                  for i, p in enumerate(paths)])
     got = c.index_entries("/a/posts")
     assert sorted(got) == sorted(["/a/posts/x.md", "/a/posts/sub/z.md", "/a/posts/\U0010ffffq.md"])

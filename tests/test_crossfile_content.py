@@ -267,7 +267,7 @@ def test_the_folder_index_follows_the_profile(tmp_path, base):
     posts = tmp_path / "posts"
     write(posts, {"old.md": story(base, 1, category="nositelná elektronika"),
                   "new.md": story(base, 2, category="nositelná elektroni")})  # 19 characters
-    from mdlint_news.parallel import RACY_NS
+    from mdlint_news.project import RACY_NS
 
     time.sleep(RACY_NS / 1e9 + 0.2)  # old.md settles: its index entry is kept and used
     args = ("--select", "category-cut", "posts/new.md")

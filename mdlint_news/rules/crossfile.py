@@ -1,55 +1,35 @@
 """Across files: the same story, slug or title in two articles, a category cut short, one body
 in many articles (NL86x, and NL607).
 
-These rules need every article of the site, not one file: each file contributes a compact
-summary (its slug, url, title, a category as long as the generator's limit, and a key of its
-body, with their positions), and after all files are linted the runner compares the summaries
-(``compare``). When only some files are linted (pre-commit passes the staged ones), the rest of
-their folders is indexed too, so a new article is still compared with the published ones; the
-folders to index are configurable (``duplicates-index``).
+These rules need every article of the site, not one file: each file contributes a summary
+(``summarize``: its slug, url, title, a category as long as the generator's limit, and a key of
+its body, with their positions), and after all files are linted the cross-file phase
+(``project.py``) compares the summaries (``compare``). When only some files are linted
+(pre-commit passes the staged ones), the rest of their folders is indexed too, so a new article
+is still compared with the published ones; the folders to index are configurable
+(``duplicates-index``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
-from dataclasses import dataclass
-from typing import Callable, Container, Iterable, Mapping, NamedTuple
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from ..diagnostics import Diagnostic
-from .base import ERROR, WARNING, Context, rule
+from ..summary import ProjectRules, Value, register
+from .base import ERROR, WARNING, Context, Origin, rule
 from .headings import body_view
 
+if TYPE_CHECKING:  # pragma: no cover
+    from ..project import Site
+
 FIELDS = {"duplicate-slug": "slug", "duplicate-url": "url", "duplicate-title": "title"}
-# what a compact summary holds a hash of, in this order (the cache stores one column each)
+# the items of a file's summary, in the order of their hashes (the cache stores one column each)
 KEYS = ("slug", "url", "title", "category", "body")
 MIN_COPIES = 3  # articles sharing one body before it counts as boilerplate
 EXCERPT = 60  # characters of a body quoted in a message
-
-
-class Value(NamedTuple):
-    """One summarised value: its text, where it is (offsets; 1-based line and column of its
-    start and end) and the key files are compared by (normalised, computed by the worker)."""
-
-    text: str
-    start: int
-    end: int
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    key: str
-
-
-def revive(data: Mapping) -> dict[str, Value]:
-    """A summary read back from JSON (the cache): its items as ``Value`` ({} when it is not
-    one this version wrote)."""
-    try:
-        return {k: Value(*v) for k, v in data.items() if k in KEYS}
-    except TypeError:
-        return {}
 
 
 def normalise(field: str, value: str) -> str:
@@ -79,7 +59,7 @@ def plain_words(text: str) -> str:
 
 
 def summarize(ctx: Context) -> dict[str, Value]:
-    """The compact per-file summary the cross-file rules compare: slug, url and title; the
+    """The items of a file's summary the cross-file rules compare: slug, url and title; the
     category when it is as long as the profile's limit or longer (keyed by its first
     ``max-length`` characters); the body's key (``body_key``)."""
     data = ctx.data
@@ -144,54 +124,6 @@ def position(text: str, offset: int) -> tuple[int, int]:
     values summarised sit in the front matter, near the start (tests/test_fast_paths.py)."""
     offset = max(0, min(offset, len(text)))
     return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
-
-
-def compact(summary: Mapping[str, Value]) -> tuple:
-    """What is kept of the summary of a file with nothing to report (most files): a hash of
-    each item's key, in ``KEYS`` order (None: no such item). Files whose hashes meet another
-    file's are summarised again before they are compared. The hash is the same in every
-    process and run (it is stored in the cross-file index)."""
-    return tuple(stable_hash(summary[k].key) if k in summary else None for k in KEYS)
-
-
-def stable_hash(text: str) -> int:
-    """A signed 64-bit hash of ``text`` (fits SQLite's INTEGER)."""
-    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
-
-
-@dataclass
-class Site:
-    """What the comparisons get: ``summaries`` (path -> summary) of the linted and indexed
-    files; ``linted``: the paths that may be reported; ``enabled``: a linted path's enabled rule
-    codes; ``reported``: what the per-file rules already said of a linted path."""
-
-    summaries: Mapping[str, Mapping[str, Value]]
-    linted: Container[str]
-    enabled: Mapping[str, frozenset]
-    reported: Callable[[str], Iterable[Diagnostic]]
-
-    def groups(self, item: str) -> Iterable[list[str]]:
-        """The paths that share one key of ``item``, for every key held by more than one."""
-        found: dict[str, list[str]] = defaultdict(list)
-        for path, summary in self.summaries.items():
-            value = summary.get(item)
-            if value:
-                found[value.key].append(path)
-        return (paths for paths in found.values() if len(paths) > 1)
-
-    def wants(self, name: str, path: str) -> bool:
-        return path in self.linted and _code(name) in self.enabled.get(path, ())
-
-    def said(self, path: str, name: str, severity=None) -> bool:
-        """Whether rule ``name`` already reported ``path`` (with ``severity``, if given)."""
-        code = _code(name)
-        return any(d.code == code and severity in (None, d.severity) for d in self.reported(path))
-
-
-def codes() -> frozenset[str]:
-    """The codes of the rules reported by ``compare``."""
-    return frozenset(_code(n) for n in (*FIELDS, "category-cut", "boilerplate-body"))
 
 
 def compare(site: Site) -> list[Diagnostic]:
@@ -287,13 +219,7 @@ def find_boilerplate(site: Site) -> list[Diagnostic]:
     return out
 
 
-def _code(name: str) -> str:
-    from . import BY_NAME
-
-    return BY_NAME[name].code
-
-
-@rule("NL861", "duplicate-slug", ERROR)
+@rule("NL861", "duplicate-slug", ERROR, origin=Origin.PROJECT)
 def duplicate_slug(ctx: Context):
     """Two articles have the same `slug`.
 
@@ -310,7 +236,7 @@ def duplicate_slug(ctx: Context):
     return ()
 
 
-@rule("NL862", "duplicate-url", WARNING)
+@rule("NL862", "duplicate-url", WARNING, origin=Origin.PROJECT)
 def duplicate_url(ctx: Context):
     """Two articles link the same original story (`url`).
 
@@ -326,7 +252,7 @@ def duplicate_url(ctx: Context):
     return ()
 
 
-@rule("NL863", "duplicate-title", WARNING)
+@rule("NL863", "duplicate-title", WARNING, origin=Origin.PROJECT)
 def duplicate_title(ctx: Context):
     """Two articles have the same `title` (ignoring case and spacing).
 
@@ -341,7 +267,7 @@ def duplicate_title(ctx: Context):
     return ()
 
 
-@rule("NL607", "category-cut", ERROR)
+@rule("NL607", "category-cut", ERROR, origin=Origin.PROJECT)
 def category_cut(ctx: Context):
     """`category` was cut at the generator's limit, and another article has it whole.
 
@@ -368,7 +294,7 @@ def category_cut(ctx: Context):
     return ()
 
 
-@rule("NL864", "boilerplate-body", WARNING)
+@rule("NL864", "boilerplate-body", WARNING, origin=Origin.PROJECT)
 def boilerplate_body(ctx: Context):
     """The same body stands in several articles: a boilerplate, not an article.
 
@@ -395,3 +321,6 @@ def boilerplate_body(ctx: Context):
     **Options.** `duplicates-index` (see `duplicate-slug`).
     """
     return ()
+
+
+register(ProjectRules(KEYS, summarize, compare))  # compared by the cross-file phase (project.py)
