@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Callable, Container, Iterable, Mapping, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
+from ..body import body_view
 from ..diagnostics import Diagnostic
 from .base import ERROR, WARNING, Context, rule
-from .headings import body_view
 
 FIELDS = {"duplicate-slug": "slug", "duplicate-url": "url", "duplicate-title": "title"}
 # what a compact summary holds a hash of, in this order (the cache stores one column each)
