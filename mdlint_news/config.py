@@ -18,8 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from . import config_errors
 from . import jekyll, rules as rule_registry
-from .profile import (LAYOUT_NAME, OVERRIDES, Profile, is_profile_file, layout_names, load_profile,
-                      read_small_file)
+from .profile import (LAYOUT_NAME, OVERRIDES, BodySettings, Profile, is_profile_file, layout_names,
+                      load_profile, read_small_file)
 from .reporters import visible
 
 if sys.version_info >= (3, 11):
@@ -301,7 +301,7 @@ class _Excluder:
 def _load_profile(name: str, overrides: dict) -> Profile:
     """The profile with its ``body:`` section checked; errors name keys, never values. A key
     that a configuration key overrides is named as that configuration key."""
-    from .rules.headings import BodySettings, body_settings
+    from .body import body_settings
 
     by_path = {path: key for key, path in OVERRIDES.items() if key in overrides}
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import os
 import re
 import stat
+import unicodedata
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .leaks import nested_repeat
 
 
 def schemas_dir() -> Path:
@@ -56,6 +59,113 @@ class ListSettings(_Model):
     max_length: int = Field(60, alias="max-length", ge=1)
 
 
+# ----------------------------------------------------------------------------- `body:`
+# The section is a free-form mapping in the Profile (a bad one is reported as its own
+# configuration error); ``config`` validates it when it loads the profile, ``body.body_settings``
+# when a profile was made otherwise.
+
+_TRAIL = " \t:.;,!?–—-"
+
+
+def section_key(s: str) -> str:
+    """A heading as compared with the section names: no emphasis markers, no trailing
+    punctuation, case-folded, without diacritics, single spaces."""
+    s = s.strip().strip("*_").strip().rstrip(_TRAIL).strip("*_").strip()
+    s = "".join(c for c in unicodedata.normalize("NFKD", s.casefold()) if not unicodedata.combining(c))
+    return " ".join(s.replace("’", "'").split())
+
+
+class BulletRange(_Model):
+    min: int = Field(0, ge=0)
+    max: Optional[int] = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.max is not None and self.max < self.min:
+            raise ValueError(f"bullets: max ({self.max}) is below min ({self.min})")
+        return self
+
+
+class SectionSpec(_Model):
+    text: str = Field(min_length=1)
+    variants: tuple[str, ...] = ()
+    bullets: Optional[BulletRange] = None
+
+
+class SectionSettings(_Model):
+    level: int = Field(2, ge=1, le=6)
+    min_importance: int = Field(3, alias="min-importance")
+    items: tuple[SectionSpec, ...] = ()
+
+    @field_validator("items")
+    @classmethod
+    def _unique(cls, v):
+        keys = [section_key(s.text) for s in v]
+        if len(set(keys)) != len(keys):
+            raise ValueError("two sections have the same text")
+        return v
+
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\}")
+
+
+class FooterSettings(_Model):
+    separator: Optional[str] = "---"
+    link: str = "[Číst původní článek]({url})"
+    source: str = "**Zdroj:** {source.emoji} {source.name}"
+
+    @field_validator("link", "source")
+    @classmethod
+    def _has_prefix(cls, v: str) -> str:
+        m = PLACEHOLDER.search(v)
+        if m is None or not v[:m.start()].strip():
+            raise ValueError(f"{v!r} must start with fixed text followed by a {{field}} placeholder")
+        return v
+
+
+class UntranslatedSettings(_Model):
+    fields: tuple[str, ...] = ("title", "description")
+    language: str = "cs"
+    foreign: str = "en"
+    min_words: int = Field(3, alias="min-words", ge=1)
+
+
+class LeakPattern(_Model):
+    name: str
+    pattern: str
+    message: Optional[str] = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        try:
+            re.compile(v)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+        if nested_repeat(v):
+            raise ValueError("the pattern repeats without bound something that itself "
+                             "repeats without bound (like `(x+)+`): on some texts it runs for "
+                             "hours (catastrophic backtracking); rewrite it without the nested "
+                             "repetition")
+        return v
+
+
+class LeakSettings(_Model):
+    fields: tuple[str, ...] = ()
+    patterns: tuple[LeakPattern, ...] = ()
+
+
+class BodySettings(_Model):
+    """The profile's ``body:`` section. Everything is off unless configured."""
+
+    since: Optional[date] = None
+    sections: SectionSettings = SectionSettings()
+    footer: Optional[FooterSettings] = None
+    untranslated: Optional[UntranslatedSettings] = None
+    leaks: LeakSettings = LeakSettings()
+
+
+
 class Profile(_Model):
     layout: str = "tech_news_article"
     legacy_layouts: tuple[str, ...] = Field(("tech_news",), alias="legacy-layouts")
@@ -75,7 +185,7 @@ class Profile(_Model):
     # the site's permalink patterns (Jekyll's `_config.yml`, or the `site-permalink` key): when
     # they carry the date, a fix that moves an article's day changes its public URL
     site_permalink: str = Field("", alias="site-permalink")
-    # sections, footer and content rules of the body (used by the body rules)
+    # sections, footer and content rules of the body: a BodySettings (see above)
     body: dict[str, Any] = {}
 
     @field_validator("timezone")

@@ -202,11 +202,11 @@ def test_expected_date_and_slug_are_computed_once_per_file(valid_article):
 
 
 def test_case_special_characters_are_all_there_are():
-    """headings.CASE_SPECIAL: the characters outside ASCII that re.IGNORECASE matches with an
+    """leaks.CASE_SPECIAL: the characters outside ASCII that re.IGNORECASE matches with an
     ASCII character, or whose lower case holds ASCII or more than one character."""
     import re
 
-    from mdlint_news.rules.headings import CASE_SPECIAL
+    from mdlint_news.leaks import CASE_SPECIAL
 
     found = set()
     ascii_ci = re.compile("[\\x00-\\x7f]", re.IGNORECASE)
@@ -216,6 +216,27 @@ def test_case_special_characters_are_all_there_are():
         if len(low) != 1 or low.isascii() or ascii_ci.fullmatch(c):
             found.add(c)
     assert found == set(CASE_SPECIAL)
+
+
+def test_case_extra_characters_are_all_there_are():
+    """leaks.CASE_EXTRA: the lower-case characters outside ASCII that share their upper case with
+    another lower-case character, each matched by the other under re.IGNORECASE."""
+    import re
+    from collections import defaultdict
+
+    from mdlint_news.leaks import CASE_EXTRA
+
+    by_upper = defaultdict(set)
+    for cp in range(0x110000):
+        low = chr(cp).lower()
+        if len(low) == 1:
+            by_upper[chr(cp).upper()].add(low)
+    found = set()
+    for lows in by_upper.values():
+        if len(lows) > 1:
+            found |= {c for c in lows if not c.isascii()}
+            assert all(re.fullmatch(re.escape(a), b, re.IGNORECASE) for a in lows for b in lows)
+    assert found == CASE_EXTRA
 
 
 def test_leak_screens_never_change_what_is_found():
@@ -228,7 +249,8 @@ def test_leak_screens_never_change_what_is_found():
     from mdlint_news.document import parse
     from mdlint_news.rules.base import Context
     from mdlint_news.rules.content import _describe, content_leak
-    from mdlint_news.rules.headings import CASE_SPECIAL, body_view
+    from mdlint_news.body import body_view
+    from mdlint_news.leaks import CASE_SPECIAL
     from support import article_text
 
     profile = Settings().profile
@@ -282,9 +304,9 @@ def test_leak_screens_never_change_what_is_found():
 
 
 def test_fewer_texts_to_look_for_are_still_found():
-    """headings._fewer: whenever a text holds one of a set of required texts, it holds one of
+    """leaks._fewer: whenever a text holds one of a set of required texts, it holds one of
     the (fewer, shorter) texts the screen looks for instead."""
-    from mdlint_news.rules.headings import _fewer
+    from mdlint_news.leaks import _fewer
 
     rng = random.Random(8)
     alphabet = [b"here", b" is", b"'s", b" the", b" your", b"a", b"b", b"x", b"zde", b" "]

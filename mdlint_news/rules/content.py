@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from ..body import body_view
 from ..diagnostics import Related, Severity
+from ..leaks import Folded
 from .base import ERROR, WARNING, Context, Problem, rule
-from .headings import Folded, body_view
 
 
 class FallbackBody(NamedTuple):

@@ -17,10 +17,10 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
+from ..body import body_view
 from ..diagnostics import Diagnostic
 from ..summary import ProjectRules, Value, register
 from .base import ERROR, WARNING, Context, Origin, rule
-from .headings import body_view
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..project import Site

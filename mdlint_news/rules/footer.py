@@ -1,14 +1,14 @@
 """The article footer: separator, link to the original, source line, final newline (NL82x).
 
 The footer is configured in the profile (`body.footer`) and found by the fixed text of its lines
-(`[Číst původní článek](`, `**Zdroj:**`); see ``headings.body_view``.
+(`[Číst původní článek](`, `**Zdroj:**`); see ``body.body_view``.
 """
 
 from __future__ import annotations
 
+from ..body import body_view, render
 from ..diagnostics import Edit, Fix, Priority
 from .base import ERROR, SAFE, UNSAFE, Context, Problem, rule
-from .headings import body_view, render
 from .rendered import footer_hidden, source_line
 
 

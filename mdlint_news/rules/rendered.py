@@ -2,7 +2,7 @@
 HTML comment hides or a raw HTML or code block swallows (NL826-NL827).
 
 The blocks come from the CommonMark parse of the body (``rendering.hidden_blocks``); the footer
-and the section names from ``headings.body_view``.
+and the section names from ``body.body_view``.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from ..body import BodyView, Line, body_view, section_hit
 from ..document import Heading
 from ..rendering import CODE, COMMENT, Hidden, hidden_blocks, hidden_headings, shown_lines
 from .base import ERROR, Context, Problem, rule
-from .headings import BodyView, Line, body_view, section_hit
 
 
 @dataclass

@@ -8,10 +8,10 @@ import unicodedata
 from functools import lru_cache
 from typing import Iterator, NamedTuple
 
+from ..body import body_view
 from ..document import Span
 from .base import WARNING, Context, Problem, rule
 from .encoding import STR_TAG, mixes_scripts
-from .headings import body_view
 
 # A letter past Latin Extended-B: the cheap screen before anything is parsed (a superset of the
 # letters of other scripts; the Unicode script data of the `regex` module decides)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..body import body_view
 from .base import WARNING, Context, Problem, rule
-from .headings import body_view
 
 MAX_WORDS = 80  # a generated article has hundreds; a teaser a sentence or two
 # the line an aggregator or a feed puts under its teaser, pointing to the original (English,
