@@ -26,7 +26,7 @@ import pytest
 import yaml
 
 from mdlint_news.config import FileConfig, Settings
-from mdlint_news.fixes import allowed, fix_text
+from mdlint_news.fixes import allowed, fix_loop
 from mdlint_news.rules import BY_NAME, RULES
 from mdlint_news.runner import lint_text
 
@@ -91,7 +91,7 @@ def test_rule_case(stem: str, rule_name: str, case: dict):
     if "pass" in case:
         assert not {"violations", "fix", "unsafe_fix"} & set(case), "a pass case expects nothing"
         assert own(diagnostics) == [], [(d.line, d.column, d.message) for d in own(diagnostics)]
-        assert fix_text(text, lint).text == text
+        assert fix_loop(text, lint).text == text
         return
 
     assert "violations" in case, "a fail case lists its violations"
@@ -103,14 +103,14 @@ def test_rule_case(stem: str, rule_name: str, case: dict):
         want = _nl(case.get(key), crlf)
         if want is None:
             if not unsafe:
-                result = fix_text(text, lint, unsafe=False, newline=newline)
+                result = fix_loop(text, lint, unsafe=False, newline=newline)
                 assert result.error is None, result.error
                 assert result.text == text, "no safe fix expected, but --fix changed the text"
             continue
-        result = fix_text(text, lint, unsafe=unsafe, newline=newline)
+        result = fix_loop(text, lint, unsafe=unsafe, newline=newline)
         assert result.error is None, result.error
         assert result.text == want
-        again = fix_text(result.text, lint, unsafe=unsafe, newline=newline)
+        again = fix_loop(result.text, lint, unsafe=unsafe, newline=newline)
         assert again.error is None, again.error
         assert again.text == result.text, "fixing the fixed text changed it again"
         left = [d for d in own(lint(result.text)) if d.fix and allowed(d.fix.applicability, unsafe)]
