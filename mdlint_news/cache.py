@@ -29,7 +29,7 @@ from typing import Mapping, NamedTuple
 
 from . import __version__
 from .config import Settings
-from .diagnostics import Applicability, Diagnostic, Edit, Fix, Position, Related, Severity
+from .diagnostics import Diagnostic
 from .reporters import visible
 from .summary import Summary, Value, hashes as summary_hashes
 
@@ -227,47 +227,14 @@ def _mac(*parts) -> bytes:
 # --------------------------------------------------------------------------- (de)serialising
 
 
-def _dump_diag(d: Diagnostic) -> dict:
-    out = {"code": d.code, "name": d.name, "severity": d.severity.value, "message": d.message,
-           "start": d.start, "end": d.end, "path": d.path, "line": d.line, "column": d.column,
-           "end_line": d.end_line, "end_column": d.end_column, "source": d.data.get("source"),
-           "source_column": d.data.get("source_column", 1)}
-    if d.fix is not None:
-        out["fix"] = {"edits": [[e.start, e.end, e.content] for e in d.fix.edits],
-                      "applicability": d.fix.applicability.value, "message": d.fix.message,
-                      "priority": d.fix.priority}
-        out["edit_pos"] = [[s.line, s.column, t.line, t.column] for s, t in d.data.get("edits", ())]
-    if d.related:
-        out["related"] = [[r.start, r.end, r.message, r.line, r.column, r.end_line, r.end_column,
-                           r.source, r.source_column] for r in d.related]
-    return out
-
-
-def _load_diag(o: dict) -> Diagnostic:
-    fix = None
-    if o.get("fix"):
-        f = o["fix"]
-        fix = Fix(tuple(Edit(*e) for e in f["edits"]), Applicability(f["applicability"]),
-                  f["message"], f["priority"])
-    d = Diagnostic(o["code"], o["name"], Severity(o["severity"]), o["message"], o["start"],
-                   o["end"], fix, o["path"], o["line"], o["column"], o["end_line"], o["end_column"])
-    if o.get("source") is not None:
-        d.data["source"] = o["source"]
-        d.data["source_column"] = o.get("source_column", 1)
-    if "edit_pos" in o:
-        d.data["edits"] = [(Position(a, b), Position(c, e)) for a, b, c, e in o["edit_pos"]]
-    d.related = tuple(Related(*r) for r in o.get("related", ()))
-    return d
-
-
 def dump(diagnostics: list[Diagnostic], summary: Mapping[str, Value]) -> str:
-    return json.dumps({"d": [_dump_diag(d) for d in diagnostics], "s": Summary(summary).to_json()},
+    return json.dumps({"d": [d.to_record() for d in diagnostics], "s": Summary(summary).to_json()},
                       ensure_ascii=False, separators=(",", ":"))
 
 
 def load(blob: str) -> tuple[list[Diagnostic], Summary]:
     o = json.loads(blob)
-    return [_load_diag(d) for d in o["d"]], Summary.from_json(o["s"])
+    return [Diagnostic.from_record(d) for d in o["d"]], Summary.from_json(o["s"])
 
 
 # --------------------------------------------------------------------------- the store

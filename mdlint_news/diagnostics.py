@@ -123,6 +123,47 @@ class Diagnostic:
     def sort_key(self):
         return (self.path, self.line, self.column, self.code, self.message)
 
+    def to_record(self) -> dict:
+        """Everything about the diagnostic, as JSON values (the result cache stores it; the JSON
+        report is a public format of its own: ``reporters/json.py``)."""
+        out = {"code": self.code, "name": self.name, "severity": self.severity.value,
+               "message": self.message, "start": self.start, "end": self.end, "path": self.path,
+               "line": self.line, "column": self.column, "end_line": self.end_line,
+               "end_column": self.end_column, "source": self.data.get("source"),
+               "source_column": self.data.get("source_column", 1)}
+        fix = self.fix
+        if fix is not None:
+            out["fix"] = {"edits": [[e.start, e.end, e.content] for e in fix.edits],
+                          "applicability": fix.applicability.value, "message": fix.message,
+                          "priority": fix.priority}
+            if fix.storage is not None:
+                out["fix"]["storage"] = list(fix.storage)
+            out["edit_pos"] = [[s.line, s.column, t.line, t.column]
+                               for s, t in self.data.get("edits", ())]
+        if self.related:
+            out["related"] = [[r.start, r.end, r.message, r.line, r.column, r.end_line,
+                               r.end_column, r.source, r.source_column] for r in self.related]
+        return out
+
+    @classmethod
+    def from_record(cls, o: dict) -> "Diagnostic":
+        """The diagnostic :meth:`to_record` gave."""
+        fix = None
+        if o.get("fix"):
+            f = o["fix"]
+            storage = Storage(*f["storage"]) if f.get("storage") else None
+            fix = Fix(tuple(Edit(*e) for e in f["edits"]), Applicability(f["applicability"]),
+                      f["message"], f["priority"], storage)
+        d = cls(o["code"], o["name"], Severity(o["severity"]), o["message"], o["start"], o["end"],
+                fix, o["path"], o["line"], o["column"], o["end_line"], o["end_column"])
+        if o.get("source") is not None:
+            d.data["source"] = o["source"]
+            d.data["source_column"] = o.get("source_column", 1)
+        if "edit_pos" in o:
+            d.data["edits"] = [(Position(a, b), Position(c, e)) for a, b, c, e in o["edit_pos"]]
+        d.related = tuple(Related(*r) for r in o.get("related", ()))
+        return d
+
 
 @dataclass(frozen=True)
 class Position:

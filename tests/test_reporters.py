@@ -423,3 +423,19 @@ def test_related_locations_do_not_change_baseline_fingerprints():
     (back,), _ = load(dump([d], {}))
     assert back == d and back.related == d.related
     assert [r.source for r in back.related] == [r.source for r in d.related]
+
+
+def test_a_cached_file_level_fix_keeps_how_it_stores_the_file():
+    """The result cache keeps a diagnostic whole: a file-level fix (re-encode, drop the BOM) is
+    still one after the round trip (``Fix.storage``), as are its applicability and priority."""
+    from mdlint_news.cache import dump, load
+    from mdlint_news.decoding import decode
+    from support import ARTICLE_NAME, article_text
+
+    raw = b"\xef\xbb\xbf" + article_text().encode("utf-8")
+    decoded = decode(raw)
+    found = [d for d in lint_text(decoded.text, ARTICLE_NAME, decoded=decoded)
+             if d.fix is not None and d.fix.storage is not None]
+    assert [d.name for d in found] == ["bom"]
+    back, _ = load(dump(found, {}))
+    assert back == found and back[0].fix.storage == found[0].fix.storage
