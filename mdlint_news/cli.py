@@ -276,6 +276,19 @@ def _note(message: str) -> None:
 
 
 def _check(args: argparse.Namespace, where: Where) -> int:
+    """parse (done) -> find the files -> run -> report -> exit code."""
+    resolver = _resolver(args)
+    if terminal.reads_stdin(args):
+        return _check_stdin(args, resolver, where)
+    files, missing, real = _find(args, resolver, where)
+    if missing and not files:
+        return EXIT_ERROR
+    results, items = _run(args, resolver, files, real, where)
+    return _finish(args, resolver, results, items, missing, where)
+
+
+def _resolver(args: argparse.Namespace) -> ConfigResolver:
+    """The configuration of each file: its folder's, with the command line's options on top."""
     lexicon.set_notice(_note)
     if args.output_format is None:
         args.output_format = default_format(sys.stdout if args.output_file is None else None)
@@ -285,25 +298,34 @@ def _check(args: argparse.Namespace, where: Where) -> int:
            "files": {"exclude": args.exclude, "extend_exclude": args.extend_exclude,
                      "respect_gitignore": args.respect_gitignore,
                      "force_exclude": args.force_exclude}}
-    resolver = ConfigResolver(args.config, cli)
-    if terminal.reads_stdin(args):
-        return _check_stdin(args, resolver, where)
+    return ConfigResolver(args.config, cli)
+
+
+def _find(args: argparse.Namespace, resolver: ConfigResolver, where: Where
+          ) -> tuple[list[str], list[str], set[str]]:
+    """The files to check, the paths given that cannot be reached (said on stderr), and the
+    files' real paths (for the cross-file index)."""
     where.doing = f"looking for files in {', '.join(args.paths or ['.'])}"
     missing: list[str] = []  # paths that do not exist or cannot be reached
     # as strings: a Path object costs several times the memory, and 100,000 of them show
-    real: set[str] = set()  # the files' real paths, for the cross-file index
+    real: set[str] = set()
     files = list(discover(args.paths or ["."], resolver,
                           lambda p, why: missing.append(f"{p}: {why}"), real,
                           lambda why: print(f"news-lint: warning: {visible(why)}", file=sys.stderr)))
     for m in missing:
         print(f"news-lint: {visible(m)}", file=sys.stderr)
-    if missing and not files:
-        return EXIT_ERROR
-    if not files:  # as ruff: a warning, exit 0 (nothing checked is no problem found); an
-        # empty report all the same ([] for JSON, a SARIF file to upload), but no summary
+    if not files and not missing:  # as ruff: a warning, exit 0 (nothing checked is no problem
+        # found); an empty report all the same ([] for JSON, a SARIF file to upload), no summary
         print(f"news-lint: warning: no Markdown articles found under "
               f"{visible(', '.join(args.paths or ['.']))}; nothing was checked", file=sys.stderr)
         args.quiet = True
+    return files, missing, real
+
+
+def _run(args: argparse.Namespace, resolver: ConfigResolver, files: list[str], real: set[str],
+         where: Where) -> tuple[list[FileResult], list[parallel.Item]]:
+    """Lint (fix) every file, then the cross-file phase; the results and the items that are
+    articles (a file that is not one is skipped: ``args.skipped``)."""
     items = [parallel.Item(path, path, resolver.for_file(path)) for path in files]
     # --diff writes nothing, also when given with --fix (ruff's meaning)
     opts = parallel.RunOptions(fix=args.fix and not args.diff, diff=args.diff,
@@ -316,11 +338,16 @@ def _check(args: argparse.Namespace, where: Where) -> int:
         results = [r for r in results if not r.skipped]
         skipped = set(args.skipped)
         items = [item for item in items if item.display not in skipped]
-        files = [item.display for item in items]
     where.doing = "comparing the articles with each other (duplicates)"
     project.cross_file(results, items, parallel.index_cache(items, opts), clean, real)
     where.doing = "saving the cache"
     parallel.prune_caches()
+    return results, items
+
+
+def _finish(args: argparse.Namespace, resolver: ConfigResolver, results: list[FileResult],
+            items: list[parallel.Item], missing: list[str], where: Where) -> int:
+    """The baseline, --update-baseline, --add-noqa, or the report; the exit code."""
     where.doing = f"writing the report to {args.output_file or 'standard output'}"
     diagnostics = sorted((d for r in results for d in r.diagnostics),
                          key=lambda d: (d.path, d.line, d.column, d.code))
@@ -331,7 +358,7 @@ def _check(args: argparse.Namespace, where: Where) -> int:
     if args.add_noqa:
         return _add_noqa(items, diagnostics, missing)
     args.threshold = _threshold(args, resolver)
-    if not _report(args, results, diagnostics, files):
+    if not _report(args, results, diagnostics, [item.display for item in items]):
         return EXIT_ERROR
     return _exit_code(args, results, diagnostics, missing, resolver)
 
