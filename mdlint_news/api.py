@@ -100,4 +100,4 @@ def lint_paths(paths: Iterable[str | Path], config: Config = None) -> list[Diagn
             results.append(result)
     project.cross_file(results, items, linted_real=real)  # the index uncached: the API writes no cache
     return sorted((d for r in results for d in r.diagnostics),
-                  key=lambda d: (d.path, d.line, d.column, d.code))
+                  key=Diagnostic.sort_key)

@@ -14,7 +14,7 @@ from typing import Sequence
 
 from . import __version__
 from .config import ConfigError, ConfigResolver
-from .diagnostics import Applicability, Severity
+from .diagnostics import Applicability, Diagnostic, Severity
 from .discovery import discover
 from .reporters import FORMATS, get_reporter, visible
 from .reporters.text import fixes_listing
@@ -350,7 +350,7 @@ def _finish(args: argparse.Namespace, resolver: ConfigResolver, results: list[Fi
     """The baseline, --update-baseline, --add-noqa, or the report; the exit code."""
     where.doing = f"writing the report to {args.output_file or 'standard output'}"
     diagnostics = sorted((d for r in results for d in r.diagnostics),
-                         key=lambda d: (d.path, d.line, d.column, d.code))
+                         key=Diagnostic.sort_key)
     if args.update_baseline:
         print(baseline.record(args.baseline, items, diagnostics), file=sys.stderr)
         return EXIT_ERROR if missing else EXIT_OK
@@ -382,7 +382,7 @@ def _check_stdin(args: argparse.Namespace, resolver: ConfigResolver, where: Wher
         return EXIT_OK
     where.doing = "linting standard input"
     result, fixed = terminal.lint_stdin(args, settings, opts)
-    diagnostics = sorted(result.diagnostics, key=lambda d: (d.line, d.column, d.code))
+    diagnostics = sorted(result.diagnostics, key=Diagnostic.sort_key)
     if opts.fix:
         sys.stdout.buffer.write(fixed)
         terminal.pass_rest_through()

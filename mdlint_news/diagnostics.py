@@ -119,8 +119,8 @@ class Diagnostic:
     related: tuple[Related, ...] = ()  # the evidence elsewhere in the file, in the rule's order
     data: dict = field(default_factory=dict, compare=False, repr=False)
 
-    @property
-    def sort_key(self):
+    def sort_key(self) -> tuple:
+        """The order of a report: by path, position, code, message (``key=Diagnostic.sort_key``)."""
         return (self.path, self.line, self.column, self.code, self.message)
 
     def to_record(self) -> dict:

@@ -108,7 +108,7 @@ def cross_file(results: list[FileResult], items: list[Item], cache: Cache | None
             results.append(by_path[d.path])
         by_path[d.path].diagnostics.append(d)
     for r in results:
-        r.diagnostics.sort(key=lambda d: (d.line, d.column, d.code, d.message))
+        r.diagnostics.sort(key=Diagnostic.sort_key)
 
 
 def check(site: Site) -> list[Diagnostic]:

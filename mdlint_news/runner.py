@@ -79,7 +79,7 @@ def _lint_once(text: str, path: str, settings: Settings, now: datetime, decoded:
         for d in out:
             index.locate(d)
         out = _suppress(out, doc, index, enabled, path)
-    out.sort(key=lambda d: (d.line, d.column, d.code, d.message))
+    out.sort(key=Diagnostic.sort_key)
     return out, crashed
 
 
