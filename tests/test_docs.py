@@ -1,6 +1,7 @@
 """Generated documentation must match the code: JSON Schemas, the README's rule list and demo."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -69,3 +70,15 @@ def test_the_registry_table_says_where_each_rule_lives(rule):
     homes = [modules for _, codes, modules in rows
              if any(_codes_match(spec.strip(), rule.code) for spec in codes.split(","))]
     assert homes and all(f"``{rule.family}.py``" in m for m in homes), (rule.code, homes)
+
+
+def test_the_contributing_guide_names_what_exists():
+    """Every module, folder, test and design note CONTRIBUTING.md points a newcomer to is there
+    (a guide that names a moved file sends them nowhere)."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"[\w/-]+\.(?:py|md|yaml)\b|(?<!\.\./)\b[\w]+/(?=[`\s,)])", text))
+    assert len(named) > 20
+    where = [ROOT, ROOT / "mdlint_news", ROOT / "mdlint_news" / "rules", ROOT / "tests",
+             ROOT / "docs", ROOT / "benchmarks"]
+    missing = sorted(n for n in named if "<" not in n and not any((w / n).exists() for w in where))
+    assert not missing

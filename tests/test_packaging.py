@@ -60,6 +60,7 @@ def test_sdist_carries_what_the_tests_and_users_need(dists):
     for needed in ("LICENSE", "README.md", "action.yml", ".pre-commit-hooks.yaml", "Makefile",
                    f"examples/content/{EXAMPLE}", "docs/editor/frontmatter.json",
                    "schemas/tech_news_article.schema.json", "tests/conftest.py", "tests/support.py",
+                   "CONTRIBUTING.md",
                    "tests/data/sarif-schema-2.1.0.json", "benchmarks/linearity_bench.py"):
         assert needed in names, f"{needed} is missing from the sdist"
     assert not any(n.startswith((".venv/", ".git/")) for n in names)

@@ -503,7 +503,7 @@ def mojibake(ctx: Context):
     the escapes `â\\x80\\x99` are replaced by `’`); nothing else of the file changes. Safe when
     the repair is lossless (the bytes are all there: an exact re-decoding), and safe for bytes
     the damage dropped when the word model's best reconstruction wins by a clear margin (see
-    `mdlint_news/mojibake.py`: word frequencies of the field's language from wordfreq, a casing
+    `mdlint_news/mojibake/`: word frequencies of the field's language from wordfreq, a casing
     prior, quote context). A doubtful run is listed with its candidates and left alone. The
     edited front matter must read back the repaired values (a line break, tab, trailing blank
     or BOM a style cannot hold): else the value is written whole as a double-quoted scalar with
