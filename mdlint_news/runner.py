@@ -14,6 +14,7 @@ from typing import Callable, Iterable
 
 from . import articles, document, suppressions
 from .config import Settings
+from .document import IssueKind
 from .decoding import UNICODE_BOMS, UTF8_BOM, Decoded, DecodeError, decode, encode
 from .diagnostics import Applicability, Diagnostic, Edit, LineIndex, Severity
 from .fixes import (WriteError, WriteFailed, apply_fixes, clean_stale_temporaries, fix_stored,
@@ -127,6 +128,9 @@ def _still_found(out: list[Diagnostic], keep: set[int], edits: list[Edit],
         found.sort()
     next_of: dict[str, int] = {}
     where = _OffsetMap(edits)
+    # "the front matter does not parse" is one fact of the file: where the parser stops moves
+    # with the text, so it is kept when the repaired text still does not parse, wherever
+    unparsed = reporting(IssueKind.SYNTAX).code
     kept = []
     for d in out:
         if id(d) in keep:
@@ -134,6 +138,9 @@ def _still_found(out: list[Diagnostic], keep: set[int], edits: list[Edit],
             continue
         found = starts.get(d.code)
         if not found:
+            continue
+        if d.code == unparsed:
+            kept.append(d)
             continue
         lo, hi = where(d.start)
         i = next_of.get(d.code, 0)
