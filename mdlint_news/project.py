@@ -83,7 +83,8 @@ def cross_file(results: list[FileResult], items: list[Item], cache: Cache | None
     kept (a result is added to ``results`` when such a file is reported). The articles of the
     ``index_folders`` that are not linted are compared too (``cache``: where their summaries
     are kept). ``linted_real``: the real paths of the items, if known (discovery has them)."""
-    per_settings = {id(s): frozenset(s.enabled & codes()) for _, _, s in items}
+    project = codes()
+    per_settings = {id(s): frozenset(s.enabled & project) for _, _, s in items}
     if not any(per_settings.values()):
         return
     clean = clean or {}
