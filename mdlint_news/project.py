@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Container, Iterable, Iterator, Mapping, NamedT
 from . import document, summary
 from .cache import Cache, IndexRow, load_summary
 from .config import Settings
-from .decoding import DecodeError, decode
+from .decoding import decode
 from .diagnostics import Diagnostic
 from .rules import BY_NAME, RULES
 from .rules.base import Context, Origin
@@ -280,9 +280,7 @@ def _index_summary(path: str, settings: Settings, size: int) -> Summary:
         return Summary()
     try:
         return summarize_text(decode(data).text, path, settings)
-    except DecodeError:
-        return Summary()
-    except Exception:  # a neighbour the parser fails on is not compared (its own run says why)
+    except Exception:  # undecodable, or the parser fails on it: not compared (its own run says why)
         return Summary()
 
 

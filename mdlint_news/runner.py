@@ -14,9 +14,9 @@ from typing import Callable, Iterable
 
 from . import articles, document, suppressions
 from .config import Settings
-from .document import IssueKind
 from .decoding import UNICODE_BOMS, UTF8_BOM, Decoded, DecodeError, decode, encode
 from .diagnostics import Applicability, Diagnostic, Edit, LineIndex, Severity
+from .document import IssueKind
 from .fixes import (WriteError, WriteFailed, apply_fixes, clean_stale_temporaries, fix_stored,
                     quiet_wait, unified_diff, write_atomic)
 from .rules import RULES, reporting
