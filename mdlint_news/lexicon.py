@@ -23,7 +23,6 @@ the process, as wordfreq itself would load them.
 from __future__ import annotations
 
 import bisect
-import functools
 import hashlib
 import importlib.util
 import itertools
@@ -342,18 +341,17 @@ def _partition(buckets) -> dict[int, _Part]:
 
 def _valid_part(length: int, text, ordered) -> _Part:
     """A stored length, checked (the file is untrusted): records of a word of ``length`` and
-    a bucket index, between newlines."""
-    ok = isinstance(text, str) and ordered in (0, 1) and len(text) > 1 \
-        and (len(text) - 1) % (length + 2) == 0 \
-        and _record_check(length).fullmatch(text) is not None
-    if not ok:
+    a bucket index, between newlines. Slices, not a regular expression: this runs on every part
+    a first repair reads (a pattern's match cost ~1 ms per KB)."""
+    if not (isinstance(text, str) and ordered in (0, 1) and len(text) > 1
+            and (len(text) - 1) % (length + 2) == 0):
+        raise CorruptLexicon("words")
+    step, records = length + 2, (len(text) - 1) // (length + 2)
+    marks, indexes = text[::step], text[length + 1::step]
+    if not (marks == "\n" * (records + 1) and text.count("\n") == records + 1
+            and chr(_IDX0) <= min(indexes) and max(indexes) <= chr(_IDX0 + MAX_INDEX)):
         raise CorruptLexicon("words")
     return _Part(length, text, bool(ordered))
-
-
-@functools.lru_cache(maxsize=None)
-def _record_check(length: int) -> re.Pattern:
-    return re.compile(f"(?:\\n[^\\n]{{{length}}}[{chr(_IDX0)}-{chr(_IDX0 + MAX_INDEX)}])+\\n")
 
 
 class CorruptLexicon(ValueError):

@@ -155,3 +155,47 @@ def test_compiling_languages_one_after_another_keeps_one_list_in_memory(tmp_path
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
                          check=True).stdout.split()
     assert int(out[0]) < 200_000, f"peak RSS {int(out[0]) / 1000:.0f} MB"  # base: 244 MB; now 162
+
+
+def _tampered(text: str, how: str) -> str:
+    """One stored part of words of length 5 (records ``\\n`` + 5 chars + index char), broken."""
+    if how == "newline in a word":
+        return text[:3] + "\n" + text[4:]
+    if how == "index out of range":
+        return text[:6] + chr(lexicon.MAX_INDEX + 40) + text[7:]
+    if how == "index below range":
+        return text[:6] + "\x1f" + text[7:]
+    if how == "short record":
+        return text[:3] + text[4:] + "x"  # same length overall, a record boundary moved
+    if how == "no final newline":
+        return text[:-1] + "a"
+    return text[1:] + "\n"  # "shifted": every record one character early
+
+
+@pytest.mark.parametrize("how", ["newline in a word", "index out of range", "index below range",
+                                 "short record", "no final newline", "shifted"])
+def test_a_tampered_word_list_falls_back_to_memory(tmp_path, how):
+    """The compiled lists live in a user-writable file: a part that is not what this module
+    writes is refused (and the lists compiled into memory), never searched."""
+    import sqlite3
+    store = tmp_path / "lexicon.sqlite3"
+    env = dict(os.environ, NEWS_LINT_LEXICON=str(store))
+    ask = ("from mdlint_news import lexicon; import wordfreq;"
+           "ws = ['slovo', 'dobre', 'xqzvk'];"
+           "print(all(lexicon.zipf_frequency(w, 'sk') == wordfreq.zipf_frequency(w, 'sk') for w in ws))")
+    first = subprocess.run([sys.executable, "-c", ask], env=env, capture_output=True, text=True)
+    assert first.returncode == 0 and first.stdout.split() == ["True"], first.stderr[-2000:]
+    with sqlite3.connect(store) as conn:
+        rows = conn.execute("SELECT kind, text FROM parts WHERE lang = 'sk' AND len = 5").fetchall()
+        assert rows
+        for kind, text in rows:
+            conn.execute("UPDATE parts SET text = ? WHERE lang = 'sk' AND kind = ? AND len = 5",
+                         (_tampered(text, how), kind))
+    probe = ("from mdlint_news import lexicon; import sqlite3;"
+             "lexicon._STORE.connect();"
+             "row = lexicon._STORE.connect().execute(\"SELECT text, ordered FROM parts WHERE lang='sk' AND len=5\").fetchone();"
+             "\ntry:\n lexicon._valid_part(5, *row); print('accepted')\nexcept lexicon.CorruptLexicon: print('refused')")
+    refused = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    assert refused.stdout.split() == ["refused"], refused.stderr[-2000:]
+    again = subprocess.run([sys.executable, "-c", ask], env=env, capture_output=True, text=True)
+    assert again.returncode == 0 and again.stdout.split() == ["True"], again.stderr[-2000:]
