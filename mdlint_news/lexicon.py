@@ -281,6 +281,7 @@ def _char_logp(head: list[tuple[int, list[str]]]) -> dict[str, float]:
 MAX_INDEX = 2000  # wordfreq's buckets run to ~900 (Zipf 0)
 _IDX0 = 32  # bucket index i is stored as chr(i + 32): no NUL or newline in the text
 SORT_AFTER = 8
+_INDEXES = re.compile(f"[{chr(_IDX0)}-{chr(_IDX0 + MAX_INDEX)}]*")  # a part's index characters
 
 
 class _Part:
@@ -341,15 +342,16 @@ def _partition(buckets) -> dict[int, _Part]:
 
 def _valid_part(length: int, text, ordered) -> _Part:
     """A stored length, checked (the file is untrusted): records of a word of ``length`` and
-    a bucket index, between newlines. Slices, not a regular expression: this runs on every part
-    a first repair reads (a pattern's match cost ~1 ms per KB)."""
+    a bucket index, between newlines. This runs on every part a repair reads, so: slices and
+    one character class (on all 81 M characters of the lists, a third of the time of one
+    pattern over each whole part, a seventh of ``min``/``max`` over the index characters)."""
     if not (isinstance(text, str) and ordered in (0, 1) and len(text) > 1
             and (len(text) - 1) % (length + 2) == 0):
         raise CorruptLexicon("words")
     step, records = length + 2, (len(text) - 1) // (length + 2)
     marks, indexes = text[::step], text[length + 1::step]
     if not (marks == "\n" * (records + 1) and text.count("\n") == records + 1
-            and chr(_IDX0) <= min(indexes) and max(indexes) <= chr(_IDX0 + MAX_INDEX)):
+            and _INDEXES.fullmatch(indexes) is not None):
         raise CorruptLexicon("words")
     return _Part(length, text, bool(ordered))
 
