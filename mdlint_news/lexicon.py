@@ -664,10 +664,7 @@ class Lexicon:
             table = json.loads(row[0]) if row else {}
         except ValueError:
             table = None
-        if not isinstance(table, dict) or not all(
-                isinstance(counts, dict) and all(isinstance(c, str) and len(c) == 1 and type(n) is int
-                                                 and n > 0 for c, n in counts.items())
-                for counts in table.values()):
+        if not isinstance(table, dict) or not all(map(_valid_counts, table.values())):
             raise CorruptLexicon("gaps")
         self._gap_left[left] = table
         return table
@@ -684,6 +681,17 @@ class Lexicon:
                    for r in part.text[1:-1].split("\n")]
         words = [w for w in map(operator.itemgetter(slice(None, -1)), records) if w.isalpha()]
         return "^^" + "$$^^".join(words) + "$$"
+
+
+def _valid_counts(counts) -> bool:
+    """A stored row of letter counts, checked (the file is untrusted): one-letter keys (JSON
+    keys are strings), positive integers. Whole-row operations, not a test per entry: a repair
+    reads hundreds of rows."""
+    if not isinstance(counts, dict):
+        return False
+    values = counts.values()
+    return not counts or ("" not in counts and len("".join(counts)) == len(counts)
+                          and set(map(type, values)) == {int} and min(values) > 0)
 
 
 def _gap_tables(text: str) -> dict[str, dict[str, dict[str, int]]]:

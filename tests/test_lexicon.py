@@ -199,3 +199,21 @@ def test_a_tampered_word_list_falls_back_to_memory(tmp_path, how):
     assert refused.stdout.split() == ["refused"], refused.stderr[-2000:]
     again = subprocess.run([sys.executable, "-c", ask], env=env, capture_output=True, text=True)
     assert again.returncode == 0 and again.stdout.split() == ["True"], again.stderr[-2000:]
+
+
+@pytest.mark.parametrize("bad", ['{"x": {"ab": 3}}', '{"x": {"a": 0}}', '{"x": {"a": 1.0}}',
+                                 '{"x": {"a": true}}', '{"x": {"a": -2}}', '{"x": [1]}',
+                                 '{"x": {"": 1}}', '[]'])
+def test_a_tampered_gap_row_falls_back_to_memory(tmp_path, bad):
+    """Rows of letter counts in context are checked as they are read, like the word lists."""
+    import sqlite3
+    store = tmp_path / "lexicon.sqlite3"
+    env = dict(os.environ, NEWS_LINT_LEXICON=str(store))
+    ask = "from mdlint_news import lexicon; print(sorted(lexicon.get('sk').gap('ič').items()))"
+    first = subprocess.run([sys.executable, "-c", ask], env=env, capture_output=True, text=True)
+    assert first.returncode == 0 and "('a'," in first.stdout, first.stderr[-2000:]
+    with sqlite3.connect(store) as conn:
+        assert conn.execute("UPDATE gaps SET data = ? WHERE lang = 'sk' AND left = 'i'",
+                            (bad,)).rowcount == 1
+    again = subprocess.run([sys.executable, "-c", ask], env=env, capture_output=True, text=True)
+    assert again.returncode == 0 and again.stdout == first.stdout, again.stderr[-2000:]
