@@ -97,7 +97,8 @@ ALL_CONTS = frozenset().union(*(cp.cont for cp in CODEPAGES.values()))
 # capitals, and its Cyrillic damage always holds rarer characters ("Šø", "Ń€") that stop the screen.
 _LOSSY_LEADS = frozenset("Ć").union(*(cp.lossy_leads for cp in CODEPAGES.values() if cp.name != "windows-1257"))
 _RARE_LEADS = _LOSSY_LEADS | frozenset("âğðđ√ƒ≈‚ÐÑÎÏ×ØÙÌËÆÇÊÈÉÕÒÓÔÞ¬∆ﬁﬂ◊⁄\uf8ff"
-                                       "ĆĀā├┬─┼╨╤")  # Windows-1257 (ā€™ is ’) and CP437 leads
+                                       "ĆĀā├┬─┼╨╤Γ")  # Windows-1257 (ā€™ is ’) and CP437 leads
+# (CP437's Γ is E2: "ΓÜí" is ⚡, whose continuations are ordinary letters)
 _FREQ_CONTS = frozenset(
     "šžťľŠŽŤĽ„“”‘’‚–—…\u00a0«»·°€™•§©®"
     "áéíóúýàèìòùâêîôûäëïöüãõñçåæøÄÖÜÅÇÉÑßąęłśżźŁŚŻŹşŞµ"
