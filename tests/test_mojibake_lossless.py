@@ -26,3 +26,16 @@ def test_cp437_emoji_led_by_gamma_is_screened_and_repaired(line):
 def test_greek_capital_gamma_is_left_alone(text):
     assert find_mojibake(text, "el") == []
     assert find_mojibake(text, None) == []
+
+
+@pytest.mark.parametrize("shape", ["cp1250", "iso-8859-2"])
+@pytest.mark.parametrize("text", ["Jelínková Hrušková v.o.s.", "Jelínková Hrušková"])
+def test_unknown_czech_names_are_read_in_one_alphabet(shape, text):
+    """Windows-1250 and ISO-8859-2 explain the damage equally well and no word decides (names,
+    no language given): a sign glued to a word (÷, ISO-8859-2's reading of Windows-1250's ˇ) is
+    no letter, and letters that one language writes (á š) beat letters no single language writes
+    together (å ť, Windows-1250's reading of ISO-8859-2's Ą)."""
+    damaged = SHAPES[shape].damage(text)
+    assert repair_text(damaged, None) == text
+    assert repair_text(damaged, "cs") == text
+
