@@ -39,3 +39,34 @@ def test_unknown_czech_names_are_read_in_one_alphabet(shape, text):
     assert repair_text(damaged, None) == text
     assert repair_text(damaged, "cs") == text
 
+
+@pytest.mark.parametrize("text,lang", [
+    ("Kalvėnas.", "lt"), ("Petraitytė ir Kalvėnas", "lt"), ("Suprafața tradiționale", "ro"),
+    ("Ștefan și Țara", "ro"),
+])
+def test_mac_roman_latin_extended_letters_alone_on_a_line(text, lang):
+    """Mac Roman reads C4 as ƒ and C8 as »: ė (C4 97) is "ƒó", ț (C8 9B) "»õ". ƒ is the florin
+    sign, no letter of a word, so "ƒó" does not read as ordinary letters; » glued between a letter
+    and one of Mac Roman's continuations is no quotation mark."""
+    damaged = SHAPES["mac-roman"].damage(text)
+    assert quick_screen(damaged)
+    assert repair_text(damaged, lang) == text
+    assert repair_text(damaged, None) == text
+
+
+@pytest.mark.parametrize("text", [
+    "Sie nannte es »öffentlich« und »ölig«.", "Han sa »Hej» och »öppna»", "ƒ(x) = 2x bei ƒ/2.8",
+    "Preis: ƒ 12,50", "«Très bien» à Genève, »ôte-toi«", "Der Begriff »Öl« ist alt",
+])
+def test_florin_and_guillemets_are_left_alone(text):
+    for lang in ("de", "sv", None):
+        assert find_mojibake(text, lang) == []
+
+
+def test_german_quotes_stay_on_a_damaged_line():
+    """A line repaired for another reason keeps its »öffentlich« (Mac Roman would read "»ö" as Ț)."""
+    line = "Sie sagte »öffentlich« und meinte die Lösung für alle."
+    damaged = line.replace("Lösung für", SHAPES["cp1252 browser (C1 kept)"].damage("Lösung für"))
+    assert repair_text(damaged, "de") == line
+    assert repair_text(damaged, None) == line
+
