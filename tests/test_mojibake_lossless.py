@@ -70,3 +70,23 @@ def test_german_quotes_stay_on_a_damaged_line():
     assert repair_text(damaged, "de") == line
     assert repair_text(damaged, None) == line
 
+
+@pytest.mark.parametrize("text,lang", [
+    ("Vote participer êtes distance octobre.", "fr"), ("Bilgin Şti.", "tr"), ("Şti.", "tr"),
+    ("Vous êtes", "fr"),
+])
+def test_latin_through_windows_1251_glued_to_latin_letters(text, lang):
+    """Windows-1251 reads ê (C3 AA) as "ГЄ" and Ş (C5 9E) as "Ећ": Cyrillic letters glued to
+    Latin ones ("ГЄtes") are no word, whatever their own casing."""
+    damaged = SHAPES["cp1251"].damage(text)
+    assert quick_screen(damaged)
+    assert repair_text(damaged, lang) == text
+    assert repair_text(damaged, None) == text
+
+
+@pytest.mark.parametrize("text", [
+    "ГЄНЕРАЛ і ЄВРОПА", "Україна: ЄС", "Модель ГЄ-12 і Samsung", "Відео ЕЋ", "iPhone Є",
+])
+def test_cyrillic_capitals_are_left_alone(text):
+    for lang in ("uk", None):
+        assert find_mojibake(text, lang) == []

@@ -129,6 +129,7 @@ _SCREEN_RE = re.compile(
     f"(?:(?<={char_class(_LOSSY_LEADS)})|(?<={char_class(_RARE_LEADS)})(?={char_class(ALL_CONTS)})"
     f"|(?<={char_class(ALL_LEADS)}{char_class(_RARE_CONTS)})|(?<={char_class(ALL_LEADS)}{char_class(ALL_CONTS)}{char_class(_RARE_CONTS)})"
     f"|(?<=[A-Za-z][{_CYR_LEADS}])(?={char_class(_CP1251.cont)})"
+    f"|(?<=[{_CYR_LEADS}])(?={char_class(_CP1251.cont)}[A-Za-z])"  # "ГЄtes": glued to Latin after
     f"|(?<![\u0400-\u04ff].)(?<=[{_CYR_LEADS}])(?={_CYR_SIGNS})"
     f"|(?<=[{_CJK_RANGE}])(?=[{_L1}])|(?<=[{_L1}][{_CJK_RANGE}])|(?<=[{_L1}][^\x00-\x7f][{_CJK_RANGE}])"
     f"{_GUILLEMET})"

@@ -59,6 +59,8 @@ def _weak_piece(line: str, start: int, end: int, nslots: int) -> bool:
     if all(unicodedata.category(c) in ("Lu", "Ll") and c != "ƒ" or (c == "\u00a0" and i) for i, c in enumerate(orig)):
         if len({script_of(c) for c in orig} & {"LATIN", "GREEK", "CYRILLIC"}) > 1:
             return False  # letters of two alphabets glued together (CP437 "ΓÇô" is –): no word
+        if _glued_to_latin(line, start, end, orig):
+            return False  # Windows-1251 "ГЄtes" (êtes): Cyrillic letters inside a Latin word
         prev = line[start - 1] if start else ""
         for c in orig:
             if c.isupper() and prev.islower():
@@ -77,6 +79,13 @@ def _weak_piece(line: str, start: int, end: int, nslots: int) -> bool:
         return True  # a word ending in a capital before a no-break space (Finnish "SELKÄ\u00a0")
     # math: only math signs and Greek letters ("√π" is ù in Mac Roman)
     return all(unicodedata.category(c) == "Sm" or script_of(c) == "GREEK" for c in orig)
+
+
+def _glued_to_latin(line: str, start: int, end: int, orig: str) -> bool:
+    """Cyrillic or Greek letters with a Latin letter right before or after them."""
+    if not {script_of(c) for c in orig} <= {"GREEK", "CYRILLIC"}:
+        return False
+    return any(c.isalpha() and script_of(c) == "LATIN" for c in line[max(0, start - 1):start] + line[end:end + 1])
 
 
 def undamaged_scripts(line: str, slots: list[Slot]) -> frozenset[str]:
