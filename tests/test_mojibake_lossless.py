@@ -90,3 +90,34 @@ def test_latin_through_windows_1251_glued_to_latin_letters(text, lang):
 def test_cyrillic_capitals_are_left_alone(text):
     for lang in ("uk", None):
         assert find_mojibake(text, lang) == []
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Vous êtes", "fr"), ("Vote participer êtes distance octobre.", "fr"),
+    ("Reino bons possui deixar milhões.", "pt"), ("O 1º lugar e a 2ª vez", "pt"),
+    ("Satul clădirea către adevăr.", "ro"), ("Muzică adăugat", "ro"),
+])
+def test_double_windows_1252_of_ordinal_letters(text, lang):
+    """ê õ read twice as Windows-1252 pass through ª µ (Ãª, Ãµ): ª and º are Latin letters and µ
+    belongs to no script, so the first layer is no lonely letter of another script; ă passes
+    through ƒ (Äƒ), Windows-1252's own letter, no rare one."""
+    damaged = SHAPES["double cp1252"].damage(text)
+    assert repair_text(damaged, lang) == text
+    assert repair_text(damaged, None) == text
+
+
+@pytest.mark.parametrize("shape", ["cp1252 browser (C1 kept)", "double cp1252"])
+@pytest.mark.parametrize("text", ["- 出口xhttp。", "Tokyo。", "a 。"])
+def test_cjk_full_stop_among_latin_letters(shape, text):
+    """。 (E3 80 82) read as Windows-1252 is "ã€‚", three characters clean text also holds; glued
+    together they open the screen."""
+    damaged = SHAPES[shape].damage(text)
+    assert quick_screen(damaged)
+    assert repair_text(damaged, "zh") == text
+    assert repair_text(damaged, None) == text
+
+
+@pytest.mark.parametrize("text", ["Preço: 5€.", "São€ 5", "Fim‚ de"])
+def test_euro_after_a_tilde_is_left_alone(text):
+    for lang in ("pt", None):
+        assert find_mojibake(text, lang) == []

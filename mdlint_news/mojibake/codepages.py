@@ -124,6 +124,9 @@ _CYR_SIGNS = char_class(c for c in _CP1251.cont if not c.isalpha() and c != "\u0
 # characters. » is a lead glued after a letter ("tradi»õionale"), or before ò ô õ (quotes open
 # before ö: German and Swedish »öffentlich«).
 _GUILLEMET = f"|(?<=[^\\W\\d_]»)(?={char_class(CODEPAGES['mac-roman'].cont)})|(?<=»)(?=[òôõ])"
+# CJK punctuation (E3 80 xx) read as Windows-1252 or -1250 is "ã€" or "ă€" and a third
+# character, frequent in 。 (E3 80 82: "ã€‚") among Latin text ("xhttpã€‚")
+_CJK_PUNCT = "|(?<=[ãă]€.)"
 _SCREEN_RE = re.compile(
     f"[{char_class(_RARE_LEADS | _RARE_CONTS)[1:-1]}»{_CYR_LEADS}{_CJK_RANGE}]"
     f"(?:(?<={char_class(_LOSSY_LEADS)})|(?<={char_class(_RARE_LEADS)})(?={char_class(ALL_CONTS)})"
@@ -132,7 +135,7 @@ _SCREEN_RE = re.compile(
     f"|(?<=[{_CYR_LEADS}])(?={char_class(_CP1251.cont)}[A-Za-z])"  # "ГЄtes": glued to Latin after
     f"|(?<![\u0400-\u04ff].)(?<=[{_CYR_LEADS}])(?={_CYR_SIGNS})"
     f"|(?<=[{_CJK_RANGE}])(?=[{_L1}])|(?<=[{_L1}][{_CJK_RANGE}])|(?<=[{_L1}][^\x00-\x7f][{_CJK_RANGE}])"
-    f"{_GUILLEMET})"
+    f"{_GUILLEMET}{_CJK_PUNCT})"
 )
 
 

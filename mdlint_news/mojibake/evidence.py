@@ -39,7 +39,8 @@ def is_weak(line: str, run: list[Slot], decoded: str = "", scripts: frozenset[st
     after "e". A run is also weak when its ``decoded`` text is no better than the original: a rare
     letter (``rare_decoded``: Macedonian "ИЈ" is ȣ) or a letter of a script that no undamaged
     letter of the line has while it has some (``scripts``: a Latin Š among Cyrillic words)."""
-    if decoded and (rare_decoded(decoded) or _absent_script(decoded, scripts)):
+    # (ƒ is no rare letter here: Windows-1252's own 83, a layer still to decode, Äƒ is ă)
+    if decoded and (rare_decoded(decoded.replace("ƒ", "")) or _absent_script(decoded, scripts)):
         return True
     if _weak_piece(line, run[0].start, run[-1].end, len(run)):
         return True
