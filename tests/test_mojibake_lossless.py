@@ -121,3 +121,37 @@ def test_cjk_full_stop_among_latin_letters(shape, text):
 def test_euro_after_a_tilde_is_left_alone(text):
     for lang in ("pt", None):
         assert find_mojibake(text, lang) == []
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("値段源高齢。 「Bある言葉」", "ja"), ("「Bある", "ja"), ("(유) 푸른테크", "ko"), ("💡 (유) 푸른테크", "ko"),
+])
+def test_second_layer_of_frequent_characters(text, lang):
+    """Read as Windows-1250, then as Windows-1252: the first layer's repair ("ă€Ś", "ěś" + no-break
+    space) holds only frequent characters, so the repaired line passes no screen; its repairs
+    themselves still hold a lead and a continuation."""
+    damaged = SHAPES["cp1250 then cp1252"].damage(text)
+    assert repair_text(damaged, lang) == text
+    assert repair_text(damaged, None) == text
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Rychlé nabíjení a sloučených příspěvků", "cs"), ("Jelínková Hrušková", "cs"),
+    ("Română: sfârșitul și începutul", "ro"), ("Łódź, Śląsk i Škoda", "pl"),
+])
+def test_a_single_layer_is_not_read_twice(text, lang):
+    for shape in ("cp1252 browser (C1 kept)", "cp1250", "iso-8859-2", "mac-roman"):
+        damaged = SHAPES[shape].damage(text)
+        assert repair_text(damaged, lang) == text, shape
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("  delà\u00a0»", "fr"), ("Ünübol İzgü Fırat: “Çalışmalarına pasta”", "tr"),
+    ("Il est allé au-delà\u00a0» et “Çal", "fr"),
+])
+def test_a_repair_is_not_read_again_as_another_script(text, lang):
+    """A repaired "à\u00a0»" (E0 A0 BB) or Mac Roman's "“Ç" (D2 82) is no second layer."""
+    for shape in ("cp1252 browser (C1 kept)", "cp1251", "cp437", "mac-roman"):
+        damaged = SHAPES[shape].damage(text)
+        assert repair_text(damaged, lang) == text, shape
+        assert repair_text(damaged, None) == text, shape
