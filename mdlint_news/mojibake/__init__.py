@@ -6,12 +6,13 @@ pages: docs/encoding-hypotheses.md; languages: docs/encoding-languages.md."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from .codepages import ENCODINGS, quick_screen, screen_char, SCREEN_FIRST_CLASS
+from .codepages import ALL_CONTS, char_class, CODEPAGES, ENCODINGS, quick_screen, screen_char, SCREEN_FIRST_CLASS
 from .languages import LineLanguage
 from .resolution import analyze_line, MARGIN
 from .scoring import article_hints, HINTS
@@ -119,6 +120,14 @@ def find_mojibake(
     return out
 
 
+# A repair that still holds the lead of a CJK or Hangul character (E3-ED) and two continuations
+# may be a layer of mojibake whose characters are all frequent ones ("ă€Ś" is 「 in Windows-1250,
+# "ěś\u00a0" is 유), which the screen of the repaired line does not see. (Not any lead: a repaired
+# "à\u00a0»" is not Samaritan, nor Mac Roman's "“Ç" Cyrillic.)
+_CJK_LEADS = {c for cp in CODEPAGES.values() for c, b in cp.byte_of.items() if 0xE3 <= b <= 0xED}
+_LEAD_CONT = re.compile(f"{char_class(_CJK_LEADS)}{char_class(ALL_CONTS)}{{2}}")
+
+
 def _repairs_of_line(line: str, offset: int, language: str | None, encs) -> list[Repair]:
     res, lang = analyze_line(line, LineLanguage(language), encs)
     if res is None:
@@ -139,7 +148,10 @@ def _repairs_of_line(line: str, offset: int, language: str | None, encs) -> list
             pos = r.end
         parts.append(line[pos:])
         line1 = "".join(parts)
-        inner, lang = analyze_line(line1, lang, encs) if quick_screen(line1) else (None, lang)
+        layered = quick_screen(line1) or any(_LEAD_CONT.search(rep) for rep in reps)
+        # the repaired line settles its language again: the first layer's undamaged words may be
+        # none at all (a Korean name read twice leaves only "(" and ")")
+        inner, lang = analyze_line(line1, LineLanguage(language), encs) if layered else (None, lang)
         if inner is None:
             break
         changed = False

@@ -97,7 +97,8 @@ ALL_CONTS = frozenset().union(*(cp.cont for cp in CODEPAGES.values()))
 # capitals, and its Cyrillic damage always holds rarer characters ("Šø", "Ń€") that stop the screen.
 _LOSSY_LEADS = frozenset("Ć").union(*(cp.lossy_leads for cp in CODEPAGES.values() if cp.name != "windows-1257"))
 _RARE_LEADS = _LOSSY_LEADS | frozenset("âğðđ√ƒ≈‚ÐÑÎÏ×ØÙÌËÆÇÊÈÉÕÒÓÔÞ¬∆ﬁﬂ◊⁄\uf8ff"
-                                       "ĆĀā├┬─┼╨╤")  # Windows-1257 (ā€™ is ’) and CP437 leads
+                                       "ĆĀā├┬─┼╨╤Γ")  # Windows-1257 (ā€™ is ’) and CP437 leads
+# (CP437's Γ is E2: "ΓÜí" is ⚡, whose continuations are ordinary letters)
 _FREQ_CONTS = frozenset(
     "šžťľŠŽŤĽ„“”‘’‚–—…\u00a0«»·°€™•§©®"
     "áéíóúýàèìòùâêîôûäëïöüãõñçåæøÄÖÜÅÇÉÑßąęłśżźŁŚŻŹşŞµ"
@@ -119,18 +120,27 @@ _L1 = "\u00c0-\u00ff"
 _CP1251 = CODEPAGES["windows-1251"]
 _CYR_LEADS = "".join(c for c, b in _CP1251.byte_of.items() if 0xC2 <= b <= 0xDF)
 _CYR_SIGNS = char_class(c for c in _CP1251.cont if not c.isalpha() and c != "\u00a0")
+# Mac Roman reads C8 as »: Romanian ș ț Ș Ț (C8 98-9B) are "»ô" "»õ" "»ò" "»ö", all frequent
+# characters. » is a lead glued after a letter ("tradi»õionale"), or before ò ô õ (quotes open
+# before ö: German and Swedish »öffentlich«).
+_GUILLEMET = f"|(?<=[^\\W\\d_]»)(?={char_class(CODEPAGES['mac-roman'].cont)})|(?<=»)(?=[òôõ])"
+# CJK punctuation (E3 80 xx) read as Windows-1252 or -1250 is "ã€" or "ă€" and a third
+# character, frequent in 。 (E3 80 82: "ã€‚") among Latin text ("xhttpã€‚")
+_CJK_PUNCT = "|(?<=[ãă]€.)"
 _SCREEN_RE = re.compile(
-    f"[{char_class(_RARE_LEADS | _RARE_CONTS)[1:-1]}{_CYR_LEADS}{_CJK_RANGE}]"
+    f"[{char_class(_RARE_LEADS | _RARE_CONTS)[1:-1]}»{_CYR_LEADS}{_CJK_RANGE}]"
     f"(?:(?<={char_class(_LOSSY_LEADS)})|(?<={char_class(_RARE_LEADS)})(?={char_class(ALL_CONTS)})"
     f"|(?<={char_class(ALL_LEADS)}{char_class(_RARE_CONTS)})|(?<={char_class(ALL_LEADS)}{char_class(ALL_CONTS)}{char_class(_RARE_CONTS)})"
     f"|(?<=[A-Za-z][{_CYR_LEADS}])(?={char_class(_CP1251.cont)})"
+    f"|(?<=[{_CYR_LEADS}])(?={char_class(_CP1251.cont)}[A-Za-z])"  # "ГЄtes": glued to Latin after
     f"|(?<![\u0400-\u04ff].)(?<=[{_CYR_LEADS}])(?={_CYR_SIGNS})"
-    f"|(?<=[{_CJK_RANGE}])(?=[{_L1}])|(?<=[{_L1}][{_CJK_RANGE}])|(?<=[{_L1}][^\x00-\x7f][{_CJK_RANGE}]))"
+    f"|(?<=[{_CJK_RANGE}])(?=[{_L1}])|(?<=[{_L1}][{_CJK_RANGE}])|(?<=[{_L1}][^\x00-\x7f][{_CJK_RANGE}])"
+    f"{_GUILLEMET}{_CJK_PUNCT})"
 )
 
 
 # The first character class of _SCREEN_RE: a text without any of its characters passes the screen.
-SCREEN_FIRST_CLASS = f"{char_class(_RARE_LEADS | _RARE_CONTS)[1:-1]}{_CYR_LEADS}{_CJK_RANGE}"
+SCREEN_FIRST_CLASS = f"{char_class(_RARE_LEADS | _RARE_CONTS)[1:-1]}»{_CYR_LEADS}{_CJK_RANGE}"
 _SCREEN_FIRST = re.compile(f"[{SCREEN_FIRST_CLASS}]")
 
 

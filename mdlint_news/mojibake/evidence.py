@@ -7,6 +7,7 @@ Design: docs/encoding-engine.md."""
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from .codepages import CodePage
 from .groups import Group
@@ -38,18 +39,29 @@ def is_weak(line: str, run: list[Slot], decoded: str = "", scripts: frozenset[st
     after "e". A run is also weak when its ``decoded`` text is no better than the original: a rare
     letter (``rare_decoded``: Macedonian "ИЈ" is ȣ) or a letter of a script that no undamaged
     letter of the line has while it has some (``scripts``: a Latin Š among Cyrillic words)."""
-    if decoded and (rare_decoded(decoded) or _absent_script(decoded, scripts)):
+    # (ƒ is no rare letter here: Windows-1252's own 83, a layer still to decode, Äƒ is ă)
+    if decoded and (rare_decoded(decoded.replace("ƒ", "")) or _absent_script(decoded, scripts)):
         return True
     if _weak_piece(line, run[0].start, run[-1].end, len(run)):
         return True
     return len(run) > 1 and all(_weak_piece(line, s.start, s.end, 1) for s in run)
 
 
+@lru_cache(maxsize=16)
+def _last_closing_guillemet(line: str) -> int:
+    return line.rfind("«")
+
+
 def _weak_piece(line: str, start: int, end: int, nslots: int) -> bool:
     orig = line[start:end]
-    if all(unicodedata.category(c) in ("Lu", "Ll") or (c == "\u00a0" and i) for i, c in enumerate(orig)):
+    if orig[0] == "»" and not line[start - 1:start].isalpha() and _last_closing_guillemet(line) >= end:
+        return True  # a quotation opened German or Danish style, »öffentlich« (Mac Roman: Țffentlich)
+    # ƒ is the florin and function sign, a letter of no word we read (Mac Roman's C4: "ƒó" is ė)
+    if all(unicodedata.category(c) in ("Lu", "Ll") and c != "ƒ" or (c == "\u00a0" and i) for i, c in enumerate(orig)):
         if len({script_of(c) for c in orig} & {"LATIN", "GREEK", "CYRILLIC"}) > 1:
             return False  # letters of two alphabets glued together (CP437 "ΓÇô" is –): no word
+        if _glued_to_latin(line, start, end, orig):
+            return False  # Windows-1251 "ГЄtes" (êtes): Cyrillic letters inside a Latin word
         prev = line[start - 1] if start else ""
         for c in orig:
             if c.isupper() and prev.islower():
@@ -68,6 +80,13 @@ def _weak_piece(line: str, start: int, end: int, nslots: int) -> bool:
         return True  # a word ending in a capital before a no-break space (Finnish "SELKÄ\u00a0")
     # math: only math signs and Greek letters ("√π" is ù in Mac Roman)
     return all(unicodedata.category(c) == "Sm" or script_of(c) == "GREEK" for c in orig)
+
+
+def _glued_to_latin(line: str, start: int, end: int, orig: str) -> bool:
+    """Cyrillic or Greek letters with a Latin letter right before or after them."""
+    if not {script_of(c) for c in orig} <= {"GREEK", "CYRILLIC"}:
+        return False
+    return any(c.isalpha() and script_of(c) == "LATIN" for c in line[max(0, start - 1):start] + line[end:end + 1])
 
 
 def undamaged_scripts(line: str, slots: list[Slot]) -> frozenset[str]:

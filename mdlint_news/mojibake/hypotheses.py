@@ -25,8 +25,10 @@ def script_of(c: str) -> str:
     word = name.split(" ", 1)[0].split("-", 1)[0]
     if word in ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "IDEOGRAPHIC"):
         return "CJK"
-    if word in ("MODIFIER", "SMALL", "FULLWIDTH"):
+    if word in ("MODIFIER", "SMALL", "FULLWIDTH", "MICRO"):
         return "COMMON"
+    if word in ("FEMININE", "MASCULINE"):
+        return "LATIN"  # ª º (the second layer of ê õ read twice as Windows-1252: Ãª Ãµ)
     return word or "UNKNOWN"
 
 

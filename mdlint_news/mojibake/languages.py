@@ -212,6 +212,15 @@ def _choose_languages(line: str, prior: str | None) -> str:
     return "+".join([main] + quoted[:2])
 
 
+def alphabet_misfits(letters: str) -> int:
+    """How many of ``letters``' non-ASCII Latin letters the one Latin alphabet that fits them best
+    lacks (0: a single language writes them all; ``á š`` are Czech, ``å ť`` no one's)."""
+    latin = [c for c in letters.lower() if "\u00c0" <= c <= "\u024f" and c.isalpha()]
+    if not latin:
+        return 0
+    return min(sum(c not in alphabet for c in latin) for alphabet in _LATIN_ALPHABETS.values())
+
+
 def line_language(line: str, lang: str) -> str:
     """``lang`` as a prior: the line's undamaged words decide (``_choose_languages``)."""
     return _choose_languages(line, lang)

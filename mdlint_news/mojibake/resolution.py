@@ -21,7 +21,9 @@ from .hypotheses import (
     apply_fixed, BLANK, cjk_lead, COMMON_SCRIPTS, find_slots, line_lost_bytes, lonely_script,
     masked_spans, plausible_lost, plausible_text, redecode, script_of, Slot,
 )
-from .languages import detect_language, LangModel, language_model, line_language, LineLanguage, supported
+from .languages import (
+    alphabet_misfits, detect_language, LangModel, language_model, line_language, LineLanguage, supported,
+)
 from .scoring import CASE_PENALTY, CJK_MARGIN
 
 
@@ -364,6 +366,10 @@ def _best_read(line: str, tied: list[_LineResult], language: LineLanguage) -> _L
         other = other or language_model(supported(detect_language(line)))
         scores = [sc + (_letters_score(line, r.runs, other) if sc == max(scores) else -math.inf,)
                   for sc, r in zip(scores, tied)]
+    if lossless and scores.count(max(scores)) > 1:
+        # no model knows the letters (names in a line of no language): one alphabet beats two
+        scores = [sc + (-alphabet_misfits("".join(run.replacement for run in r.runs)),)
+                  for sc, r in zip(scores, tied)]
     return tied[scores.index(max(scores))]
 
 
@@ -386,7 +392,8 @@ def _letters_score(line: str, runs: list[_RunOut], lm: LangModel) -> float:
             # a control, a combining mark, or a symbol between letters (÷ for á; not the ’ of
             # "don’t", punctuation) is no letter
             if cat in ("Cc", "Co", "Cn") or cat.startswith("M") or \
-                    (cat.startswith("S") and prev.isalpha() and nxt.isalpha()):
+                    (cat.startswith("S") and prev.isalpha() and nxt.isalpha()) or \
+                    (cat == "Sm" and (prev.isalpha() or nxt.isalpha())):  # a math sign glued to a word
                 score -= CASE_PENALTY
             continue
         if scripts and script_of(c) not in scripts and script_of(c) != "COMMON":

@@ -234,7 +234,7 @@ _RARE_RE: re.Pattern | None = None
 # the code pages), written out: a file without any of them never imports the mojibake module
 # (~40 ms of tables and expressions at start-up). tests/test_fast_paths.py checks that both
 # classes hold the same characters.
-SCREEN_FIRST_CLASS = ("\x80-\x9f¡¢£¤¥¦¨ª¬\xad¯±²³´¶¸¹º¼½¾¿ÂÃÄÅÆÇÈÉÊËÌÎÏÐÑÒÓÔÕ×ØÙÞâðÿĀĂĄĆĐđĞğĹŃŒœŖŗŸƒˆˇ˘˛˜˝Ωπ"
+SCREEN_FIRST_CLASS = ("\x80-\x9f¡¢£¤¥¦¨ª¬\xad¯±²³´¶¸¹º¼½¾¿ÂÃÄÅÆÇÈÉÊËÌÎÏÐÑÒÓÔÕ×ØÙÞâðÿĀĂĄĆĐđĞğĹŃŒœŖŗŸƒˆˇ˘˛˜˝ΓΩπ»"
                       "ЁЂЃЅЈЉЊЋЌЎЏџҐВ-Яā"
                       "‚†‡‰‹›⁄₧№∂∆∏∑√∞∫≈≠≤≥⌐─│┐├┤┬┼║╕╖╗╛╜╝╡╢╣╤╨░▒▓◊\uf8ffﬁﬂ"
                       "\u3000-\u9fff\uac00-\ud7af\uff00-\uffef")
