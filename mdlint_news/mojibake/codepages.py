@@ -123,7 +123,7 @@ _CYR_SIGNS = char_class(c for c in _CP1251.cont if not c.isalpha() and c != "\u0
 # Mac Roman reads C8 as »: Romanian ș ț Ș Ț (C8 98-9B) are "»ô" "»õ" "»ò" "»ö", all frequent
 # characters. » is a lead glued after a letter ("tradi»õionale"), or before ò ô õ (quotes open
 # before ö: German and Swedish »öffentlich«).
-_GUILLEMET = f"|(?<=[^\\W\\d_]»)(?={char_class(CODEPAGES['mac-roman'].cont)})|(?<=»)(?=[òôõ])"
+_GUILLEMET = f"|(?<=»)(?:(?<=[^\\W\\d_]»)(?={char_class(CODEPAGES['mac-roman'].cont)})|(?=[òôõ]))"
 # CJK punctuation (E3 80 xx) read as Windows-1252 or -1250 is "ã€" or "ă€" and a third
 # character, frequent in 。 (E3 80 82: "ã€‚") among Latin text ("xhttpã€‚")
 _CJK_PUNCT = "|(?<=[ãă]€.)"
