@@ -82,3 +82,12 @@ def test_vietnamese_o_hook_is_not_a_khmer_vowel_sign():
             "Bar đậy kháng nên ốm tặc – 34\xa0% ❤️.")
     damaged = read_as(text, "cp1252", drop=True)
     assert all("\u17bb" not in "".join(r.candidates) for r in find_mojibake(damaged, "cs"))
+
+
+def test_romanian_line_that_opens_with_names_and_french_looking_words():
+    # the languages asked besides the profile's are chosen on the line's lowercase words: its
+    # first words (a name, "Mine origine bruxelles") would pick French and Italian
+    text = ("Casiana Niță: „Mine origine bruxelles devenit” Astăzi își acestui plan Stan având. "
+            "Eminescu arthur primește întregi lucra pornit.")
+    damaged = read_as(text, "cp1257", drop=True)
+    assert "Astăzi" in repair_text(damaged, "cs")
