@@ -27,6 +27,7 @@ _PY_CODEC = {
 #: Code pages whose damage is also met with bytes lost (dropped undefined bytes, stripped soft
 #: hyphens and C1 controls, no-break spaces made spaces); the others are repaired losslessly only.
 _LOSSY_PAGES = frozenset({"windows-1252", "windows-1254", "windows-1250", "latin-1", "windows-1257"})
+_MANY_GREEK_LOST = frozenset({"windows-1250", "windows-1257"})
 
 
 def char_class(chars: Iterable[str]) -> str:
@@ -63,9 +64,12 @@ class CodePage:
 
         self.cont = frozenset(chars(0x80, 0xBF))
         self.leads = frozenset(chars(0xC2, 0xF4))
-        # 2-byte leads of Latin letters (C2-C5) and of Cyrillic (D0-D1: a Cyrillic option needs
-        # Cyrillic on the repaired line, see resolution._plausible_lossy)
-        self.lossy_leads = frozenset(chars(0xC2, 0xC5) + chars(0xD0, 0xD1)) if self.lossy else frozenset()
+        # 2-byte leads of Latin letters (C2-C5), of Greek (CE-CF) and of Cyrillic (D0-D1): a Greek
+        # or Cyrillic option needs its script on the repaired line (resolution._plausible_lossy).
+        # Not Greek where the page leaves several small Greek letters' bytes undefined (Windows-1250
+        # 81 83 88: ρ σ ψ, "ρε" or "σε"; Windows-1257 more): a guess, not a repair.
+        greek = chars(0xCE, 0xCF) if name not in _MANY_GREEK_LOST else []
+        self.lossy_leads = frozenset(chars(0xC2, 0xC5) + greek + chars(0xD0, 0xD1)) if self.lossy else frozenset()
         # a strict decoder (errors="replace") writes U+FFFD for an undefined byte: on a lossy page
         # it stands in a sequence as a continuation byte (``find_slots`` fills it in)
         cont = char_class(self.cont | {FILL} if self.lossy else self.cont)

@@ -13,7 +13,7 @@ from typing import Sequence
 from .hypotheses import script_of, Slot
 from .languages import cjk_lang, LangModel, language_model
 from .scoring import (
-    CASE_PENALTY, FIRST_CJK, HINTS, is_wordish, letter_score, MARKS, score_rendering, slot_prior,
+    ATE_SPACE, CASE_PENALTY, FIRST_CJK, HINTS, is_wordish, letter_score, MARKS, score_rendering, slot_prior,
 )
 
 
@@ -118,10 +118,14 @@ def _rendered(pieces: list[str], masks: list[tuple[bool, ...]], lo: int, hi: int
 
 
 @lru_cache(maxsize=4096)
-def _piece_mask(p: str, lossy: bool) -> tuple[bool, ...]:
+def _piece_mask(p: str, lossy: bool, ate: bool = False) -> tuple[bool | int, ...]:
     """The recovered characters of a piece: a lossy slot's, but its space (a lost no-break space
-    read as one is no recovered character); nothing else."""
-    return tuple(c != " " for c in p) if lossy else (False,) * len(p)
+    read as one is no recovered character); nothing else. ``ate``: the piece's option ate the
+    space after the slot, its last character is marked ``ATE_SPACE``."""
+    if not lossy:
+        return (False,) * len(p)
+    mask = tuple(c != " " for c in p)
+    return mask[:-1] + (ATE_SPACE,) if ate and p else mask
 
 
 @lru_cache(maxsize=4096)
@@ -161,7 +165,10 @@ class _Scorer:
     def __init__(self, line, group, fixed, lm, left, right, cjk, memo):
         self.pieces, self.where = _group_pieces(line, group, fixed)
         lossy_at = set(self.where)
+        self.spaced = [s.space for s in group.slots if not s.lossless]
         self.masks = [_piece_mask(p, k in lossy_at) for k, p in enumerate(self.pieces)]
+        for i, k in enumerate(self.where):
+            self.masks[k] = _piece_mask(self.pieces[k], True, self.spaced[i] and not self.pieces[k].endswith(" "))
         self.sizes = [len(p) for p in self.pieces]
         self.bound = [_has_bound(p) for p in self.pieces]
         self.prev = line[group.start - 1] if group.start else ""
@@ -171,7 +178,7 @@ class _Scorer:
     def put(self, i: int, x: str) -> None:
         k = self.where[i]
         self.pieces[k], self.sizes[k], self.bound[k] = x, len(x), _has_bound(x)
-        self.masks[k] = _piece_mask(x, True)
+        self.masks[k] = _piece_mask(x, True, self.spaced[i] and not x.endswith(" "))
 
     def set(self, choice: Sequence[str]) -> None:
         pieces, where = self.pieces, self.where

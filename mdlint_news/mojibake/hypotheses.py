@@ -20,6 +20,10 @@ COMMON_SCRIPTS = {"LATIN", "COMMON"}
 @lru_cache(maxsize=4096)
 def script_of(c: str) -> str:
     if not c.isalpha() and not (unicodedata.decimal(c, None) is not None and not c.isascii()):
+        if c >= "\u0300" and unicodedata.category(c) in ("Mn", "Mc"):  # a vowel sign: its script's (Khmer ុ)
+            word = unicodedata.name(c, "").split(" ", 1)[0]
+            if word not in _SHARED_MARKS:
+                return word
         return "COMMON"  # superscript digits (³) and fractions are no script's own digits
     name = unicodedata.name(c, "")
     word = name.split(" ", 1)[0].split("-", 1)[0]
@@ -31,6 +35,8 @@ def script_of(c: str) -> str:
         return "LATIN"  # ª º (the second layer of ê õ read twice as Windows-1252: Ãª Ãµ)
     return word or "UNKNOWN"
 
+
+_SHARED_MARKS = frozenset({"", "COMBINING", "VARIATION", "ZERO"})  # marks of no one script
 
 # Letters of the IPA block that are letters of living orthographies (CLDR exemplar characters):
 # Azerbaijani ə; ɛ ɔ ɓ ɗ ɖ ɣ ʋ ɲ in West African languages (Akan, Ewe, Hausa, Fula, Bambara,
@@ -264,8 +270,9 @@ def _stripped_ok(dec: str, line: str, s: int, e: int) -> bool:
     """A reading that assumes a stripped C1 byte (one no compatible code page leaves undefined: a
     stripped 97 would make "nab×jen×" of "nabÃjenÃ", whose soft hyphens were lost): a letter, and not a capital standing alone as a
     word ("Ã " is "à " with its no-break space lost, not "À ") nor one starting a lowercase word
-    after a lowercase word ("s Älánky": "články")."""
-    if not dec.isalpha():
+    after a lowercase word ("s Älánky": "články"), nor Greek (most of its small letters are CE/CF
+    80-9F: any of them would do, "ΣαÏρός")."""
+    if not dec.isalpha() or script_of(dec) == "GREEK":
         return False
     if not dec.isupper():
         return True

@@ -142,6 +142,7 @@ _LATIN_ALPHABETS = {
     "da": "æøåé", "nb": "æøåéóò", "fi": "äöå", "nl": "éëïöüè", "is": "áðéíóúýþæö",
     "lt": "ąčęėįšųūž", "lv": "āčēģīķļņšūž", "sl": "čšž", "sh": "čćđšž", "en": "", "id": "",
     "ms": "", "fil": "ñ",
+    "vi": "àáâãèéêìíòóôõùúýăđĩũơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ",
 }
 _ALPHABET_PRIOR = -3.0  # log10 prior of a letter of the language that its letter counts lack
 _SCRIPT_LANGS = {"CYRILLIC": ("ru", "uk", "bg", "mk"), "GREEK": ("el",), "ARABIC": ("ar", "fa", "ur"),
@@ -161,7 +162,9 @@ def _capital_inside(word: str) -> bool:
 
 
 def _candidate_languages(words: list[str], prior: str | None) -> list[str]:
-    """The prior, English, and the languages whose alphabet has the line's other letters."""
+    """The prior, English, and the languages whose alphabet has the line's other letters; every
+    language of ``_DETECT_LANGS`` too when there is no prior or it knows too few of the words
+    (an Italian line whose non-ASCII letters are all damaged)."""
     from .. import lexicon
 
     out = [prior] if prior else []
@@ -177,8 +180,32 @@ def _candidate_languages(words: list[str], prior: str | None) -> list[str]:
         out.extend(fit[:4])
     if prior is None:
         out.extend(_DETECT_LANGS)
+    elif _prior_is_foreign(words, prior):
+        out.extend(_likely_languages(words))
     avail = lexicon.available_languages()
     return [q for q in dict.fromkeys(out) if q in avail]
+
+
+def _prior_is_foreign(words: list[str], prior: str) -> bool:
+    """Whether the prior knows fewer than half of at least three words: another language may."""
+    if len(words) < 3:
+        return False
+    return 2 * sum(language_model(supported(prior.split("+")[0])).head_zipf(w) > 0 for w in words) < len(words)
+
+
+def _likely_languages(words: list[str]) -> list[str]:
+    """The three languages of ``_DETECT_LANGS`` that know most of the first ``_PEEK`` lowercase
+    words (names say little: "Casiana" of a Romanian line), a cheap preselection:
+    ``_choose_languages`` then scores every word in each."""
+    from .. import lexicon
+
+    avail = lexicon.available_languages()
+    peek = [w for w in words if w.islower()][:_PEEK] or words[:_PEEK]
+    known = {q: sum(language_model(q).head_zipf(w) > 0 for w in peek) for q in _DETECT_LANGS if q in avail}
+    return sorted(known, key=lambda q: -known[q])[:3]
+
+
+_PEEK = 6
 
 
 def _cjk_line(line: str) -> str | None:

@@ -183,6 +183,14 @@ def is_wordish(c: str) -> bool:
     return c.isalnum() or unicodedata.category(c).startswith("M") or c in "'’\u00ad"
 
 
+# A word scores its Zipf frequency (log10 of its frequency per billion words, + 9): two known words
+# outscore one, so "Э ада" beat "Рада" where a lead that lost its no-break space (Р, which then
+# ate the space after it) and one that lost its soft hyphen (Э, the space kept) compete. A known
+# word that such a letter joins into one scores what the other word would cost (a unigram model's
+# 9, less the Zipf that a word of the line's language has at least). A letter that ate a space is
+# marked ``ATE_SPACE`` in a rendering's mask of recovered characters (``groups._piece_mask``).
+JOIN_BONUS = 7.0
+ATE_SPACE = 2
 CASE_PENALTY = 8.0  # log10 odds against a capital inside a lowercase word (or the reverse)
 _SHORT_WORD_ZIPF = 5.0  # a one-letter word counts as known only when it is this frequent
 _CJK_UNKNOWN = -3.0  # a recovered CJK character that is part of no known word
@@ -312,6 +320,8 @@ def score_rendering(text: str, replaced: list[bool], prev: str, nxt: str, lm: La
         if s is None:
             s = memo[key] = _word_score(key[0], replaced[a:b], lm, cjk)
         score += s
+        if s > 0 and ATE_SPACE in replaced[a:b]:
+            score += JOIN_BONUS
     i = text.find(" ", 1) if text and max(text) >= FIRST_CJK else -1
     while 0 < i < len(text) - 1:
         if script_of(text[i - 1]) == "CJK" and script_of(text[i + 1]) == "CJK":
