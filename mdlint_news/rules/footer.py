@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..body import body_view, render
 from ..diagnostics import Edit, Fix, Priority
+from ..mojibake import find_mojibake, quick_screen
 from .base import ERROR, SAFE, UNSAFE, Context, Problem, rule
 from .rendered import footer_hidden, source_line
 
@@ -21,7 +22,16 @@ def _blank_before(before: str) -> bool:
 
 
 def _expected(ctx: Context, template: str) -> str | None:
-    return render(template, ctx.data) if isinstance(ctx.data, dict) else None
+    """The footer line rendered from the front matter; None without one, or when it holds
+    mojibake: a fix never copies a damaged field into the body (`mojibake` reports the field,
+    and the footer is judged again once it is repaired; copied, the repair read the footer again
+    and the two fixes undid each other)."""
+    if not isinstance(ctx.data, dict):
+        return None
+    text = render(template, ctx.data)
+    if text is not None and quick_screen(text) and find_mojibake(text, None):
+        return None
+    return text
 
 
 def _mismatch(ctx: Context, which: str):
