@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from .decoding import Decoded, DecodeError, decode, encode
-from .diagnostics import Applicability, Diagnostic, Edit
+from .diagnostics import Applicability, Diagnostic, Edit, Priority
 from .document import IssueKind
 from .rules import BY_CODE, reporting
 
@@ -102,12 +102,36 @@ class FixResult:
 def fix_loop(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool = False,
              newline: str = "\n", first: list[Diagnostic] | None = None) -> FixResult:
     """Lint, apply fixes, lint again, until nothing changes (at most MAX_PASSES). A text seen
-    before means two fixes undo each other: stop and refuse. The result must not have a problem
-    the original did not have (counted per rule), else the original is kept."""
+    before means fixes undo each other: the derived ones among them (``Priority.DERIVED``, a
+    line rendered from other text, which must not undo a repair of that text) yield to the
+    others, and the loop starts again with their fixes held back; any other cycle stops it and
+    refuses. The result must not have a problem the original did not have (counted per rule),
+    else the original is kept."""
     before = first if first is not None else lint(text)
-    diagnostics = before
+    held: frozenset[str] = frozenset()
+    while True:
+        result, cycle = _fix_passes(text, lint, unsafe, newline, before, held)
+        derived = {d.name for d in cycle if d.fix.priority == Priority.DERIVED} - held
+        if not derived or all(d.fix.priority == Priority.DERIVED for d in cycle):
+            return result  # no cycle, or nothing for the derived fixes to yield to: refused
+        held |= derived
+
+
+def _held_back(diagnostics: list[Diagnostic], held: frozenset[str]) -> list[Diagnostic]:
+    """``diagnostics`` with the fixes of the rules in ``held`` taken away (reported, not fixed)."""
+    if not held:
+        return diagnostics
+    return [replace(d, fix=None) if d.fix is not None and d.name in held else d for d in diagnostics]
+
+
+def _fix_passes(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool, newline: str,
+                before: list[Diagnostic], held: frozenset[str]) -> tuple[FixResult, list[Diagnostic]]:
+    """The passes of ``fix_loop`` with the fixes of ``held`` held back: the result, and the
+    fixes applied in a cycle (empty when there was none)."""
+    diagnostics = _held_back(before, held)
     current = text
-    seen = {hashlib.blake2b(text.encode("utf-8", "surrogatepass")).digest()}
+    seen = {hashlib.blake2b(text.encode("utf-8", "surrogatepass")).digest(): 0}
+    passes: list[list[Diagnostic]] = []  # the fixes applied by each pass
     fixed: list[Diagnostic] = []
     # Problems that text repairs (mojibake, ``Fix.repair``) uncover were there before, only
     # unreadable: they are measured against the text as repaired, not counted as regressions.
@@ -118,28 +142,30 @@ def fix_loop(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool = 
         if not applied or new == current:
             break
         repairing = repairing and all(d.fix.repair for d in applied)
+        passes.append(applied)
         digest = hashlib.blake2b(new.encode("utf-8", "surrogatepass")).digest()
         if digest in seen:
-            names = ", ".join(sorted({d.name for d in applied}))
+            cycle = [d for fixes in passes[seen[digest]:] for d in fixes]
+            names = ", ".join(sorted({d.name for d in cycle}))
             return FixResult(text, text, [], before, f"fixes of {names} undo each other (a cycle); "
-                             "nothing was written. This is a bug in news-lint: please report it")
-        seen.add(digest)
+                             "nothing was written. This is a bug in news-lint: please report it"), cycle
+        seen[digest] = len(passes)
         fixed.extend(applied)
         current = new
-        diagnostics = lint(current)
+        diagnostics = _held_back(lint(current), held)
         if repairing:
             baseline = _union(baseline, diagnostics)
     else:
         if any(d.fix and allowed(d.fix.applicability, unsafe) for d in diagnostics):
             return FixResult(text, text, [], before,
-                             f"fixes did not settle after {MAX_PASSES} passes; nothing was written")
+                             f"fixes did not settle after {MAX_PASSES} passes; nothing was written"), []
     if current != text:
         problem = _regressions(before, diagnostics, baseline)
         if problem:
             return FixResult(text, text, [], before,
                              f"refused to write the fixes: {problem}. This is a bug in news-lint: "
-                             "please report it with the file")
-    return FixResult(current, text, fixed, diagnostics)
+                             "please report it with the file"), []
+    return FixResult(current, text, fixed, diagnostics), []
 
 
 MAX_FILE_ROUNDS = 4  # fix, write, read back: file-level fixes (BOM, encoding) may reveal more

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mdlint_news.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
+from mdlint_news.diagnostics import Applicability, Diagnostic, Edit, Fix, Priority, Severity
 from mdlint_news.fixes import (MAX_PASSES, WriteError, apply_fixes, fix_loop, unified_diff,
                                write_atomic)
 
@@ -129,6 +129,45 @@ def test_fix_loop_stops_at_a_cycle_and_keeps_the_original():
     assert result.fixed == []
     assert result.error and "cycle" in result.error
     assert len(calls) <= 3  # noticed at once, not after MAX_PASSES
+
+
+def test_in_a_cycle_a_derived_fix_yields_to_the_repair_it_undoes():
+    """A repair (the footer's 'Jã' is 'Já') and a derived fix (the footer rendered again from a
+    front-matter field that holds the same damage, unseen there) undo each other. The derived
+    fix yields: the repair is written, the derived finding is reported without a fix. Before,
+    the loop refused everything as an internal error (found by the encoding benchmark on a
+    generated Slovak article damaged through Windows-1257). Fails on the old code."""
+    def lint(t):
+        field, footer = t.split("\n")[0][len("field: "):], t.split("\n")[1][len("footer: "):]
+        at = len("field: ") + len(field) + 1 + len("footer: ")
+        found = []
+        if footer == "Jã":  # the repair sees the damage in the footer only
+            found.append(Diagnostic("NL701", "mojibake", Severity.ERROR, "damaged", at, at + 2,
+                                    Fix.replace(at, at + 2, "Já", "repair", SAFE, Priority.ENCODING)))
+        if footer != field:
+            found.append(Diagnostic("NL823", "footer-source", Severity.ERROR, "differs", at,
+                                    at + len(footer), Fix.replace(at, at + len(footer), field,
+                                                                  "render", SAFE, Priority.DERIVED)))
+        return found
+
+    result = fix_loop("field: Jã\nfooter: Jã\n", lint)
+    assert result.error is None, result.error
+    assert result.text == "field: Jã\nfooter: Já\n"
+    assert [(d.name, d.fix) for d in result.remaining] == [("footer-source", None)]
+
+
+def test_a_cycle_of_derived_fixes_alone_is_still_refused():
+    def lint(t):  # two derived fixes undoing each other: no repair to yield to
+        if t == "value: A\n":
+            return [Diagnostic("NL1", "one", Severity.ERROR, "p", 7, 8,
+                               Fix.replace(7, 8, "B", "f", SAFE, Priority.DERIVED))]
+        if t == "value: B\n":
+            return [Diagnostic("NL2", "two", Severity.ERROR, "p", 7, 8,
+                               Fix.replace(7, 8, "A", "f", SAFE, Priority.DERIVED))]
+        return []
+
+    result = fix_loop("value: A\n", lint)
+    assert result.error and "cycle" in result.error and result.text == "value: A\n"
 
 
 def test_fix_loop_that_never_settles_is_refused():
