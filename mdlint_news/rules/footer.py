@@ -23,13 +23,14 @@ def _blank_before(before: str) -> bool:
 
 def _expected(ctx: Context, template: str) -> str | None:
     """The footer line rendered from the front matter; None without one, or when it holds
-    mojibake: a fix never copies a damaged field into the body (`mojibake` reports the field,
-    and the footer is judged again once it is repaired; copied, the repair read the footer again
-    and the two fixes undid each other)."""
+    damage (mojibake, or U+FFFD): a fix never copies a damaged field into the body (the encoding
+    rules report the field, and the footer is judged again once it is repaired; copied, the
+    repair read the footer again and the two fixes undid each other, or the fixed file had one
+    more replacement character and the fix was refused as a regression)."""
     if not isinstance(ctx.data, dict):
         return None
     text = render(template, ctx.data)
-    if text is not None and quick_screen(text) and find_mojibake(text, None):
+    if text is not None and ("\ufffd" in text or quick_screen(text) and find_mojibake(text, None)):
         return None
     return text
 
