@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from ..body import body_view, render
 from ..diagnostics import Edit, Fix, Priority
-from ..mojibake import find_mojibake, quick_screen
 from .base import ERROR, SAFE, UNSAFE, Context, Problem, rule
+from .encoding import may_have_mojibake
 from .rendered import footer_hidden, source_line
 
 
@@ -30,8 +30,13 @@ def _expected(ctx: Context, template: str) -> str | None:
     if not isinstance(ctx.data, dict):
         return None
     text = render(template, ctx.data)
-    if text is not None and ("\ufffd" in text or quick_screen(text) and find_mojibake(text, None)):
+    if text is None or "\ufffd" in text:
         return None
+    if may_have_mojibake(ctx):  # (else the mojibake module is not loaded: a clean file's fast path)
+        from ..mojibake import find_mojibake, quick_screen
+
+        if quick_screen(text) and find_mojibake(text, None):
+            return None
     return text
 
 
