@@ -7,7 +7,6 @@ Design: docs/encoding-engine.md."""
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 
 from .codepages import CodePage
 from .groups import Group
@@ -47,14 +46,9 @@ def is_weak(line: str, run: list[Slot], decoded: str = "", scripts: frozenset[st
     return len(run) > 1 and all(_weak_piece(line, s.start, s.end, 1) for s in run)
 
 
-@lru_cache(maxsize=16)
-def _last_closing_guillemet(line: str) -> int:
-    return line.rfind("«")
-
-
 def _weak_piece(line: str, start: int, end: int, nslots: int) -> bool:
     orig = line[start:end]
-    if orig[0] == "»" and not line[start - 1:start].isalpha() and _last_closing_guillemet(line) >= end:
+    if orig[0] == "»" and not line[start - 1:start].isalpha() and line.find("«", end) >= 0:
         return True  # a quotation opened German or Danish style, »öffentlich« (Mac Roman: Țffentlich)
     # ƒ is the florin and function sign, a letter of no word we read (Mac Roman's C4: "ƒó" is ė)
     if all(unicodedata.category(c) in ("Lu", "Ll") and c != "ƒ" or (c == "\u00a0" and i) for i, c in enumerate(orig)):

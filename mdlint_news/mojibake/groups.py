@@ -164,11 +164,10 @@ class _Scorer:
 
     def __init__(self, line, group, fixed, lm, left, right, cjk, memo):
         self.pieces, self.where = _group_pieces(line, group, fixed)
-        lossy_at = set(self.where)
         self.spaced = [s.space for s in group.slots if not s.lossless]
-        self.masks = [_piece_mask(p, k in lossy_at) for k, p in enumerate(self.pieces)]
+        self.masks = [_piece_mask(p, False) for p in self.pieces]
         for i, k in enumerate(self.where):
-            self.masks[k] = _piece_mask(self.pieces[k], True, self.spaced[i] and not self.pieces[k].endswith(" "))
+            self.masks[k] = self._lossy_mask(i, self.pieces[k])
         self.sizes = [len(p) for p in self.pieces]
         self.bound = [_has_bound(p) for p in self.pieces]
         self.prev = line[group.start - 1] if group.start else ""
@@ -178,7 +177,12 @@ class _Scorer:
     def put(self, i: int, x: str) -> None:
         k = self.where[i]
         self.pieces[k], self.sizes[k], self.bound[k] = x, len(x), _has_bound(x)
-        self.masks[k] = _piece_mask(x, True, self.spaced[i] and not x.endswith(" "))
+        self.masks[k] = self._lossy_mask(i, x)
+
+    def _lossy_mask(self, i: int, x: str) -> tuple[bool | int, ...]:
+        """The mask of lossy slot ``i`` read as ``x`` (it ate the space after it when the slot
+        lost a no-break space and ``x`` does not give one back)."""
+        return _piece_mask(x, True, self.spaced[i] and not x.endswith(" "))
 
     def set(self, choice: Sequence[str]) -> None:
         pieces, where = self.pieces, self.where
