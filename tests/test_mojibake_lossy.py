@@ -91,3 +91,15 @@ def test_romanian_line_that_opens_with_names_and_french_looking_words():
             "Eminescu arthur primește întregi lucra pornit.")
     damaged = read_as(text, "cp1257", drop=True)
     assert "Astăzi" in repair_text(damaged, "cs")
+
+
+@pytest.mark.parametrize("text", [
+    "Не знам дали има някакво значение в Брюксел.",  # Bulgarian: я (D1 8F) lost
+    "Починаючи з понеділка я чекаю на відповідь.",  # Ukrainian: ю (D1 8E) lost
+])
+def test_cyrillic_line_is_scored_in_its_own_language_under_a_czech_prior(text):
+    # Windows-1254 drops 8E and 8F. Windows-1252 (tried first) reads only a few of the line's
+    # sequences and, seeing no clean word, kept the Czech prior; Windows-1254 reads the whole
+    # line, whose repaired words are Bulgarian (Ukrainian): "нскакво", "починасчи" came back
+    damaged = read_as(text, "cp1254", drop=True)
+    assert repair_text(damaged, "cs") == text

@@ -43,10 +43,11 @@ class _RunOut:
 
 
 class _LineResult:
-    __slots__ = ("cp", "runs", "key")
+    __slots__ = ("cp", "runs", "key", "clean")
 
-    def __init__(self, cp, runs, key):
+    def __init__(self, cp, runs, key, clean=None):
         self.cp, self.runs, self.key = cp, runs, key
+        self.clean = clean  # the line's undamaged text as this reading sees it (None: no model needed)
 
 
 _DAMAGED_WORD = re.compile(r"\w*\ufffd[\w\ufffd]*")
@@ -88,9 +89,10 @@ def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
     accepted: list[Slot] = [s for run in strong + (weak if evidence else []) for s in run]
     pending_weak = [] if evidence else weak
     lossy_slots = [s for s in keep if not s.lossless]
-    lm = None
+    lm = clean = None
     if pending_weak or lossy_slots:  # the language model is needed: the line's language settles
-        language = language.settle(_DAMAGED_WORD.sub(_fragment, apply_fixed(line, keep, fixed, blank_lossy=True)))
+        clean = _DAMAGED_WORD.sub(_fragment, apply_fixed(line, keep, fixed, blank_lossy=True))
+        language = language.settle(clean)
         lm = language_model(supported(language.lang))
     if pending_weak and weak_run_becomes_word(line, keep, fixed, pending_weak, lm):
         evidence = True
@@ -106,7 +108,7 @@ def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
     covered_lossless = sum(s.end - s.start for s in accepted if s.lossless)
     covered_lossy = sum(s.end - s.start for s in accepted if not s.lossless)
     key = (covered_lossless + covered_lossy, covered_lossless, -sum(rare_decoded(r.replacement) for r in runs), lossy_score)
-    return _LineResult(cp, runs, key), language
+    return _LineResult(cp, runs, key, clean), language
 
 
 def _line_slots(line: str, cp: CodePage, masked, floor: int) -> tuple[list[Slot], tuple[str, ...]] | None:
@@ -282,18 +284,29 @@ def analyze_line(line: str, language: LineLanguage,
     masked = masked_spans(line)
     results = []
     floor = 0  # characters the best reading so far explains (``_LineResult.key[0]``)
+    prior, settled_by = language, None
     for name in encodings:
         # A code page whose slots cover fewer characters than a reading before it explains can
         # neither be the best nor tie it (below): it is not resolved, once the line's language
         # is settled (the first code page that needs the language model settles it: skipping
         # it before would let another code page's reading of the line settle it).
         res, language = analyze_cp(line, CODEPAGES[name], masked, language, floor if language.settled else 0)
+        if settled_by is None and language.settled and not prior.settled:
+            settled_by = name
         if res is not None:
             results.append(res)
             floor = max(floor, res.key[0])
     if not results:
         return None, language
     best = max(results, key=lambda r: r.key)  # max keeps the first of equal keys
+    if settled_by not in (None, best.cp.name) and best.clean is not None:
+        # The language was settled by a code page that reads less of the line (Windows-1252
+        # reads a few sequences of Cyrillic through Windows-1254, sees no clean word and keeps
+        # a Czech prior): the winner's own repaired words settle it; when they name another
+        # language, the line is read again in it (once: that language is settled).
+        own = prior.settle(best.clean)
+        if own.lang != language.lang:
+            return analyze_line(line, own, encodings)
     tied = [r for r in results if r.key == best.key]
     if len(tied) > 1:
         best = _best_read(line, tied, language)
