@@ -424,16 +424,21 @@ def _front_matter(text: str, start: int, end: int, languages) -> list[Damage]:
     src = text[start:end]
     if "\\" not in src and not mb.quick_screen(src):
         return []
-    found = []
+    found, hiding = [], []
     for sc in fields(text, start, end):
         value = sc.value
         if not mb.quick_screen(value):
             continue
-        runs = mb.find_mojibake(value, languages.get(str(sc.path[0])), hints=mb.article_hints(text))
+        lang = languages.get(str(sc.path[0]))
+        runs = mb.find_mojibake(value, lang, hints=mb.article_hints(text))
         if runs:
             found.append((sc, _field_damage(sc, runs)))
+            if _hides_residue(value, runs, lang, text):
+                hiding.append(found[-1][1])
     if found:
         _check_round_trip(text, start, end, found)
+    for d in hiding:
+        d.refused = d.refused or _HIDES_DOUBT
     return sorted([d for _, d in found] + _loose_lines(text, start, end), key=lambda d: d.start)
 
 
@@ -617,17 +622,38 @@ def _body(text: str, start: int, language: str | None) -> list[Damage]:
     out: list[Damage] = []
     runs: list = []  # (line start, repair) of the current paragraph
     lines: list[tuple[int, str]] = []
+    hiding = False  # a line of the paragraph whose repair would hide its runs in doubt
     for s, e in _lines(text, start, len(text)) + [(len(text), len(text))]:
         line = text[s:e]
         if not line.strip():
             if runs:
                 out.append(_paragraph(lines, runs))
-            runs, lines = [], []
+                if hiding:
+                    out[-1].refused = _HIDES_DOUBT
+            runs, lines, hiding = [], [], False
             continue
         lines.append((s, line))
         if mb.quick_screen(line):
-            runs.extend((s, r) for r in mb.find_mojibake(line, language, hints=mb.article_hints(text)))
+            found = mb.find_mojibake(line, language, hints=mb.article_hints(text))
+            runs.extend((s, r) for r in found)
+            hiding = hiding or _hides_residue(line, found, language, text)
     return out
+
+
+_HIDES_DOUBT = ("its runs in doubt would no longer be found once the rest is repaired: "
+                "choose their reading first")
+
+
+def _hides_residue(value: str, runs, language: str | None, text: str) -> bool:
+    """Whether applying the confident repairs of ``value`` (a field's value, a body line) would
+    hide its runs in doubt: the repaired runs are often the only evidence that a lone lead is
+    damage ("thá»" among repaired Vietnamese is plain text to the next check). Such a value is
+    not fixed in part: the doubt is resolved first (docs/encoding-repair-order.md)."""
+    doubtful = sum(not r.confident for r in runs)
+    if not doubtful or doubtful == len(runs):
+        return False
+    partial = mb.apply_repairs(value, runs, confident_only=True)
+    return len(mb.find_mojibake(partial, language, hints=mb.article_hints(text))) < doubtful
 
 
 def _paragraph(lines, runs, label: str = BODY) -> Damage:

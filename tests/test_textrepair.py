@@ -191,3 +191,25 @@ def test_front_matter_comments_and_conflict_markers_are_repaired_as_lines():
     assert fixed == text.replace("pÅ™eloÅ¾eno strojovÄ›", "přeloženo strojově") \
         .replace("pouÅ¡tÃ­", "pouští")
     assert text[found[0].start:found[0].end] == "Å™eloÅ¾eno strojovÄ›"  # first to last run
+
+
+# A line whose lost byte stays in doubt ("thá»": ề, ờ, ọ... all Vietnamese) next to runs repaired
+# with certainty: repairing those leaves "thá»" among clean text, where nothing shows it is
+# damage. The residue must stay reported after --fix (it was silently left: exit 0).
+DOUBT_BODY = "Anh ấy nói thề sẽ không bao giờ quên tờ báo đó."
+DOUBT_FIELD = "Tôi thề."
+
+
+@pytest.mark.parametrize("where", ["body", "field"])
+def test_a_fix_never_hides_the_damage_it_leaves_in_doubt(where):
+    clean = SEED_CLEAN.read_text("utf-8")
+    if where == "body":
+        clean = clean.replace("\n## ", f"\n{DOUBT_BODY}\n\n## ", 1)
+    else:
+        clean = clean.replace("\ndescription:", f"\nquote: \"{DOUBT_FIELD}\"\ndescription:", 1)
+    damaged = SHAPES["cp1252 undefined dropped"].damage(clean)
+    assert "thá» " in damaged or "thá»." in damaged
+    result = api.fix_text(damaged, config=NL701)
+    left = [d for d in api.lint_text(result.text, config=NL701) if "thá»" in result.text[d.start:d.end + 4]]
+    assert "thá»" in result.text, "the doubtful run is not guessed"
+    assert left, "the damage left in doubt is still reported after the fix"
