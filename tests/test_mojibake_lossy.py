@@ -103,3 +103,12 @@ def test_cyrillic_line_is_scored_in_its_own_language_under_a_czech_prior(text):
     # line, whose repaired words are Bulgarian (Ukrainian): "нскакво", "починасчи" came back
     damaged = read_as(text, "cp1254", drop=True)
     assert repair_text(damaged, "cs") == text
+
+
+def test_latvian_line_under_a_czech_prior_is_read_in_its_own_language():
+    # ā is C4 81. The line's undamaged words are ASCII, so no letter names the language, and Czech
+    # knows few of them: the languages asked instead must include Latvian, else the Czech reading
+    # wins ("sarakstě těds", through Latin-1 with every C1 byte stripped: ě is C4 9B)
+    text = "Parlamenta sieva sarakstā tāds svara jaunāko savai koncerts."
+    damaged = read_as(text, "cp1252", drop=True)
+    assert repair_text(damaged, "cs") == text

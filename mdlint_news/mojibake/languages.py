@@ -19,7 +19,7 @@ from .hypotheses import COMMON_SCRIPTS, script_of
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _FOREIGN_CHECK = ("en", "de", "fr", "pt", "sv", "tr", "es")
 _CJK_LANGS = ("ja", "zh", "ko")
-_DETECT_LANGS = ("cs", "en", "sk", "de", "fr", "es", "pt", "pl", "it", "hu", "ro", "tr", "sv", "nl")
+_DETECT_LANGS = ("cs", "en", "sk", "de", "fr", "es", "pt", "pl", "it", "hu", "ro", "tr", "sv", "nl", "lv")
 
 
 class LangModel:
