@@ -112,3 +112,15 @@ def test_latvian_line_under_a_czech_prior_is_read_in_its_own_language():
     text = "Parlamenta sieva sarakstā tāds svara jaunāko savai koncerts."
     damaged = read_as(text, "cp1252", drop=True)
     assert repair_text(damaged, "cs") == text
+
+
+@pytest.mark.parametrize("text", ["Super ❤️ day", "Díky ❤️"])
+def test_variation_selector_that_lost_a_byte_after_an_emoji(text):
+    # ❤️ is E2 9D A4 + EF B8 8F; Windows-1252 drops 9D and 8F: "â¤ï¸". The VS16 slot (a lead
+    # EF with one continuation, as a CJK lead reads) was dropped on a line with no other damage,
+    # and "ï¸" stayed, unflagged, after the heart was repaired
+    damaged = read_as(text, "cp1252", drop=True)
+    assert "ï¸" in damaged
+    assert repair_text(damaged, "cs") == text
+    # and after an undamaged emoji (the heart repaired by hand, or never damaged)
+    assert repair_text(damaged.replace("â¤", "❤"), "cs") == text

@@ -12,7 +12,7 @@ from .codepages import CodePage
 from .groups import Group
 from .hypotheses import apply_fixed, cjk_lead, lonely_script, script_of, shifted_slot, Slot
 from .languages import foreign_word, LangModel, WORD_RE
-from .scoring import is_wordish
+from .scoring import is_emoji, is_wordish
 
 
 def runs_of(slots: list[Slot]) -> list[list[Slot]]:
@@ -201,7 +201,8 @@ def lossy_evidence(line: str, cp: CodePage, keep: list[Slot], near: RepairedNeig
     """A lossy slot is mojibake by itself when a present continuation is no letter (â€) or two
     of them follow a 4-byte lead (ğŸ), not so "âş" nor a no-break space after a letter (Latvian
     "pasākumā\\xa0", ā = E2 in Windows-1257); when it is glued to CJK text ("ãƒ" between
-    kana); or when its lead is a capital inside a lowercase word ("realistiÄtým")."""
+    kana); when it reads as VS16 after an emoji ("❤ï¸"); or when its lead is a capital inside a
+    lowercase word ("realistiÄtým")."""
     for s in keep:
         if s.lossless:
             continue
@@ -209,8 +210,8 @@ def lossy_evidence(line: str, cp: CodePage, keep: list[Slot], near: RepairedNeig
         present = line[s.start + 1:s.end - s.space]
         if not cjk_lead(cp, lead) and (len(present) >= 2 or any(not c.isalpha() and c != "\xa0" for c in present)):
             return True
-        if near.beside_cjk(s):
-            return True
+        if near.beside_cjk(s) or (is_emoji(near.around(s)[0]) and any(o[:1] == "\ufe0f" for o in s.options)):
+            return True  # glued to CJK, or VS16 after an emoji ("❤ï¸")
         if (lead.isupper() and s.start > 0 and line[s.start - 1].islower() and not s.space
                 and s.end < len(line) and line[s.end].islower()):
             return True

@@ -24,7 +24,7 @@ from .hypotheses import (
 from .languages import (
     alphabet_misfits, detect_language, LangModel, language_model, line_language, LineLanguage, supported,
 )
-from .scoring import CASE_PENALTY, CJK_MARGIN
+from .scoring import CASE_PENALTY, CJK_MARGIN, is_emoji
 
 
 #: Minimum score difference (Zipf units) for a lossy repair to be ``confident``.
@@ -50,6 +50,7 @@ class _LineResult:
         self.clean = clean  # the line's undamaged text as this reading sees it (None: no model needed)
 
 
+_VS16 = "\ufe0f"
 _DAMAGED_WORD = re.compile(r"\w*\ufffd[\w\ufffd]*")
 
 
@@ -81,7 +82,11 @@ def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
         # a 3-byte lead other than E2 with one continuation ("ã€", "ç·") is also an ordinary
         # letter before punctuation in clean text ("café»"): kept only with a strong lossless
         # run on the line (the rest of a damaged CJK line always provides one)
-        keep = [s for s in keep if s.lossless or not cjk_lead(cp, line[s.start]) or near.beside_cjk(s)]
+        # (nor is a variation selector: "ï¸" is VS16 that lost its last byte, after an emoji,
+        # damaged or not)
+        ends = {k.end for k in keep}
+        keep = [s for s in keep if s.lossless or not cjk_lead(cp, line[s.start]) or near.beside_cjk(s)
+                or (any(o[:1] == _VS16 for o in s.options) and (s.start in ends or is_emoji(near.around(s)[0])))]
         if not keep:
             return None, language
     evidence = bool(strong) or lossy_evidence(line, cp, keep, near)

@@ -120,10 +120,10 @@ def _nonletter_prior(c: str, prev: str, nxt: str) -> float:
     if unicodedata.category(c) == "Sm" and (not prev or prev.isspace() or prev.isdigit()) \
             and (not nxt or nxt.isspace() or nxt.isdigit()):
         p += 1.0  # a math sign between numbers or spaces
-    if c == "\u200d" and (_is_emoji(prev) or prev == "\ufe0f") and _is_emoji(nxt):
+    if c == "\u200d" and (is_emoji(prev) or prev == "\ufe0f") and is_emoji(nxt):
         p = 1.0  # the joiner of an emoji sequence (👩‍💻, ❤️‍🔥): better than ” between two emoji
     p += _selector_prior(c, prev)
-    if nxt == "\ufe0f" and _is_emoji(c):
+    if nxt == "\ufe0f" and is_emoji(c):
         p += 3.0  # a symbol that VS16 shows as an emoji (☀️)
     if c == "\u00ad" and not (prev.isalpha() and nxt.isalpha()):
         p -= 2.0
@@ -133,9 +133,9 @@ def _nonletter_prior(c: str, prev: str, nxt: str) -> float:
 
 
 def _selector_prior(c: str, prev: str) -> float:
-    """After a character with an emoji presentation (``_is_emoji``): VS16 U+FE0F (❤️) is what
+    """After a character with an emoji presentation (``is_emoji``): VS16 U+FE0F (❤️) is what
     follows, the vertical presentation forms U+FE10-U+FE19 (︐, a lost byte away) never do."""
-    if not _is_emoji(prev):
+    if not is_emoji(prev):
         return 0.0
     if c == "\ufe0f":
         return 4.0
@@ -151,7 +151,7 @@ _EMOJI_BMP = frozenset(
     "⛸⛹⛺⛽✂✅✈✉✊✋✌✍✏✒✔✖✝✡✨✳✴❄❇❌❎❓❔❕❗❣❤➕➖➗➡➰➿⤴⤵⬅⬆⬇⬛⬜⭐⭕〰〽㊗㊙")
 
 
-def _is_emoji(c: str) -> bool:
+def is_emoji(c: str) -> bool:
     """``c`` is an emoji or a symbol with an emoji presentation: what a ZWJ joins, what VS16 follows."""
     return len(c) == 1 and (ord(c) >= 0x1F000 or c in _EMOJI_BMP)
 
