@@ -124,3 +124,13 @@ def test_variation_selector_that_lost_a_byte_after_an_emoji(text):
     assert repair_text(damaged, "cs") == text
     # and after an undamaged emoji (the heart repaired by hand, or never damaged)
     assert repair_text(damaged.replace("â¤", "❤"), "cs") == text
+
+
+def test_stripped_capital_after_a_damaged_small_word_is_read_small():
+    # Latin-1 with every C1 byte stripped: č (C4 8D) is a lone "Ä". After "celý" it starts a
+    # lowercase word mid-sentence: the small letter. The word before is itself damaged ("celÃ½"),
+    # and its last character "½" is no small letter: 'Č' won, in doubt
+    text = "[Přečíst celý článek na Mashable](https://mashable.com/a)"
+    damaged = read_as(text, "latin-1", c1=False)
+    assert "celÃ½ Äl" in damaged
+    assert repair_text(damaged, "cs", confident_only=True) == text

@@ -280,9 +280,18 @@ def _stripped_ok(dec: str, line: str, s: int, e: int) -> bool:
     # a capital that starts a lowercase word after a lowercase word: mid-sentence, the lowercase
     # letter of the pair (Č/č are 8C/8D, Ř/ř 98/99), as the Windows-1252 hypothesis reads it;
     # not for the Latin-1 capitals (C3 80-9E) that start German nouns ("für Überstunden")
-    before = line[:s].rstrip(_MID_SENTENCE)
+    # the word before is read back as UTF-8: still damaged, "celÃ½ Älánek" ends in "ý", not "½"
+    # (a lead that lost its bytes reads as nothing: "pokraÄovat â Åekl", a dash, is mid-sentence)
+    before = _read_back(line[max(0, s - 12):s]).rstrip(_MID_SENTENCE)
     mid = dec >= "\u0100" and bool(before) and before[-1].islower() and e < len(line) and line[e].islower()
     return not (alone or mid)
+
+
+def _read_back(text: str) -> str:
+    """``text`` (Latin-1 mojibake, perhaps partly repaired) read back as UTF-8, what does not
+    decode left out: the letters it stands for."""
+    bs = b"".join(c.encode("latin-1") if c <= "\xff" else c.encode("utf-8") for c in text)
+    return bs.decode("utf-8", errors="ignore")
 
 
 def _c1_stripped(line: str) -> bool:
