@@ -26,6 +26,15 @@ time of the run. Columns per article set (corpus, generated). ``all rules %`` (u
 ``--no-all-rules``): plain ``news-lint --fix`` on the damaged files gives the same bytes as
 plain ``news-lint --fix`` on the originals (the repair is not disturbed by the other rules).
 
+The ceiling of a lossy shape (last columns; ``tests/damage.py`` ``ambiguities``, decided from the
+clean text and the shape alone, before the repair is looked at): a file is ambiguous when some
+character the shape damaged lossily is damaged to the same text as another, as plausible
+character (an emoji by another emoji wordfreq knows, with no undamaged copy in the file; a letter
+by one that makes another known word of the article's languages, ``article_langs``; a dash by
+the other dash). ``ambiguous c+g``: such files, corpus + generated; ``ceiling %``: the files
+recoverable in principle; ``exact % recoverable``: exact % over those files only. Then per lossy
+shape the causes (files each, an example) and how many ambiguous files came out exact anyway.
+
 Legacy code pages (``LEGACY_CODEPAGES``): each article whose letters the code page has is saved
 in it (other characters, emoji, become ``?``); the not-utf8 fix must give back the text as that
 code page keeps it, byte for byte. Negatives: ``tests/negatives.py`` (correct text in 50
@@ -58,7 +67,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from damage import LEGACY_CODEPAGES, SHAPES, saved_as  # noqa: E402
+from damage import LEGACY_CODEPAGES, SHAPES, ambiguities, saved_as  # noqa: E402
 import negatives  # noqa: E402
 
 DEFAULT_CORPUS = Path("/work/shared/corpus/marigold")
@@ -292,6 +301,19 @@ class Row(NamedTuple):
     all_rules: tuple[int, int] | None  # (files, same bytes as plain --fix of the original)
     seconds: float
     kb: float
+    causes: dict  # ambiguity cause -> (files, an example) (lossy shapes)
+    classify_seconds: float
+
+
+def article_langs(a: Article) -> tuple[str, ...]:
+    """The languages of an article's words, as the benchmark knows them: a corpus article is
+    Czech with English original titles and names; a generated one is in its language, with the
+    site's Czech headings, categories and link line."""
+    return ("cs", "en") if a.origin == "corpus" else (a.origin, "cs")
+
+
+def _example(amb) -> str:
+    return f"{amb.word} / {amb.reading}"
 
 
 def _group(origin: str) -> str:
@@ -305,12 +327,29 @@ def run_shape(shape: str, articles: list[Article], work: Path, reference: dict |
     todo = [a for a in articles if damaged[a.name] != a.text]
     files = {a.name: damaged[a.name].encode("utf-8") for a in todo}
     fixed, remaining, dt = fix_folder(work / "shape", files, "--select", ENCODING)
+    # before the repair is looked at: which files hold a character the shape damaged to the text
+    # of another, as plausible reading (tests/damage.py ``ambiguities``)
+    t0 = time.perf_counter()
+    ambiguous: dict[str, list] = {a.name: ambiguities(a.text, shape, article_langs(a), damaged[a.name],
+                                                              one_per_cause=True)
+                                  for a in todo} if lossy else {}
+    classify_seconds = time.perf_counter() - t0
+    causes: dict = {}
+    for name, found in ambiguous.items():
+        for cause in dict.fromkeys(x.cause for x in found):
+            n, ex = causes.get(cause, (0, _example(next(x for x in found if x.cause == cause))))
+            causes[cause] = (n + 1, ex)
     sets: dict = collections.defaultdict(collections.Counter)
     for a in todo:
         o = compare(a.text, damaged[a.name], fixed[a.name], remaining.get(a.name, []))
         c = sets[_group(a.origin)]
         c["files"] += 1
         c["exact"] += o.exact
+        if ambiguous.get(a.name):
+            c["ambiguous"] += 1
+            c["exact ambiguous"] += o.exact
+        else:
+            c["exact recoverable"] += o.exact
         c["unflagged"] += o.unflagged
         c["flagged"] += not o.exact and not o.unflagged
         c["lines"] += o.damaged_lines
@@ -327,7 +366,7 @@ def run_shape(shape: str, articles: list[Article], work: Path, reference: dict |
         if refused:
             print(f"  {shape}, all rules: {len(refused)} file(s) refused by an internal error: "
                   f"{', '.join(refused)}", file=sys.stderr)
-    return Row(shape, lossy, sets, all_rules, dt, sum(map(len, files.values())) / 1024)
+    return Row(shape, lossy, sets, all_rules, dt, sum(map(len, files.values())) / 1024, causes, classify_seconds)
 
 
 def _pct(ok: int, n: int) -> str:
@@ -335,7 +374,8 @@ def _pct(ok: int, n: int) -> str:
 
 
 TABLE = ("shape", "kind", "corpus files", "corpus exact %", "generated files", "generated exact %",
-         "wrong+unflagged", "flagged", "lines %", "all rules %", "ms/KB")
+         "wrong+unflagged", "flagged", "lines %", "all rules %", "ms/KB",
+         "ambiguous c+g", "ceiling %", "corpus exact % recoverable", "generated exact % recoverable")
 
 
 def row_cells(r: Row) -> list[str]:
@@ -344,7 +384,34 @@ def row_cells(r: Row) -> list[str]:
     return [r.shape, "lossy" if r.lossy else "lossless", str(c["files"]), _pct(c["exact"], c["files"]),
             str(g["files"]), _pct(g["exact"], g["files"]), str(t["unflagged"]), str(t["flagged"]),
             _pct(t["lines ok"], t["lines"]), _pct(r.all_rules[1], r.all_rules[0]) if r.all_rules else "-",
-            f"{1000 * r.seconds / max(r.kb, 1e-9):.1f}"]
+            f"{1000 * r.seconds / max(r.kb, 1e-9):.1f}"] + ceiling_cells(r)
+
+
+def ceiling_cells(r: Row) -> list[str]:
+    """Ambiguous files (corpus + generated), the share of files recoverable in principle, and
+    exact % over those files only per set (a lossless shape: not classified, "-")."""
+    if not r.lossy:
+        return ["-"] * 4
+    c, g = r.sets.get("corpus", collections.Counter()), r.sets.get("generated", collections.Counter())
+    t = c + g
+    return [f"{c['ambiguous']}+{g['ambiguous']}", _pct(t["files"] - t["ambiguous"], t["files"]),
+            _pct(c["exact recoverable"], c["files"] - c["ambiguous"]),
+            _pct(g["exact recoverable"], g["files"] - g["ambiguous"])]
+
+
+def ambiguity_lines(rows: list[Row]) -> list[str]:
+    """Per lossy shape: ambiguous files, how many of them came out exact anyway (a lucky or
+    well-guessed reading), and the causes (files each, an example: true / other reading)."""
+    out = []
+    for r in rows:
+        if not r.lossy:
+            continue
+        t = sum(r.sets.values(), collections.Counter())
+        causes = "; ".join(f"{cause}: {n} (e.g. {ex})" for cause, (n, ex) in
+                           sorted(r.causes.items(), key=lambda kv: -kv[1][0]))
+        out.append(f"{r.shape}: {t['ambiguous']} of {t['files']} files ambiguous, {t['exact ambiguous']} of "
+                   f"them exact anyway [{r.classify_seconds:.1f} s]" + (f" -- {causes}" if causes else ""))
+    return out
 
 
 def print_table(head: tuple[str, ...], rows: list[list[str]]) -> None:
@@ -526,6 +593,11 @@ def main(argv=None) -> None:
 def report(rows: list[Row], args, articles: list[Article], work: Path, failures: list) -> None:
     cells = [row_cells(r) for r in rows]
     print_table(TABLE, cells)
+    amb = ambiguity_lines(rows)
+    if amb:
+        print()
+        print("ambiguous files per lossy shape (a character damaged to the text of another, as plausible one):")
+        print("\n".join(f"  {x}" for x in amb))
     head, lang_rows = per_language(rows)
     print()
     print("generated articles, exact % per language:")
@@ -546,6 +618,9 @@ def report(rows: list[Row], args, articles: list[Article], work: Path, failures:
     print("Markdown (for the README):")
     print()
     print(markdown_table(TABLE, cells))
+    if amb:
+        print()
+        print("\n".join(f"- {x}" for x in amb))
     if legacy:
         print()
         print(markdown_table(("code page", "files", "exact %", "wrong+unflagged", "s", "articles"), legacy))
