@@ -430,6 +430,9 @@ def _front_matter(text: str, start: int, end: int, languages) -> list[Damage]:
         if not mb.quick_screen(value):
             continue
         lang = languages.get(str(sc.path[0]))
+        if lang is None:
+            # no language named for the field: the body's is the prior (its words decide)
+            lang = mb.text_language(text[end:])
         runs = mb.find_mojibake(value, lang, hints=mb.article_hints(text))
         if runs:
             found.append((sc, _field_damage(sc, runs)))

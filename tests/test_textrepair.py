@@ -213,3 +213,16 @@ def test_a_fix_never_hides_the_damage_it_leaves_in_doubt(where):
     left = [d for d in api.lint_text(result.text, config=NL701) if "thá»" in result.text[d.start:d.end + 4]]
     assert "thá»" in result.text, "the doubtful run is not guessed"
     assert left, "the damage left in doubt is still reported after the fix"
+
+
+def test_a_field_that_names_no_language_is_read_in_the_bodys():
+    # "KRITICKÁ" lost 0x81 ("KRITICKÃ"): alone, the value has no word to tell its language, and
+    # without a prior the lone lead was not even reported (left in place, exit 0 after --fix).
+    # The body is Czech: that is the prior, and the doubt is reported (Á or Ý: both Czech words)
+    clean = SEED_CLEAN.read_text("utf-8").replace("\ndescription:", '\nimportance_name: "KRITICKÁ"\ndescription:', 1)
+    damaged = SHAPES["cp1252 undefined dropped"].damage(clean)
+    assert '"KRITICKÃ"' in damaged
+    at = damaged.index("KRITICKÃ")
+    found = [d for d in api.lint_text(damaged, config=NL701) if d.start <= at + 7 < d.end + 1]
+    assert found and "'importance_name'" in found[0].message and "'Á'" in found[0].message
+    assert "KRITICKÃ" in api.fix_text(damaged, config=NL701).text  # in doubt: not guessed

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 from .codepages import ALL_CONTS, char_class, CODEPAGES, ENCODINGS, quick_screen, screen_char, SCREEN_FIRST_CLASS
-from .languages import LineLanguage
+from .languages import detect_language, LineLanguage
 from .resolution import analyze_line, MARGIN
 from .scoring import article_hints, HINTS
 
@@ -29,6 +29,7 @@ __all__ = [
     "quick_screen",
     "repair_text",
     "screen_char",
+    "text_language",
 ]
 
 
@@ -187,6 +188,15 @@ def _repairs_of_line(line: str, offset: int, language: str | None, encs) -> list
         out.append(Repair(offset + r.start, offset + end, original, rep, r.encoding or res.cp.name,
                           r.lossless, r.confident, c, n))
     return out
+
+
+@lru_cache(maxsize=4)  # asked once per file, by each of its fields that names no language
+def text_language(text: str) -> str | None:
+    """The main language of the undamaged words of a longer text (its first 4,000 characters):
+    the prior for a short value of the same article that names none, whose own words cannot
+    tell ("KRITICKÃ" alone: Czech KRITICKÁ that lost 0x81). None when it has no word."""
+    lang = detect_language(text[:4000])
+    return lang.split("+")[0] if lang else None
 
 
 def apply_repairs(text: str, repairs: Iterable[Repair], *, confident_only: bool = False) -> str:
