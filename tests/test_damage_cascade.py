@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from support import ARTICLE_NAME, CLI, article_text, json_report
+from support import ARTICLE_NAME, CLI, VALID_BODY, article_text, json_report
 from damage import SHAPES
 
 SEED = "seeds/000_58abeca56bfa6fda.txt"
@@ -149,3 +149,20 @@ def test_a_footer_is_never_rewritten_from_a_damaged_source_field(tmp_path, shape
     proc = CLI(tmp_path)("--no-cache", "--fix", ARTICLE_NAME)
     assert proc.returncode == 1 and "internal-error" not in proc.stdout, (proc.stdout, proc.stderr)
     assert (tmp_path / ARTICLE_NAME).read_text(encoding="utf-8") == text  # nothing it may write
+
+
+def test_a_damaged_footer_line_is_left_to_the_repair_not_rewritten_from_the_front_matter(tmp_path):
+    """The footer's source line carries the same emoji and name as `source`: a damaged copy there
+    is the encoding repair's to read (and evidence for it), not a mismatch for the footer rule
+    to overwrite from the front matter. Here the footer lost a byte of 📝 ('ðŸ“': 📁 📍 📝 ...
+    in doubt), and `source.emoji` says 🎓: --fix rewrote the damaged line from the field. In the
+    encoding benchmark (Latin-1 with C1 stripped, a Russian article) the field itself was a
+    wrong repair, and the line rewritten from it made the fix refused as a regression (NL901)."""
+    body = VALID_BODY.replace("**Zdroj:** 📰 The Verge", "**Zdroj:** " + SHAPES["cp1252 undefined dropped"].damage("📝") + " The Verge")
+    assert "**Zdroj:** ðŸ“ The Verge" in body
+    text = article_text(source="\n  emoji: 🎓\n  id: the-verge\n  name: The Verge", body=body)
+    found = lint(tmp_path, text, name=ARTICLE_NAME)
+    assert names(found) == {"mojibake"}, found
+    proc = CLI(tmp_path)("--no-cache", "--fix", ARTICLE_NAME)
+    assert proc.returncode == 1 and "internal-error" not in proc.stdout, (proc.stdout, proc.stderr)
+    assert "**Zdroj:** ðŸ“ The Verge" in (tmp_path / ARTICLE_NAME).read_text(encoding="utf-8")

@@ -30,14 +30,20 @@ def _expected(ctx: Context, template: str) -> str | None:
     if not isinstance(ctx.data, dict):
         return None
     text = render(template, ctx.data)
-    if text is None or "\ufffd" in text:
+    if text is None or _damaged(ctx, text):
         return None
+    return text
+
+
+def _damaged(ctx: Context, text: str) -> bool:
+    """``text`` holds mojibake or U+FFFD."""
+    if "\ufffd" in text:
+        return True
     if may_have_mojibake(ctx):  # (else the mojibake module is not loaded: a clean file's fast path)
         from ..mojibake import find_mojibake, quick_screen
 
-        if quick_screen(text) and find_mojibake(text, None):
-            return None
-    return text
+        return quick_screen(text) and bool(find_mojibake(text, None))
+    return False
 
 
 def _mismatch(ctx: Context, which: str):
@@ -50,7 +56,9 @@ def _mismatch(ctx: Context, which: str):
         return None
     expected = _expected(ctx, getattr(footer, which))
     line = found.text(ctx.text)
-    if expected is None or line.rstrip() == expected:
+    # a damaged footer line is the encoding repair's (its copy of the emoji and name is evidence
+    # for the fields' repair): judged again once repaired, never rewritten over the damage
+    if expected is None or line.rstrip() == expected or _damaged(ctx, line):
         return None
     return (found.start, found.end), line, expected
 
