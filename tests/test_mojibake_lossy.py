@@ -134,3 +134,16 @@ def test_stripped_capital_after_a_damaged_small_word_is_read_small():
     damaged = read_as(text, "latin-1", c1=False)
     assert "celÃ½ Äl" in damaged
     assert repair_text(damaged, "cs", confident_only=True) == text
+
+
+@pytest.mark.parametrize("text", [
+    "Исследование показало, что Иванов прав.",
+    "Мы были в Измаиле вчера, и Исаков сказал нам это.",
+])
+def test_windows_1251_that_dropped_its_undefined_byte(text):
+    # Windows-1251 leaves one byte undefined, 98: И is D0 98, so "И" read and dropped leaves
+    # a lone "Р" (D0), a Cyrillic letter itself: "Рсследование", "Рванов" were left, unflagged
+    damaged = read_as(text, "cp1251", drop=True)
+    assert "РСЃ" in damaged or "РР" in damaged
+    assert repair_text(damaged, "cs") == text
+    assert repair_text(damaged, None) == text

@@ -26,8 +26,14 @@ _PY_CODEC = {
 }
 #: Code pages whose damage is also met with bytes lost (dropped undefined bytes, stripped soft
 #: hyphens and C1 controls, no-break spaces made spaces); the others are repaired losslessly only.
-_LOSSY_PAGES = frozenset({"windows-1252", "windows-1254", "windows-1250", "latin-1", "windows-1257"})
+_LOSSY_PAGES = frozenset({"windows-1252", "windows-1254", "windows-1250", "latin-1", "windows-1257", "windows-1251"})
 _MANY_GREEK_LOST = frozenset({"windows-1250", "windows-1257"})
+# Pages whose leads are letters: only a Cyrillic lead (D0 D1) may have lost its byte. Windows-1251
+# leaves 98 undefined (И is D0 98: a lone "Р"), but its 3-byte leads are small letters ("в" is E2)
+# and a continuation after one is common in clean Russian ("Молчанов»": "в»" would be ☻). Its
+# lone leads are no rare characters of the screen either (every "Р" of clean Russian would stop
+# it): its Cyrillic damage always holds rarer ones ("СЃ", "Ђ").
+_TWO_BYTE_LOSSES_ONLY = frozenset({"windows-1251"})
 
 
 def char_class(chars: Iterable[str]) -> str:
@@ -69,7 +75,8 @@ class CodePage:
         # Not Greek where the page leaves several small Greek letters' bytes undefined (Windows-1250
         # 81 83 88: ρ σ ψ, "ρε" or "σε"; Windows-1257 more): a guess, not a repair.
         greek = chars(0xCE, 0xCF) if name not in _MANY_GREEK_LOST else []
-        self.lossy_leads = frozenset(chars(0xC2, 0xC5) + greek + chars(0xD0, 0xD1)) if self.lossy else frozenset()
+        latin = chars(0xC2, 0xC5) if name not in _TWO_BYTE_LOSSES_ONLY else []  # (Windows-1251: В Г Д Е)
+        self.lossy_leads = frozenset(latin + greek + chars(0xD0, 0xD1)) if self.lossy else frozenset()
         # a strict decoder (errors="replace") writes U+FFFD for an undefined byte: on a lossy page
         # it stands in a sequence as a continuation byte (``find_slots`` fills it in)
         cont = char_class(self.cont | {FILL} if self.lossy else self.cont)
@@ -80,7 +87,9 @@ class CodePage:
         # Latin-1 that lost every byte 80-9F: a lone E2 (punctuation) lost both continuations
         self.stripped_regex = re.compile(f"{bytes([0xE2]).decode(codec)}(?!{cont})") if name == "latin-1" else None
         if self.lossy:
-            part = f"(?<={char_class(self.lossy_leads)})|(?<={l3}){cont}|(?<={l4}){cont}{{2}}"
+            part = f"(?<={char_class(self.lossy_leads)})"
+            if name not in _TWO_BYTE_LOSSES_ONLY:
+                part += f"|(?<={l3}){cont}|(?<={l4}){cont}{{2}}"
             self.regex = re.compile(f"{char_class(self.leads)}(?:{full}|(?P<part>{part}))")
         else:
             self.regex = re.compile(f"{char_class(self.leads)}(?:{full})")
@@ -99,7 +108,8 @@ ALL_LEADS = frozenset().union(*(cp.leads for cp in CODEPAGES.values()))
 ALL_CONTS = frozenset().union(*(cp.cont for cp in CODEPAGES.values()))
 # Of Windows-1257's lone leads only Ć (C3: "UmělĆ" is "Umělá" that lost A1); Ā Š Ń are ordinary
 # capitals, and its Cyrillic damage always holds rarer characters ("Šø", "Ń€") that stop the screen.
-_LOSSY_LEADS = frozenset("Ć").union(*(cp.lossy_leads for cp in CODEPAGES.values() if cp.name != "windows-1257"))
+_LOSSY_LEADS = frozenset("Ć").union(*(cp.lossy_leads for cp in CODEPAGES.values()
+                                       if cp.name not in ("windows-1257", "windows-1251")))
 _RARE_LEADS = _LOSSY_LEADS | frozenset("âğðđ√ƒ≈‚ÐÑÎÏ×ØÙÌËÆÇÊÈÉÕÒÓÔÞ¬∆ﬁﬂ◊⁄\uf8ff"
                                        "ĆĀā├┬─┼╨╤Γ")  # Windows-1257 (ā€™ is ’) and CP437 leads
 # (CP437's Γ is E2: "ΓÜí" is ⚡, whose continuations are ordinary letters)
