@@ -147,3 +147,20 @@ def test_windows_1251_that_dropped_its_undefined_byte(text):
     assert "РСЃ" in damaged or "РР" in damaged
     assert repair_text(damaged, "cs") == text
     assert repair_text(damaged, None) == text
+
+
+@pytest.mark.parametrize("text", ["株式会社小林銀行の報告", "田中さんの場合は宣伝戦争。", "노력 언젠가"])
+def test_cjk_character_whose_middle_byte_was_a_no_break_space(text):
+    # 株 is E6 A0 AA: read as Windows-1252 its middle byte is a no-break space, which the
+    # pipeline made a space ("æ ª"); a lead, a space, a continuation, between CJK characters
+    # (젠 is EC A0 A0: "ì  ", two spaces)
+    damaged = nbsp_lost(text)
+    assert " " in damaged
+    assert repair_text(damaged, "cs") == text
+
+
+def test_french_quote_on_a_line_with_japanese_is_not_a_cjk_character():
+    # "é «" is a lead, a space, a continuation too (E9 A0 AB would be 頫): only glued to CJK
+    # text is it one; the damage elsewhere on the line is repaired, the quote stays
+    line = "東京 café « noir » の報告 Ã©tÃ©"
+    assert repair_text(line, "fr") == "東京 café « noir » の報告 été"

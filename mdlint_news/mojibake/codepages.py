@@ -86,6 +86,9 @@ class CodePage:
         full = f"(?<={l2}){cont}|(?<={l3}){cont}{{2}}|(?<={l4}){cont}{{3}}"
         # Latin-1 that lost every byte 80-9F: a lone E2 (punctuation) lost both continuations
         self.stripped_regex = re.compile(f"{bytes([0xE2]).decode(codec)}(?!{cont})") if name == "latin-1" else None
+        # a 3-byte lead whose middle byte was a no-break space made a space ("æ ª" is 株, E6 A0 AA;
+        # "ì  " is 젠, EC A0 A0: both)
+        self.nbsp_mid_regex = re.compile(f"{l3} (?={cont}| )") if self.nbsp_space else None
         if self.lossy:
             part = f"(?<={char_class(self.lossy_leads)})"
             if name not in _TWO_BYTE_LOSSES_ONLY:

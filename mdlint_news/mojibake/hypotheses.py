@@ -196,7 +196,33 @@ def find_slots(line: str, cp: CodePage, masked: list[tuple[int, int]],
             slots.append(Slot(s, e, list(opts), False, space, opts))
     if cp.stripped_regex is not None and _C1_BYTES <= set(lost):
         slots = sorted(slots + _stripped_slots(line, cp, masked, sorted(_C1_BYTES)), key=lambda x: x.start)
+    if nbsp and " " in line:
+        mid = _nbsp_mid_slots(line, cp, masked, slots)
+        if mid:
+            slots = sorted(slots + mid, key=lambda x: x.start)
     return slots
+
+
+def nbsp_mid(line: str, s: Slot) -> bool:
+    """``s`` is a slot of ``_nbsp_mid_slots`` (a lead, a space, a continuation or a space)."""
+    return not s.lossless and s.end - s.start == 3 and line[s.start + 1] == " "
+
+
+def _nbsp_mid_slots(line: str, cp: CodePage, masked: list[tuple[int, int]], slots: list[Slot]) -> list[Slot]:
+    """A 3-byte lead, a space, a continuation (or a second space): the middle byte was a no-break
+    space the pipeline made a space ("æ ª" is 株, E6 A0 AA; "ì  " is 젠, EC A0 A0); kept only
+    glued to CJK text (``resolution.analyze_cp``)."""
+    taken = {s.start for s in slots} | {s.end - 1 for s in slots}
+    out = []
+    for m in cp.nbsp_mid_regex.finditer(line):
+        s = m.start()
+        if s in taken or s + 2 in taken or (masked and any(a <= s < b for a, b in masked)):
+            continue
+        last = line[s + 2]
+        dec = _decode([cp.byte_of[line[s]], 0xA0, 0xA0 if last == " " else cp.byte_of[last]])
+        if dec is not None and _plausible_char(dec):
+            out.append(Slot(s, s + 3, [dec], False, False, {dec: 0xA0}))
+    return out
 
 
 def _filled(text: str, cp: CodePage, fill: Sequence[int]) -> list[tuple[list[int], int | None]]:
@@ -232,7 +258,7 @@ def line_lost_bytes(line: str, cp: CodePage, slots: list[Slot]) -> tuple[tuple[i
         if FILL in text:  # undefined bytes were replaced (strict decoder), not dropped
             keep_c1 = True
             text = text.replace(FILL, "")
-        chars.update(text)
+        chars.update(text.replace(" ", ""))  # (the space of a no-break space made one, "æ ª")
         if s.lossless:
             for c in text[1:]:
                 if "\x80" <= c <= "\x9f":

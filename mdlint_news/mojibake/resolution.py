@@ -19,7 +19,7 @@ from .evidence import (
 from .groups import make_groups, repaired_map, resolve_group
 from .hypotheses import (
     apply_fixed, BLANK, cjk_lead, COMMON_SCRIPTS, find_slots, line_lost_bytes, lonely_script,
-    masked_spans, plausible_lost, plausible_text, redecode, script_of, Slot,
+    masked_spans, nbsp_mid, plausible_lost, plausible_text, redecode, script_of, Slot,
 )
 from .languages import (
     alphabet_misfits, detect_language, LangModel, language_model, line_language, LineLanguage, supported,
@@ -73,6 +73,9 @@ def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
     fixed, inner_rounds, keep = _lossless_repairs(line, slots)  # 1. lossless runs: plausibility
     near = RepairedNeighbours(line, keep, fixed)
     keep = keep + _plausible_lossy(line, slots, keep, fixed, near)  # 2. lossy slots: plausible options
+    # a lead, a space, a continuation ("æ ª": 株 whose no-break space became a space) only glued
+    # to CJK text: "café « noir" on a line that also holds Japanese is French
+    keep = [s for s in keep if not nbsp_mid(line, s) or near.beside_cjk(s)]
     if not keep:
         return None, language
     keep.sort(key=lambda s: s.start)
