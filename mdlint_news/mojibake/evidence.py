@@ -177,6 +177,15 @@ class RepairedNeighbours:
         b, a = self.around(s)
         return (bool(b) and script_of(b) == "CJK") or (bool(a) and script_of(a) == "CJK")
 
+    def selector_after_emoji(self, s: Slot) -> bool:
+        """``s`` reads as VS16 right after an emoji ("❤ï¸": the selector lost its last byte)."""
+        return reads_as_selector(s) and is_emoji(self.around(s)[0])
+
+
+def reads_as_selector(s: Slot) -> bool:
+    """A reading of ``s`` is VS16 (U+FE0F), what follows an emoji."""
+    return any(o[:1] == "\ufe0f" for o in s.options)
+
 
 def split_weak_runs(line: str, slots: list[Slot], keep: list[Slot],
                     fixed: dict[int, str]) -> tuple[list[list[Slot]], list[list[Slot]]]:
@@ -210,7 +219,7 @@ def lossy_evidence(line: str, cp: CodePage, keep: list[Slot], near: RepairedNeig
         present = line[s.start + 1:s.end - s.space]
         if not cjk_lead(cp, lead) and (len(present) >= 2 or any(not c.isalpha() and c != "\xa0" for c in present)):
             return True
-        if near.beside_cjk(s) or (is_emoji(near.around(s)[0]) and any(o[:1] == "\ufe0f" for o in s.options)):
+        if near.beside_cjk(s) or near.selector_after_emoji(s):
             return True  # glued to CJK, or VS16 after an emoji ("❤ï¸")
         if (lead.isupper() and s.start > 0 and line[s.start - 1].islower() and not s.space
                 and s.end < len(line) and line[s.end].islower()):

@@ -13,8 +13,8 @@ from typing import Sequence
 
 from .codepages import CodePage, CODEPAGES, FILL
 from .evidence import (
-    group_becomes_word, lossy_evidence, rare_decoded, RepairedNeighbours, runs_of, split_weak_runs,
-    weak_run_becomes_word,
+    group_becomes_word, lossy_evidence, rare_decoded, reads_as_selector, RepairedNeighbours, runs_of,
+    split_weak_runs, weak_run_becomes_word,
 )
 from .groups import make_groups, repaired_map, resolve_group
 from .hypotheses import (
@@ -24,7 +24,7 @@ from .hypotheses import (
 from .languages import (
     alphabet_misfits, detect_language, LangModel, language_model, line_language, LineLanguage, supported,
 )
-from .scoring import CASE_PENALTY, CJK_MARGIN, is_emoji
+from .scoring import CASE_PENALTY, CJK_MARGIN
 
 
 #: Minimum score difference (Zipf units) for a lossy repair to be ``confident``.
@@ -50,7 +50,6 @@ class _LineResult:
         self.clean = clean  # the line's undamaged text as this reading sees it (None: no model needed)
 
 
-_VS16 = "\ufe0f"
 _DAMAGED_WORD = re.compile(r"\w*\ufffd[\w\ufffd]*")
 
 
@@ -89,7 +88,7 @@ def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
         # damaged or not)
         ends = {k.end for k in keep}
         keep = [s for s in keep if s.lossless or not cjk_lead(cp, line[s.start]) or near.beside_cjk(s)
-                or (any(o[:1] == _VS16 for o in s.options) and (s.start in ends or is_emoji(near.around(s)[0])))]
+                or near.selector_after_emoji(s) or (s.start in ends and reads_as_selector(s))]
         if not keep:
             return None, language
     evidence = bool(strong) or lossy_evidence(line, cp, keep, near)
