@@ -425,6 +425,7 @@ def _front_matter(text: str, start: int, end: int, languages) -> list[Damage]:
     if "\\" not in src and not mb.quick_screen(src):
         return []
     found, hiding = [], []
+    body_lang: str | None | object = _UNSET  # read once, when a damaged field names no language
     for sc in fields(text, start, end):
         value = sc.value
         if not mb.quick_screen(value):
@@ -432,7 +433,9 @@ def _front_matter(text: str, start: int, end: int, languages) -> list[Damage]:
         lang = languages.get(str(sc.path[0]))
         if lang is None:
             # no language named for the field: the body's is the prior (its words decide)
-            lang = mb.text_language(text[end:])
+            if body_lang is _UNSET:
+                body_lang = mb.text_language(text[end:])
+            lang = body_lang  # type: ignore[assignment]
         runs = mb.find_mojibake(value, lang, hints=mb.article_hints(text))
         if runs:
             found.append((sc, _field_damage(sc, runs)))
@@ -443,6 +446,9 @@ def _front_matter(text: str, start: int, end: int, languages) -> list[Damage]:
     for d in hiding:
         d.refused = d.refused or _HIDES_DOUBT
     return sorted([d for _, d in found] + _loose_lines(text, start, end), key=lambda d: d.start)
+
+
+_UNSET = object()
 
 
 def _loose_lines(text: str, start: int, end: int) -> list[Damage]:

@@ -190,7 +190,6 @@ def _repairs_of_line(line: str, offset: int, language: str | None, encs) -> list
     return out
 
 
-@lru_cache(maxsize=4)  # asked once per file, by each of its fields that names no language
 def text_language(text: str) -> str | None:
     """The main language of the undamaged words of a longer text (its first 4,000 characters):
     the prior for a short value of the same article that names none, whose own words cannot
