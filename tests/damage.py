@@ -210,17 +210,17 @@ def _symbol_alts(c: str, shape: str) -> tuple[str, ...]:
     emoji, the engine's list) and a symbol for a symbol, that wordfreq has seen written at most
     ``MARGIN`` rarer than ``c`` (it counts emoji: 🌐 Zipf 1.3, 🌍 1.7, 🌁 0): readings as plausible
     as ``c`` where nothing else tells."""
-    from mdlint_news.mojibake.scoring import is_emoji as _is_emoji
+    from mdlint_news.mojibake.scoring import is_emoji
 
-    cat, emoji, z = unicodedata.category(c), _is_emoji(c), _zipf(c, "en")
+    cat, emoji, z = unicodedata.category(c), is_emoji(c), _zipf(c, "en")
     return tuple(x for x in lost_alternatives(c, shape) if unicodedata.category(x) == cat
-                 and _is_emoji(x) == emoji and 0 < _zipf(x, "en") and _zipf(x, "en") >= z - MARGIN)
+                 and is_emoji(x) == emoji and 0 < _zipf(x, "en") and _zipf(x, "en") >= z - MARGIN)
 
 
 @lru_cache(maxsize=100_000)
 def _word_alts(c: str, before: str, after: str, shape: str, langs: tuple[str, ...]) -> tuple[str, ...]:
     """The letters of ``c``'s case damaged like ``c`` that make of ``before + c + after`` a word of
-    ``langs`` at most ``WORD_MARGIN`` rarer than the true word (a case variant is no reading:
+    ``langs`` at most ``MARGIN`` rarer than the true word (a case variant is no reading:
     the word's other letters and its place tell the case)."""
     word = before + c + after
     true = _best_zipf(word, langs)
@@ -273,7 +273,7 @@ def ambiguities(clean: str, shape: str, langs: Sequence[str], damaged: str | Non
       (``_symbol_alts``), unless the damaged file shows ``c`` undamaged and none of the
       alternatives, or ``c`` is part of an emoji sequence (``_in_sequence``);
     - a letter: another letter of the same case making the word a known word (``_word_alts``);
-      Han and kana, which write no spaces: making as long a known word there (``_cjk_alts``);
+      Han and kana, which write no spaces: making as long a known word there (``_cjk_alt``);
     - a dash: the other dash (``DASHES``).
     Other characters (quotes, joiners, selectors, spaces) are told by their place: not counted.
     ``one_per_cause``: the first character of each cause only (what classifies a file, faster).

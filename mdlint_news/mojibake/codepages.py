@@ -112,7 +112,7 @@ ALL_CONTS = frozenset().union(*(cp.cont for cp in CODEPAGES.values()))
 # Of Windows-1257's lone leads only Ć (C3: "UmělĆ" is "Umělá" that lost A1); Ā Š Ń are ordinary
 # capitals, and its Cyrillic damage always holds rarer characters ("Šø", "Ń€") that stop the screen.
 _LOSSY_LEADS = frozenset("Ć").union(*(cp.lossy_leads for cp in CODEPAGES.values()
-                                       if cp.name not in ("windows-1257", "windows-1251")))
+                                       if cp.name != "windows-1257" and cp.name not in _TWO_BYTE_LOSSES_ONLY))
 _RARE_LEADS = _LOSSY_LEADS | frozenset("âğðđ√ƒ≈‚ÐÑÎÏ×ØÙÌËÆÇÊÈÉÕÒÓÔÞ¬∆ﬁﬂ◊⁄\uf8ff"
                                        "ĆĀā├┬─┼╨╤Γ")  # Windows-1257 (ā€™ is ’) and CP437 leads
 # (CP437's Γ is E2: "ΓÜí" is ⚡, whose continuations are ordinary letters)
