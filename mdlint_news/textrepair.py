@@ -412,52 +412,103 @@ def scan(text: str, languages: dict[str, str] | None = None, *, front_matter: bo
     of its text. Text that passes no ``mojibake.quick_screen`` costs one scan."""
     languages = languages or {}
     span = front_matter_span(text)
+    shape = _article_shape(text, languages)
     out: list[Damage] = []
     if span is not None and front_matter and span[1] > span[0]:
-        out.extend(_front_matter(text, span[0], span[1], languages))
+        out.extend(_front_matter(text, span[0], span[1], languages, shape))
     if body:
-        out.extend(_body(text, span[2] if span else 0, languages.get("body")))
+        out.extend(_body(text, span[2] if span else 0, languages.get("body"), shape))
+    if shape.name and any(d.doubtful for d in out) and _hides_shape(text, out, shape):
+        for d in out:
+            d.refused = d.refused or _HIDES_SHAPE
     return out
 
 
-def _front_matter(text: str, start: int, end: int, languages) -> list[Damage]:
+_HIDES_SHAPE = ("the article's runs in doubt would no longer be found once the rest is repaired "
+                "(only the damage around them shows them as damage): choose their reading first")
+
+
+def _hides_shape(text: str, found: list[Damage], shape: "_Shape") -> bool:
+    """Whether applying the confident repairs of an article read with its shape (``shape``)
+    would leave text that no longer shows it, while runs in doubt remain: the runs in doubt
+    that only the shape shows as damage (a lone "ā" that was ⚡) would then be clean text to the
+    next check. It must still pass the screen, too: the check's fast path reads no further
+    ("š’" twice is the shape, but no screen character). Such an article is not fixed in part
+    (docs/encoding-repair-order.md)."""
+    edits = [e for d in found if not d.refused for e in d.edits]
+    if not edits:
+        return False
+    fixed = _apply(text, 0, edits)
+    return not mb.quick_screen(fixed) or mb.article_shape(fixed, shape.language) != shape.name
+
+
+class _Shape(NamedTuple):
+    """What the whole article shows of its damage (``mojibake.article_shape``), passed to each
+    field and line: the shape, the code pages to read them with, and the language of a field the
+    profile names none for."""
+
+    name: str | None = None
+    encodings: tuple[str, ...] | None = None
+    language: str | None = None
+
+    def kwargs(self) -> dict:
+        return {"encodings": self.encodings, "shape": self.name} if self.name else {}
+
+
+_NO_SHAPE = _Shape()
+
+
+def _article_shape(text: str, languages) -> _Shape:
+    """An article whose damage shows a shape a field or line alone often cannot
+    (``mojibake.article_shape``) is read that way throughout: Latin-1 with every C1 control
+    stripped (``UmÄlÃ¡`` is ``Umělá`` only if the byte 9B can be lost) with Latin-1 alone;
+    Windows-1257 with its undefined bytes dropped with every code page, its symbols' residues
+    reported. A field the profile names no language for is read in the body's."""
+    # (not behind the screen: after a first fix, the residues may be all that is left)
+    name = mb.article_shape(text, languages.get("body"))
+    if name is None:
+        return _NO_SHAPE
+    return _Shape(name, ("latin-1",) if name == mb.STRIPPED_SHAPE else None, languages.get("body"))
+
+
+def _front_matter(text: str, start: int, end: int, languages, shape: _Shape = _NO_SHAPE) -> list[Damage]:
     src = text[start:end]
-    if "\\" not in src and not mb.quick_screen(src):
+    if "\\" not in src and not mb.quick_screen(src) and not shape.name:
         return []
     found, hiding = [], []
     body_lang: str | None | object = _UNSET  # read once, when a damaged field names no language
     for sc in fields(text, start, end):
         value = sc.value
-        if not mb.quick_screen(value):
+        if not mb.quick_screen(value) and not shape.name:
             continue
-        lang = languages.get(str(sc.path[0]))
+        lang = languages.get(str(sc.path[0]), shape.language)
         if lang is None:
             # no language named for the field: the body's is the prior (its words decide)
             if body_lang is _UNSET:
                 body_lang = mb.text_language(text[end:])
             lang = body_lang  # type: ignore[assignment]
-        runs = mb.find_mojibake(value, lang, hints=mb.article_hints(text))
+        runs = mb.find_mojibake(value, lang, hints=mb.article_hints(text), **shape.kwargs())
         if runs:
             found.append((sc, _field_damage(sc, runs)))
-            if _hides_residue(value, runs, lang, text):
+            if _hides_residue(value, runs, lang, text, shape):
                 hiding.append(found[-1][1])
     if found:
         _check_round_trip(text, start, end, found)
     for d in hiding:
         d.refused = d.refused or _HIDES_DOUBT
-    return sorted([d for _, d in found] + _loose_lines(text, start, end), key=lambda d: d.start)
+    return sorted([d for _, d in found] + _loose_lines(text, start, end, shape), key=lambda d: d.start)
 
 
 _UNSET = object()
 
 
-def _loose_lines(text: str, start: int, end: int) -> list[Damage]:
+def _loose_lines(text: str, start: int, end: int, shape: _Shape = _NO_SHAPE) -> list[Damage]:
     """The front matter's comment and merge-conflict-marker lines, repaired as lines of text
     (one Damage each): YAML reads no data from them, so no round trip is needed."""
     out = []
     for s, e in _lines(text, start, end):
-        if _NOT_FIELD.match(text, s, e) and mb.quick_screen(text[s:e]):
-            runs = mb.find_mojibake(text[s:e], None, hints=mb.article_hints(text))
+        if _NOT_FIELD.match(text, s, e) and (mb.quick_screen(text[s:e]) or shape.name):
+            runs = mb.find_mojibake(text[s:e], None, hints=mb.article_hints(text), **shape.kwargs())
             if runs:
                 out.append(_paragraph([(s, text[s:e])], [(s, r) for r in runs], FRONT_MATTER_LINE))
     return out
@@ -624,9 +675,9 @@ def _check_round_trip(text: str, start: int, end: int, found) -> None:
 # --------------------------------------------------------------------------- body
 
 
-def _body(text: str, start: int, language: str | None) -> list[Damage]:
+def _body(text: str, start: int, language: str | None, shape: _Shape = _NO_SHAPE) -> list[Damage]:
     """One Damage per blank-line-separated paragraph of ``text[start:]`` holding damaged runs."""
-    if not mb.quick_screen(text[start:]):
+    if not mb.quick_screen(text[start:]) and not shape.name:
         return []
     out: list[Damage] = []
     runs: list = []  # (line start, repair) of the current paragraph
@@ -642,10 +693,10 @@ def _body(text: str, start: int, language: str | None) -> list[Damage]:
             runs, lines, hiding = [], [], False
             continue
         lines.append((s, line))
-        if mb.quick_screen(line):
-            found = mb.find_mojibake(line, language, hints=mb.article_hints(text))
+        if mb.quick_screen(line) or shape.name:
+            found = mb.find_mojibake(line, language, hints=mb.article_hints(text), **shape.kwargs())
             runs.extend((s, r) for r in found)
-            hiding = hiding or _hides_residue(line, found, language, text)
+            hiding = hiding or _hides_residue(line, found, language, text, shape)
     return out
 
 
@@ -653,7 +704,7 @@ _HIDES_DOUBT = ("its runs in doubt would no longer be found once the rest is rep
                 "choose their reading first")
 
 
-def _hides_residue(value: str, runs, language: str | None, text: str) -> bool:
+def _hides_residue(value: str, runs, language: str | None, text: str, shape: _Shape = _NO_SHAPE) -> bool:
     """Whether applying the confident repairs of ``value`` (a field's value, a body line) would
     hide its runs in doubt: the repaired runs are often the only evidence that a lone lead is
     damage ("thá»" among repaired Vietnamese is plain text to the next check). Such a value is
@@ -662,7 +713,7 @@ def _hides_residue(value: str, runs, language: str | None, text: str) -> bool:
     if not doubtful or doubtful == len(runs):
         return False
     partial = mb.apply_repairs(value, runs, confident_only=True)
-    return len(mb.find_mojibake(partial, language, hints=mb.article_hints(text))) < doubtful
+    return len(mb.find_mojibake(partial, language, hints=mb.article_hints(text), **shape.kwargs())) < doubtful
 
 
 def _paragraph(lines, runs, label: str = BODY) -> Damage:

@@ -57,8 +57,11 @@ def test_one_diagnostic_per_damaged_field_at_its_first_run(shape, article):
     span = tr.front_matter_span(damaged)
     assert span is not None
     expected = {}
+    # an article of the Latin-1-C1-stripped shape is read that way throughout (textrepair.scan)
+    name = mb.article_shape(damaged, LANGS["body"])
+    shape = {"encodings": ("latin-1",) if name == mb.STRIPPED_SHAPE else None, "shape": name} if name else {}
     for sc in tr.fields(damaged, span[0], span[1]):
-        runs = mb.find_mojibake(sc.value, LANGS.get(str(sc.path[0])))
+        runs = mb.find_mojibake(sc.value, LANGS.get(str(sc.path[0])), **shape)
         if runs:
             expected[".".join(map(str, sc.path))] = sc.spans[runs[0].start][0]
     found = [d for d in api.lint_text(damaged, config=NL701) if d.start < span[1]]

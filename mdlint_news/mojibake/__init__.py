@@ -6,6 +6,7 @@ pages: docs/encoding-hypotheses.md; languages: docs/encoding-languages.md."""
 
 from __future__ import annotations
 
+import collections
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from typing import Iterable, Sequence
 from .codepages import ALL_CONTS, char_class, CODEPAGES, ENCODINGS, quick_screen, screen_char, SCREEN_FIRST_CLASS
 from .languages import detect_language, LineLanguage
 from .resolution import analyze_line, MARGIN
-from .scoring import article_hints, HINTS
+from .hypotheses import CODE_SPAN_RE, dropped_residues, masked_spans, STRIPPED, STRIPPED_LEADS, stripped_residues, stripped_signs
+from .scoring import article_hints, HINTS, symbol_prior
 
 __all__ = [
     "ENCODINGS",
@@ -29,6 +31,7 @@ __all__ = [
     "quick_screen",
     "repair_text",
     "screen_char",
+    "article_shape",
     "text_language",
 ]
 
@@ -96,6 +99,7 @@ def find_mojibake(
     *,
     encodings: Sequence[str] | None = None,
     hints: frozenset[str] = frozenset(),
+    shape: str | None = None,
 ) -> list[Repair]:
     """Non-overlapping damaged runs in ``text`` (one YAML string value or one body line), sorted.
 
@@ -104,21 +108,104 @@ def find_mojibake(
     considered (default: all of ``ENCODINGS``), e.g. to what the rest of the document showed.
     ``hints``: characters known to be in the article (``article_hints`` of the whole file); a
     symbol with a lost byte that is one of them wins over the other readings.
+    ``shape``: what the whole article shows (``article_shape``). ``STRIPPED_SHAPE``, UTF-8 read as
+    Latin-1 with every C1 control stripped: a line is also examined for a lone lead that lost its
+    continuations (``â`` of ``’``), and a damaged sequence no reading explains (an emoji that lost
+    two bytes, ``ð¥``; a capital that lost its second byte, ``KRITICKÃ``) is reported, with the
+    characters it can have been. ``DROPPED_1257``, read as Windows-1257 with its undefined bytes
+    dropped: a symbol that lost bytes (``š’`` is 💡) is reported so. Such a residue is repaired
+    only when one character can have left it, or ``hints`` holds just one of them.
     """
-    if not quick_screen(text):
+    stripped = shape == STRIPPED_SHAPE
+    residues = _RESIDUE_SCREEN.get(shape)
+    if not quick_screen(text) and not (residues and residues.search(text)):
         return []
     encs = tuple(encodings) if encodings else ENCODINGS
     out: list[Repair] = []
     offset = 0
     token = HINTS.set(frozenset(hints))
+    token_stripped = STRIPPED.set(stripped)
     try:
         for line in text.split("\n"):
-            if quick_screen(line):
-                out.extend(_repairs_of_line(line, offset, language, encs))
+            found = _repairs_of_line(line, offset, language, encs) if quick_screen(line) or \
+                (stripped and residues.search(line)) else []
+            if residues and residues.search(line):
+                found = _with_residues(line, offset, found, hints, shape)
+            out.extend(found)
             offset += len(line) + 1
     finally:
         HINTS.reset(token)
+        STRIPPED.reset(token_stripped)
     return out
+
+
+#: The article shapes ``article_shape`` tells (``find_mojibake``'s ``shape``).
+STRIPPED_SHAPE = "latin-1 C1 stripped"
+DROPPED_1257 = "windows-1257 undefined dropped"
+_RESIDUE_SCREEN = {STRIPPED_SHAPE: re.compile(f"[{STRIPPED_LEADS}]"), DROPPED_1257: re.compile("[\u0101\u0161]")}
+_LATIN1_FAMILY = frozenset({"windows-1252", "latin-1"})
+# Windows-1257 reads the leads C2 C3 as Ā Ć; before what it reads a continuation as, or Ä Å (C4 C5)
+# before a continuation only it has (8D 8E 8F 9D 9E: ¨ ˇ ¸ ¯ ˛; A8 AA AF B8 BA BF: Ø Ŗ Æ ø ŗ æ),
+# they are its damage ("Ć©" is é, "Ä¨" č); no C1 control nor U+FFFD: its undefined bytes dropped.
+_1257_SIGN = re.compile("[\u0100\u0106][\u00a0-\u00bf\u201a\u201e\u2026\u2020\u2021\u2030\u2039"
+                        "\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u2122\u203a\u02c7\u02db]"
+                        "|[\u00c4\u00c5][\u00a8\u02c7\u00b8\u00af\u02db\u00d8\u0156\u00c6\u00f8\u0157\u00e6]")
+_KEPT = re.compile("[\x80-\x9f\ufffd]")
+
+
+def article_shape(text: str, language: str | None = None, lines: int = 6) -> str | None:
+    """What a whole article (``text``) shows of its damage that a line alone may not:
+    ``STRIPPED_SHAPE``, UTF-8 read as Latin-1 with every C1 control stripped (its signs,
+    ``hypotheses.stripped_signs``, and no line among the first ``lines`` that look damaged is,
+    read alone, the lossless damage of another code page: "‚Ä¶" is Mac Roman's "…", "Ä¨"
+    Windows-1257's "č", "ğŸ“°" Windows-1254's 📰, their leads and continuations are the stripped
+    shape's signs too); ``DROPPED_1257``, read as Windows-1257 with its undefined bytes dropped
+    (two of its signs, ``_1257_SIGN``, or a symbol's residue of two characters or more, ``š’``; no
+    C1 control nor U+FFFD; Windows-1257 the page those lines are most often read in losslessly,
+    if any is left); None otherwise."""
+    if "`" in text:  # code spans show damage as it is, on purpose
+        text = "\n".join(CODE_SPAN_RE.sub("", line) for line in text.split("\n"))
+    stripped = stripped_signs(text)
+    # (after a first fix only the residues may be left: one of two characters or more counts twice)
+    dropped = not _KEPT.search(text) and len(_1257_SIGN.findall(text)) + sum(
+        2 for s, e, _ in dropped_residues(text, [], "windows-1257") if e - s > 1) >= 2
+    if not (stripped or dropped):
+        return None
+    pages: collections.Counter = collections.Counter()
+    seen = 0
+    for line in text.split("\n"):
+        if seen >= lines:
+            break
+        if quick_screen(line):
+            seen += 1
+            pages.update(r.encoding for r in find_mojibake(line, language) if r.lossless)
+    if stripped and not set(pages) - _LATIN1_FAMILY:
+        return STRIPPED_SHAPE
+    return DROPPED_1257 if dropped and (not pages or pages.most_common(1)[0][0] == "windows-1257") else None
+
+
+def _with_residues(line: str, offset: int, found: list[Repair], hints: frozenset[str], shape: str) -> list[Repair]:
+    """``found`` (the repairs of ``line``) and the damaged sequences no repair explains
+    (``stripped_residues``, ``dropped_residues``), as doubtful repairs that keep the text, in
+    line order. A symbol that one character alone can have left, or whose readings hold exactly
+    one character of ``hints``, is that one, surely."""
+    covered = sorted([(r.start - offset, r.end - offset) for r in found] + masked_spans(line))
+    page = "latin-1" if shape == STRIPPED_SHAPE else "windows-1257"
+    residues = stripped_residues(line, covered) if shape == STRIPPED_SHAPE else \
+        dropped_residues(line, covered, page)
+    extra = []
+    for s, e, readings in residues:
+        original = line[s:e]
+        if readings and all(unicodedata.category(c) == "So" for c in readings):
+            readings = tuple(sorted(readings, key=lambda c: -symbol_prior(c)))
+            known = [c for c in readings if c in hints]
+            sure = known if len(known) == 1 else readings if len(readings) == 1 else ()
+            if sure:
+                extra.append(Repair(offset + s, offset + e, original, sure[0], page, False, True, (sure[0],)))
+                continue
+        extra.append(Repair(offset + s, offset + e, original, original, page, False, False,
+                            readings[:4] or (original,)))
+    return sorted(found + extra, key=lambda r: r.start) if extra else found
 
 
 # A repair that still holds the lead of a CJK or Hangul character (E3-ED) and two continuations
@@ -152,7 +239,7 @@ def _repairs_of_line(line: str, offset: int, language: str | None, encs) -> list
         layered = quick_screen(line1) or any(_LEAD_CONT.search(rep) for rep in reps)
         # the repaired line settles its language again: the first layer's undamaged words may be
         # none at all (a Korean name read twice leaves only "(" and ")")
-        inner, lang = analyze_line(line1, LineLanguage(language), encs) if layered else (None, lang)
+        inner, lang = _inner_layer(line1, language, encs) if layered else (None, lang)
         if inner is None:
             break
         changed = False
@@ -188,6 +275,16 @@ def _repairs_of_line(line: str, offset: int, language: str | None, encs) -> list
         out.append(Repair(offset + r.start, offset + end, original, rep, r.encoding or res.cp.name,
                           r.lossless, r.confident, c, n))
     return out
+
+
+def _inner_layer(line: str, language: str | None, encs):
+    """``analyze_line`` of a line with a layer of repairs applied; no lone lead of it is a
+    stripped one ("Ã¢" is "â", of "âge", not a lead that lost its bytes)."""
+    token = STRIPPED.set(False)
+    try:
+        return analyze_line(line, LineLanguage(language), encs)
+    finally:
+        STRIPPED.reset(token)
 
 
 def text_language(text: str) -> str | None:

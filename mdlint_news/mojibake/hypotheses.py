@@ -6,6 +6,7 @@ a plausible character. Design: docs/encoding-engine.md, docs/encoding-hypotheses
 
 from __future__ import annotations
 
+import contextvars
 import re
 import unicodedata
 from functools import lru_cache
@@ -15,6 +16,10 @@ from .codepages import char_class, CodePage, CODEPAGES, FILL
 
 
 COMMON_SCRIPTS = {"LATIN", "COMMON"}
+
+#: Whether the ``find_mojibake`` call that is running reads a line of an article that shows the
+#: Latin-1-C1-stripped shape (its ``stripped``): a lone lead of punctuation is then damage enough.
+STRIPPED: contextvars.ContextVar[bool] = contextvars.ContextVar("STRIPPED", default=False)
 
 
 @lru_cache(maxsize=4096)
@@ -274,7 +279,7 @@ def line_lost_bytes(line: str, cp: CodePage, slots: list[Slot]) -> tuple[tuple[i
     if not keep_c1:
         for name in compatible:
             lost |= CODEPAGES[name].undefined
-        if cp.name == "latin-1" and _c1_stripped(line):
+        if cp.name == "latin-1" and c1_stripped(line):
             stripped = _C1_BYTES - lost
             lost |= _C1_BYTES
     if not keep_shy and cp.lossy:
@@ -282,11 +287,52 @@ def line_lost_bytes(line: str, cp: CodePage, slots: list[Slot]) -> tuple[tuple[i
     return tuple(sorted(lost)), cp.nbsp_space and not keep_nbsp, compatible, stripped
 
 
-_C1_BYTES = frozenset(range(0x80, 0xA0))
+C1_BYTES = _C1_BYTES = frozenset(range(0x80, 0xA0))
 # What Windows-1252 reads bytes 80-9F as: after a lead, such a character shows the bytes were kept.
 _CP1252_C1 = frozenset(CODEPAGES["windows-1252"].byte_of[c] and c for c in CODEPAGES["windows-1252"].byte_of
                        if 0x80 <= CODEPAGES["windows-1252"].byte_of[c] <= 0x9F and c > "\x9f")
 _C1_KEPT_RE = re.compile(f"[\x80-\x9f]|(?<=[\u00c2-\u00f4]){char_class(_CP1252_C1)}")
+
+
+# What a file read as Latin-1 shows when its C1 controls were kept or read as Windows-1252 instead:
+# a C1 control, or a Windows-1252 reading of 80-9F as the continuation of a 2-byte lead inside a
+# word ("vÄ›c"; not "nadziejÄ”": a quote repaired after a letter that lost its byte), or as the
+# first continuation of a 3- or 4-byte lead before another continuation ("â€™"; not "á“": a
+# repaired Czech word before its closing quote).
+_CONT1 = "\u00a0-\u00bf" + "".join(sorted(_CP1252_C1))
+_C1_SHOWN_RE = re.compile(f"[\x80-\x9f]|(?<=[\u00c2-\u00df]){char_class(_CP1252_C1)}(?=[^\\W\\d_])"
+                          f"|(?<=[\u00e0-\u00f4]){char_class(_CP1252_C1)}(?=[{_CONT1}])")
+# Signs of that shape that clean text does not hold: a UTF-8 character read as Latin-1 with every
+# byte kept but 80-9F (each continuation A1-BF, not a no-break space after a letter, "SELKÄ\xa0": "Ã¡" is á, "Å¯" ů), and what a character that lost
+# bytes leaves, which a first repair of the article leaves too (it is not repaired surely): an emoji
+# lead (F0) with the continuations it kept ("ð¤" is 🤖 that lost 9F and A4) or alone outside a word,
+# E2 with one continuation ("â¦" is …), a lone E2 as a word (" â " is a dash), a capital lead (C2-C5)
+# that lost its continuation after a small letter ("władzÄ": ę).
+_L1_SEQ_RE = re.compile("(?P<full>[\u00c2-\u00df][\u00a1-\u00bf]|[\u00e0-\u00ef][\u00a1-\u00bf]{2})"
+                        "|(?P<emoji>(?<![^\\W\\d_])\u00f0[\u00a1-\u00bf]{1,3})|\u00f0[\u00a1-\u00bf]{1,3}"
+                        "|(?<![^\\W\\d_])\u00f0(?![^\\W\\d_])"
+                        "|\u00e2[\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf](?![\u00a1-\u00bf])"
+                        "|(?<= )\u00e2(?= )|(?<=[a-z])[\u00c2-\u00c5](?![\u00a1-\u00bf])")
+
+
+def stripped_signs(text: str, least: int = 2) -> bool:
+    """Whether ``text`` (a whole article) shows the signs of UTF-8 read as Latin-1 with every C1
+    control stripped (``mojibake.stripped_shape`` also asks the other code pages): at least ``least`` of its signs (``_L1_SEQ_RE``; a complete sequence must decode),
+    and nowhere a C1 control or a Windows-1252 reading of bytes 80-9F inside a sequence (those
+    bytes were kept, not stripped)."""
+    if _C1_SHOWN_RE.search(text):
+        return False
+    # (an emoji lead with what it kept, not after a letter, counts twice: after a first fix, one
+    # emoji that lost two bytes may be all that shows the shape, "ð°" for 📰)
+    n = sum(2 if m.group("emoji") else 1 for m in _L1_SEQ_RE.finditer(text)
+            if m.group("full") is None or _decode([ord(c) for c in m.group()]) is not None)
+    # another code page's reading (Mac Roman, CP437, Windows-1257) puts characters beyond Latin-1
+    # after its leads: as often as the signs, it is that page's damage, not this shape
+    return n >= least and len(_BEYOND_L1_RE.findall(text)) < n
+
+
+_BEYOND_L1_RE = re.compile("[\u00c2-\u00f4][^\x00-\xff]")
+
 
 
 _MID_SENTENCE = " \u00a0–—-,;:\"'„“”‚‘’«»()"  # what may stand between two words of a sentence
@@ -297,7 +343,10 @@ def _stripped_ok(dec: str, line: str, s: int, e: int) -> bool:
     stripped 97 would make "nab×jen×" of "nabÃjenÃ", whose soft hyphens were lost): a letter, and not a capital standing alone as a
     word ("Ã " is "à " with its no-break space lost, not "À ") nor one starting a lowercase word
     after a lowercase word ("s Älánky": "články"), nor Greek (most of its small letters are CE/CF
-    80-9F: any of them would do, "ΣαÏρός")."""
+    80-9F: any of them would do, "ΣαÏρός"). A 3-byte sequence of E2 that kept one continuation
+    may be punctuation or a symbol ("â¦" is "…", E2 80 A6): the symbol priors weigh those."""
+    if "\u2010" <= dec <= "\u2bff" and not dec.isalnum():
+        return _plausible_char(dec)
     if not dec.isalpha() or script_of(dec) == "GREEK":
         return False
     if not dec.isupper():
@@ -320,7 +369,7 @@ def _read_back(text: str) -> str:
     return bs.decode("utf-8", errors="ignore")
 
 
-def _c1_stripped(line: str) -> bool:
+def c1_stripped(line: str) -> bool:
     """Whether the line may have lost every byte 80-9F (Latin-1 text whose C1 controls a pipeline
     removed): it holds no C1 control and no Windows-1252 reading of those bytes after a lead."""
     return _C1_KEPT_RE.search(line) is None
@@ -347,13 +396,13 @@ def _stripped_slots(line: str, cp: CodePage, masked: list[tuple[int, int]], lost
     return slots
 
 
-_CODE_SPAN_RE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+CODE_SPAN_RE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
 def masked_spans(line: str) -> list[tuple[int, int]]:
     if "`" not in line:
         return []
-    return [m.span() for m in _CODE_SPAN_RE.finditer(line)]
+    return [m.span() for m in CODE_SPAN_RE.finditer(line)]
 
 
 def shifted_slot(s: Slot, d: int) -> Slot:
@@ -398,3 +447,112 @@ def apply_fixed(line: str, slots: list[Slot], fixed: dict[int, str], blank_lossy
             pos = s.end
     out.append(line[pos:])
     return "".join(out)
+
+
+# Leads a line read as Latin-1 with its C1 controls stripped leaves alone, that clean text of the
+# languages the stripped shape meets rarely holds where they stand (``stripped_residues``): a
+# Latin-1 2-byte lead (Â Ã Ä Å: C2-C5, Latin letters) with no continuation after a letter or as a
+# word of its own ("KRITICKÃ", "władzÄ"; not "Ärger"), an emoji lead (ð: F0) not after a letter,
+# with the continuations it kept ("ð¥" is 🔥, F0 9F 94 A5, that lost 9F and 94).
+STRIPPED_LEADS = "\u00c2-\u00f0"  # (a character range: every lead but the rare planes F1-F4)
+_RESIDUE_RE = re.compile("[\u00c2-\u00df](?![\u00a0-\u00bf])|\u00f0[\u00a1-\u00bf]{0,2}(?![\u00a1-\u00bf])"
+                         "|\u00e2(?![\u00a0-\u00bf])|[\u00e0-\u00ef][\u00a0-\u00bf](?![\u00a0-\u00bf])")
+
+
+def stripped_residues(line: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, tuple[str, ...]]]:
+    """The damaged sequences of a line of an article that shows the Latin-1-C1-stripped shape
+    (``mojibake.stripped_shape``) that no repair covers (``covered``: sorted spans) and that can be no
+    clean text: (start, end, what they can have been, best first). They are reported, not
+    repaired (a lead that lost its continuation reads as up to 32 characters). Which: a Latin-1
+    2-byte lead C2-C5 (Â Ã Ä Å) that lost its continuation after a letter or as a word of its
+    own ("KRITICKÃ", "władzÄ"; not "Ärger"), another capital C6-DF after a small letter ("deÈi":
+    ș); an emoji lead (ð: F0) not after a letter, with what it kept ("ð¥" is 🔥, F0 9F 94 A5);
+    a lone E2 (â) not inside a word nor starting a small one ("králeâ", "âNick": quotes; not
+    "âge"); a 3-byte lead with one continuation inside a word ("vá»i": ộ) or after a symbol
+    ("❤ï¸": the variation selector)."""
+    out = []
+    for m in _RESIDUE_RE.finditer(line):
+        s, e = m.span()
+        if any(a < e and s < b for a, b in covered):
+            continue
+        c = line[s]
+        prev = line[s - 1] if s else ""
+        nxt = line[e] if e < len(line) else ""
+        if c == "\u00f0":
+            if prev.isalpha() and e == s + 1:
+                continue  # Icelandic "með"
+            out.append((s, e, lost_symbols("latin-1", C1_BYTES).get(line[s:e], ())))
+        elif c == "\u00e2" and e == s + 1:
+            if not (prev.isalpha() and nxt.isalpha()) and not (nxt.islower() and not prev.isalpha()):
+                out.append((s, e, ("–", "—", "“", "”", "’", "„")))
+        elif e == s + 2:  # a 3-byte lead with one continuation
+            if (prev.isalpha() and nxt.isalpha()) or (prev and unicodedata.category(prev) == "So"):
+                out.append((s, e, ()))
+        elif "\u00c2" <= c <= "\u00c5":
+            if prev.isalpha() or not nxt.isalpha():
+                out.append((s, e, _letter_readings(ord(c), prev.isupper() or (not prev.isalpha() and nxt.isupper()))))
+        elif c <= "\u00df" and prev.islower():
+            out.append((s, e, _letter_readings(ord(c), False)))
+    return out
+
+
+@lru_cache(maxsize=4)
+def lost_symbols(page: str, lost: frozenset[int]) -> dict[str, tuple[str, ...]]:
+    """What each symbol of the arrows-to-emoji blocks (U+2190-U+2BFF, U+1F000-U+1FFFF; category So)
+    reads as through code page ``page`` when its bytes in ``lost`` are gone, for the symbols that
+    lose one: damaged text -> the symbols it can have been ("ð¡" through Latin-1 with C1 stripped
+    is 💡, F0 9F 92 A1, or 🐡 or 🔡 ...; "š’" through Windows-1257 with its undefined bytes
+    dropped is 💡 too)."""
+    char_of = {b: c for c, b in CODEPAGES[page].byte_of.items()}
+    out: dict[str, list[str]] = {}
+    for lo, hi in ((0x2190, 0x2C00), (0x1F000, 0x20000)):
+        for u in range(lo, hi):
+            ch = chr(u)
+            if unicodedata.category(ch) != "So":
+                continue
+            bs = ch.encode("utf-8")
+            kept = [b for b in bs if b not in lost]
+            if len(kept) < len(bs):
+                out.setdefault("".join(char_of[b] for b in kept), []).append(ch)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=64)
+def _letter_readings(lead: int, upper: bool) -> tuple[str, ...]:
+    """The letters a 2-byte lead that lost a continuation 80-9F can have been, those of the case
+    of the letters around it first."""
+    out = [c for c in (_decode([lead, b]) for b in range(0x80, 0xA0)) if c and c.isalpha()]
+    return tuple(sorted(out, key=lambda c: c.isupper() != upper))
+
+
+# A symbol that lost bytes through a code page whose undefined bytes were dropped leaves its lead
+# and what it kept, as a token of its own: Windows-1257 leaves 9F undefined, so every emoji (F0 9F
+# ...) loses it ("š’" is 💡, "š" alone 🌐), and ⚡ (E2 9A A1) is a lone "ā".
+@lru_cache(maxsize=4)
+def _dropped_re(page: str) -> re.Pattern:
+    cp = CODEPAGES[page]
+    char_of = {b: c for c, b in cp.byte_of.items()}
+    conts = char_class(char_of[b] for b in range(0x80, 0xC0) if b not in cp.undefined)
+    leads = char_class(char_of[b] for b in (0xE2, 0xF0))
+    return re.compile(f"(?<![^\\W\\d_]){leads}{conts}{{0,2}}")
+
+
+def dropped_residues(line: str, covered: list[tuple[int, int]], page: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """The symbols of a line of an article whose UTF-8 was read through ``page`` with its undefined
+    bytes dropped (``mojibake.article_shape``) that lost bytes and that no repair covers
+    (``covered``): (start, end, the symbols they can have been). A token of its own: the lead
+    and the continuations it kept (``_dropped_re``), the longest that some symbol leaves, not
+    glued to a letter after it (Lithuanian "šis" stays)."""
+    out = []
+    for m in _dropped_re(page).finditer(line):
+        table = lost_symbols(page, CODEPAGES[page].undefined)
+        s = m.start()
+        for e in range(m.end(), s, -1):
+            if line[s:e] in table:
+                break
+        else:
+            continue
+        if (e < len(line) and line[e].isalpha()) or any(a < e and s < b for a, b in covered):
+            continue
+        out.append((s, e, table[line[s:e]]))
+    return out

@@ -18,8 +18,8 @@ from .evidence import (
 )
 from .groups import make_groups, repaired_map, resolve_group
 from .hypotheses import (
-    apply_fixed, BLANK, cjk_lead, COMMON_SCRIPTS, find_slots, line_lost_bytes, lonely_script,
-    masked_spans, nbsp_mid, plausible_lost, plausible_text, redecode, script_of, Slot,
+    c1_stripped, apply_fixed, BLANK, C1_BYTES, cjk_lead, COMMON_SCRIPTS, find_slots, line_lost_bytes,
+    lonely_script, masked_spans, nbsp_mid, plausible_lost, plausible_text, redecode, script_of, Slot, STRIPPED,
 )
 from .languages import (
     alphabet_misfits, detect_language, LangModel, language_model, line_language, LineLanguage, supported,
@@ -91,7 +91,10 @@ def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
                 or near.selector_after_emoji(s) or (s.start in ends and reads_as_selector(s))]
         if not keep:
             return None, language
-    evidence = bool(strong) or lossy_evidence(line, cp, keep, near)
+    # in an article that shows the stripped shape, a lone lead of punctuation is damage by itself
+    evidence = bool(strong) or lossy_evidence(line, cp, keep, near) or \
+        (STRIPPED.get() and cp.stripped_regex is not None and any(
+            not s.lossless and s.end - s.start == 1 and cp.stripped_regex.match(line, s.start) for s in keep))
     # 4. weak runs: accepted with evidence, or when they make an unknown word known
     accepted: list[Slot] = [s for run in strong + (weak if evidence else []) for s in run]
     pending_weak = [] if evidence else weak
@@ -123,6 +126,10 @@ def _line_slots(line: str, cp: CodePage, masked, floor: int) -> tuple[list[Slot]
     lost (``line_lost_bytes``), and the code pages compatible with it; None when there are none,
     or when they cover fewer than ``floor`` characters."""
     slots = find_slots(line, cp, masked)
+    if not slots and STRIPPED.get() and cp.stripped_regex is not None and cp.stripped_regex.search(line) \
+            and c1_stripped(line):
+        # only lone leads of punctuation (the screen of an article that shows the stripped shape)
+        slots = find_slots(line, cp, masked, sorted(set(cp.lost) | C1_BYTES), None, C1_BYTES - cp.undefined)
     if not slots:
         return None
     lost, nbsp, compatible, stripped = line_lost_bytes(line, cp, slots)

@@ -132,6 +132,11 @@ def _nonletter_prior(c: str, prev: str, nxt: str) -> float:
     return p
 
 
+def symbol_prior(c: str) -> float:
+    """The prior of a recovered symbol by itself (an article hint first, then how common it is)."""
+    return _nonletter_prior(c, "", "")
+
+
 def _selector_prior(c: str, prev: str) -> float:
     """After a character with an emoji presentation (``is_emoji``): VS16 U+FE0F (❤️) is what
     follows, the vertical presentation forms U+FE10-U+FE19 (︐, a lost byte away) never do."""
