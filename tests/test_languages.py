@@ -107,6 +107,19 @@ def test_cjk_title_with_lost_bytes(lang, text, shape, profile, request):
     assert repaired(damaged, profile) == text
 
 
+@pytest.mark.parametrize("text", ["技パ歩いやつ理由感じ例えば風", "値段源おじさん吉田剣自体違う高齢。",
+                                  "繰り返し何故コミック職員バカ屋報酬当たり前じゃ", "국회의원 자금 오전 친절 아닌가 어차피."])
+def test_cjk_that_lost_0x98_through_windows_1251_is_repaired(text):
+    """Windows-1251 leaves only 98 undefined: じ (E3 81 98) is "гЃ" once it is dropped, 오 (EC 98
+    A4) "м¤". A 3-byte lead and one continuation are such damage only glued to CJK or Hangul text,
+    or a space away from it; "Молчанов»" stays (tests/test_negatives.py)."""
+    damaged = SHAPES["cp1251 undefined dropped"].damage(text)
+    assert damaged != text
+    assert repaired(damaged, None) == text
+    assert repaired(SHAPES["cp1251 undefined dropped"].damage("Молчанов» сказал: «г» и в»"), None) == \
+        "Молчанов» сказал: «г» и в»"
+
+
 # ------------------------------------------------------------------------------------------
 # Azerbaijani ə (IPA extensions block) and other orthographic letters
 # ------------------------------------------------------------------------------------------

@@ -89,10 +89,12 @@ class CodePage:
         # a 3-byte lead whose middle byte was a no-break space made a space ("æ ª" is 株, E6 A0 AA;
         # "ì  " is 젠, EC A0 A0: both)
         self.nbsp_mid_regex = re.compile(f"{l3} (?={cont}| )") if self.nbsp_space else None
+        # Windows-1251: a 3-byte sequence that lost a byte only glued to CJK or Hangul text
+        # (resolution.analyze_cp): "гЃ" amid Japanese is じ (E3 81 98), "в»" after Russian is "»"
+        self.cjk_losses_only = self.lossy and name in _TWO_BYTE_LOSSES_ONLY
         if self.lossy:
             part = f"(?<={char_class(self.lossy_leads)})"
-            if name not in _TWO_BYTE_LOSSES_ONLY:
-                part += f"|(?<={l3}){cont}|(?<={l4}){cont}{{2}}"
+            part += f"|(?<={l3}){cont}" if self.cjk_losses_only else f"|(?<={l3}){cont}|(?<={l4}){cont}{{2}}"
             self.regex = re.compile(f"{char_class(self.leads)}(?:{full}|(?P<part>{part}))")
         else:
             self.regex = re.compile(f"{char_class(self.leads)}(?:{full})")

@@ -177,6 +177,16 @@ class RepairedNeighbours:
         b, a = self.around(s)
         return (bool(b) and script_of(b) == "CJK") or (bool(a) and script_of(a) == "CJK")
 
+    def near_cjk(self, s: Slot) -> bool:
+        """``beside_cjk``, or a space away from CJK or Hangul: a Korean word of one syllable
+        stands between spaces ("반복 오 나중")."""
+        if self.beside_cjk(s):
+            return True
+        line, pos, end = self.line, s.start, s.end
+        b = self.ends.get(pos - 1, line[pos - 2:pos - 1])[-1:] if line[pos - 1:pos] == " " else ""
+        a = self.starts.get(end + 1, line[end + 1:end + 2])[:1] if line[end:end + 1] == " " else ""
+        return (bool(b) and script_of(b) == "CJK") or (bool(a) and script_of(a) == "CJK")
+
     def selector_after_emoji(self, s: Slot) -> bool:
         """``s`` reads as VS16 right after an emoji ("❤ï¸": the selector lost its last byte)."""
         return reads_as_selector(s) and is_emoji(self.around(s)[0])

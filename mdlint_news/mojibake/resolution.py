@@ -72,9 +72,7 @@ def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
     fixed, inner_rounds, keep = _lossless_repairs(line, slots)  # 1. lossless runs: plausibility
     near = RepairedNeighbours(line, keep, fixed)
     keep = keep + _plausible_lossy(line, slots, keep, fixed, near)  # 2. lossy slots: plausible options
-    # a lead, a space, a continuation ("æ ª": 株 whose no-break space became a space) only glued
-    # to CJK text: "café « noir" on a line that also holds Japanese is French
-    keep = [s for s in keep if not nbsp_mid(line, s) or near.beside_cjk(s)]
+    keep = _cjk_only_by_cjk(line, cp, keep, near)
     if not keep:
         return None, language
     keep.sort(key=lambda s: s.start)
@@ -170,6 +168,19 @@ def _lossless_repairs(line: str, slots: list[Slot]) -> tuple[dict[int, str], dic
             inner_rounds[run[0].start] = 2
             keep.extend(run)
     return fixed, inner_rounds, keep
+
+
+def _cjk_only_by_cjk(line: str, cp: CodePage, keep: list[Slot], near: RepairedNeighbours) -> list[Slot]:
+    """``keep`` without the lossy slots that read as CJK only where CJK text is around them: a
+    lead, a space, a continuation ("æ ª": 株 whose no-break space became a space) only glued to
+    CJK text ("café « noir" on a line that also holds Japanese is French); on a page whose
+    3-byte sequences lose a byte only in CJK (``cp.cjk_losses_only``, Windows-1251: "гЃ" is じ),
+    such a slot only glued to CJK or Hangul or a space away from it ("Молчанов»" stays)."""
+    keep = [s for s in keep if not nbsp_mid(line, s) or near.beside_cjk(s)]
+    if cp.cjk_losses_only:
+        keep = [s for s in keep if s.lossless or not 0xE0 <= cp.byte_of.get(line[s.start], 0) <= 0xEF
+                or (cjk_lead(cp, line[s.start]) and near.near_cjk(s))]
+    return keep
 
 
 def _plausible_lossy(line: str, slots: list[Slot], keep: list[Slot], fixed: dict[int, str],
