@@ -61,14 +61,45 @@ def _fragment(m: re.Match) -> str:
 
 
 def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
-               floor: int = 0) -> tuple[_LineResult | None, LineLanguage]:
+               floor: int = 0, reads: dict | None = None) -> tuple[_LineResult | None, LineLanguage]:
     """The line read in code page ``cp``, and its language (settled here when this is the first
     code page that needs a language model). ``floor``: a reading must explain at least this many
-    characters to matter (``analyze_line``)."""
+    characters to matter (``analyze_line``). ``reads``: what ``_read_cp`` found in each code page
+    of this line already (by name), which depends on no language: kept, and used again."""
+    got = reads.get(cp.name) if reads is not None else None
+    if got is None:
+        cover, read = _read_cp(line, cp, masked, floor)
+        if reads is not None and (cover is None or not floor or cover >= floor):
+            reads[cp.name] = (cover, read)  # (not one cut by the floor: another floor may not)
+    else:
+        cover, read = got
+        if floor and cover is not None and cover < floor:
+            read = None  # as ``_line_slots`` would have cut it
+    if read is None:
+        return None, language
+    return _resolve_cp(line, cp, read, language)
+
+
+class _Read:
+    """What a code page reads in a line before a language model is needed (``_read_cp``)."""
+    __slots__ = ("compatible", "fixed", "inner_rounds", "keep", "evidence", "accepted", "pending_weak",
+                 "lossy_slots")
+
+    def __init__(self, compatible, fixed, inner_rounds, keep, evidence, accepted, pending_weak, lossy_slots):
+        self.compatible, self.fixed, self.inner_rounds, self.keep = compatible, fixed, inner_rounds, keep
+        self.evidence, self.accepted, self.pending_weak, self.lossy_slots = evidence, accepted, pending_weak, lossy_slots
+
+
+def _read_cp(line: str, cp: CodePage, masked, floor: int) -> tuple[int | None, _Read | None]:
+    """The characters the line's slots in ``cp`` cover (None: it has none), and what the code
+    page reads in the line that depends on no language (None: nothing to repair): the slots
+    kept, the lossless repairs, the evidence and the slots accepted on it."""
     found = _line_slots(line, cp, masked, floor)
     if found is None:
-        return None, language
-    slots, compatible = found
+        return None, None
+    slots, compatible, cover = found
+    if slots is None:
+        return cover, None  # fewer characters than ``floor``
     fixed, inner_rounds, keep = _lossless_repairs(line, slots)  # 1. lossless runs: plausibility
     near = RepairedNeighbours(line, keep, fixed)
     keep = keep + _plausible_lossy(line, slots, keep, fixed, near)  # 2. lossy slots: plausible options
@@ -76,7 +107,7 @@ def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
     # to CJK text: "café « noir" on a line that also holds Japanese is French
     keep = [s for s in keep if not nbsp_mid(line, s) or near.beside_cjk(s)]
     if not keep:
-        return None, language
+        return cover, None
     keep.sort(key=lambda s: s.start)
     # 3. strong evidence from lossless runs
     strong, weak = split_weak_runs(line, slots, keep, fixed)
@@ -90,12 +121,22 @@ def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
         keep = [s for s in keep if s.lossless or not cjk_lead(cp, line[s.start]) or near.beside_cjk(s)
                 or near.selector_after_emoji(s) or (s.start in ends and reads_as_selector(s))]
         if not keep:
-            return None, language
+            return cover, None
     evidence = bool(strong) or lossy_evidence(line, cp, keep, near)
     # 4. weak runs: accepted with evidence, or when they make an unknown word known
     accepted: list[Slot] = [s for run in strong + (weak if evidence else []) for s in run]
     pending_weak = [] if evidence else weak
     lossy_slots = [s for s in keep if not s.lossless]
+    return cover, _Read(compatible, fixed, inner_rounds, keep, evidence, accepted, pending_weak, lossy_slots)
+
+
+def _resolve_cp(line: str, cp: CodePage, read: _Read,
+                language: LineLanguage) -> tuple[_LineResult | None, LineLanguage]:
+    """``analyze_cp`` once the code page's reading is known (``_read_cp``): the weak runs and the
+    lossy slots, in the line's language (settled here if not yet)."""
+    fixed, keep, pending_weak, lossy_slots = read.fixed, read.keep, read.pending_weak, read.lossy_slots
+    evidence = read.evidence
+    accepted = list(read.accepted)  # (the reading is kept for another language: not changed)
     lm = clean = None
     if pending_weak or lossy_slots:  # the language model is needed: the line's language settles
         clean = _DAMAGED_WORD.sub(_fragment, apply_fixed(line, keep, fixed, blank_lossy=True))
@@ -110,7 +151,7 @@ def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
     if not accepted:
         return None, language
     accepted.sort(key=lambda s: s.start)
-    runs = [_run_out(line, cp, run, fixed, inner_rounds, results, compatible)
+    runs = [_run_out(line, cp, run, fixed, read.inner_rounds, results, read.compatible)
             for run in _cut_at_doubt(accepted, results)]
     covered_lossless = sum(s.end - s.start for s in accepted if s.lossless)
     covered_lossy = sum(s.end - s.start for s in accepted if not s.lossless)
@@ -118,10 +159,12 @@ def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
     return _LineResult(cp, runs, key, clean), language
 
 
-def _line_slots(line: str, cp: CodePage, masked, floor: int) -> tuple[list[Slot], tuple[str, ...]] | None:
+def _line_slots(line: str, cp: CodePage, masked,
+                floor: int) -> tuple[list[Slot] | None, tuple[str, ...], int] | None:
     """The slots of the line in ``cp``, found again with the bytes the line itself shows may be
-    lost (``line_lost_bytes``), and the code pages compatible with it; None when there are none,
-    or when they cover fewer than ``floor`` characters."""
+    lost (``line_lost_bytes``), the code pages compatible with it, and the characters the slots
+    cover; None when there are none; no slots (None) when they cover fewer than ``floor``
+    characters."""
     slots = find_slots(line, cp, masked)
     if not slots:
         return None
@@ -132,9 +175,10 @@ def _line_slots(line: str, cp: CodePage, masked, floor: int) -> tuple[list[Slot]
         slots = find_slots(line, cp, masked, lost, nbsp, stripped, fill)
         if not slots:
             return None
-    if floor and sum(s.end - s.start for s in slots) < floor:
-        return None  # its slots cannot explain as much of the line: it can neither win nor tie
-    return slots, compatible
+    cover = sum(s.end - s.start for s in slots)
+    if floor and cover < floor:
+        return None, compatible, cover  # its slots cannot explain as much of the line: it can neither win nor tie
+    return slots, compatible, cover
 
 
 def _lossless_repairs(line: str, slots: list[Slot]) -> tuple[dict[int, str], dict[int, int], list[Slot]]:
@@ -284,11 +328,13 @@ def _run_out(line: str, cp: CodePage, run: list[Slot], fixed: dict[int, str], in
     return _RunOut(run[0].start, run[-1].end, rep, False, confident, tuple(cands[:5]), rounds, enc)
 
 
-def analyze_line(line: str, language: LineLanguage,
-                 encodings: Sequence[str]) -> tuple[_LineResult | None, LineLanguage]:
+def analyze_line(line: str, language: LineLanguage, encodings: Sequence[str],
+                 _reads: dict | None = None) -> tuple[_LineResult | None, LineLanguage]:
     """The best reading of the line among the code pages ``encodings``, and the line's language
-    (settled by the first code page that needs a language model)."""
+    (settled by the first code page that needs a language model). ``_reads``: the code pages'
+    readings of the line that depend on no language (``analyze_cp``), kept for reading it again."""
     masked = masked_spans(line)
+    reads = {} if _reads is None else _reads
     results = []
     floor = 0  # characters the best reading so far explains (``_LineResult.key[0]``)
     prior, settled_by = language, None
@@ -297,7 +343,8 @@ def analyze_line(line: str, language: LineLanguage,
         # neither be the best nor tie it (below): it is not resolved, once the line's language
         # is settled (the first code page that needs the language model settles it: skipping
         # it before would let another code page's reading of the line settle it).
-        res, language = analyze_cp(line, CODEPAGES[name], masked, language, floor if language.settled else 0)
+        res, language = analyze_cp(line, CODEPAGES[name], masked, language, floor if language.settled else 0,
+                                   reads)
         if settled_by is None and language.settled and not prior.settled:
             settled_by = name
         if res is not None:
@@ -313,7 +360,7 @@ def analyze_line(line: str, language: LineLanguage,
         # language, the line is read again in it (once: that language is settled).
         own = prior.settle(best.clean)
         if own.lang != language.lang:
-            return analyze_line(line, own, encodings)
+            return analyze_line(line, own, encodings, reads)
     tied = [r for r in results if r.key == best.key]
     if len(tied) > 1:
         best = _best_read(line, tied, language)
