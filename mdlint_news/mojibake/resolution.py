@@ -64,20 +64,29 @@ def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
                floor: int = 0, reads: dict | None = None) -> tuple[_LineResult | None, LineLanguage]:
     """The line read in code page ``cp``, and its language (settled here when this is the first
     code page that needs a language model). ``floor``: a reading must explain at least this many
-    characters to matter (``analyze_line``). ``reads``: what ``_read_cp`` found in each code page
-    of this line already (by name), which depends on no language: kept, and used again."""
-    got = reads.get(cp.name) if reads is not None else None
-    if got is None:
-        cover, read = _read_cp(line, cp, masked, floor)
-        if reads is not None and (cover is None or not floor or cover >= floor):
-            reads[cp.name] = (cover, read)  # (not one cut by the floor: another floor may not)
-    else:
-        cover, read = got
-        if floor and cover is not None and cover < floor:
-            read = None  # as ``_line_slots`` would have cut it
-    if read is None:
+    characters to matter (``analyze_line``). ``reads``: what each code page of this line found
+    that depends on no language (``_cp_entry``), kept by name for reading the line again."""
+    entry = _cp_entry(line, cp, masked, {} if reads is None else reads)
+    found = entry[0]
+    if found is None or (floor and found[2] < floor):
+        return None, language  # no slots, or too few to explain as much of the line: it can neither win nor tie
+    if entry[1] is _UNREAD:
+        entry[1] = _read_cp(line, cp, found[0], found[1])
+    if entry[1] is None:
         return None, language
-    return _resolve_cp(line, cp, read, language)
+    return _resolve_cp(line, cp, entry[1], language)
+
+
+_UNREAD = object()
+
+
+def _cp_entry(line: str, cp: CodePage, masked, reads: dict) -> list:
+    """``reads``' entry for ``cp``: the line's slots in it (``_line_slots``) and what it reads
+    with them (``_read_cp``; ``_UNREAD`` until asked)."""
+    entry = reads.get(cp.name)
+    if entry is None:
+        entry = reads[cp.name] = [_line_slots(line, cp, masked), _UNREAD]
+    return entry
 
 
 class _Read:
@@ -87,19 +96,14 @@ class _Read:
 
     def __init__(self, compatible, fixed, inner_rounds, keep, evidence, accepted, pending_weak, lossy_slots):
         self.compatible, self.fixed, self.inner_rounds, self.keep = compatible, fixed, inner_rounds, keep
-        self.evidence, self.accepted, self.pending_weak, self.lossy_slots = evidence, accepted, pending_weak, lossy_slots
+        self.evidence, self.accepted = evidence, accepted
+        self.pending_weak, self.lossy_slots = pending_weak, lossy_slots
 
 
-def _read_cp(line: str, cp: CodePage, masked, floor: int) -> tuple[int | None, _Read | None]:
-    """The characters the line's slots in ``cp`` cover (None: it has none), and what the code
-    page reads in the line that depends on no language (None: nothing to repair): the slots
-    kept, the lossless repairs, the evidence and the slots accepted on it."""
-    found = _line_slots(line, cp, masked, floor)
-    if found is None:
-        return None, None
-    slots, compatible, cover = found
-    if slots is None:
-        return cover, None  # fewer characters than ``floor``
+def _read_cp(line: str, cp: CodePage, slots: list[Slot], compatible: tuple[str, ...]) -> _Read | None:
+    """What code page ``cp`` reads in the line with its slots that depends on no language (None:
+    nothing to repair): the slots kept, the lossless repairs, the evidence and the slots
+    accepted on it."""
     fixed, inner_rounds, keep = _lossless_repairs(line, slots)  # 1. lossless runs: plausibility
     near = RepairedNeighbours(line, keep, fixed)
     keep = keep + _plausible_lossy(line, slots, keep, fixed, near)  # 2. lossy slots: plausible options
@@ -107,7 +111,7 @@ def _read_cp(line: str, cp: CodePage, masked, floor: int) -> tuple[int | None, _
     # to CJK text: "café « noir" on a line that also holds Japanese is French
     keep = [s for s in keep if not nbsp_mid(line, s) or near.beside_cjk(s)]
     if not keep:
-        return cover, None
+        return None
     keep.sort(key=lambda s: s.start)
     # 3. strong evidence from lossless runs
     strong, weak = split_weak_runs(line, slots, keep, fixed)
@@ -121,13 +125,13 @@ def _read_cp(line: str, cp: CodePage, masked, floor: int) -> tuple[int | None, _
         keep = [s for s in keep if s.lossless or not cjk_lead(cp, line[s.start]) or near.beside_cjk(s)
                 or near.selector_after_emoji(s) or (s.start in ends and reads_as_selector(s))]
         if not keep:
-            return cover, None
+            return None
     evidence = bool(strong) or lossy_evidence(line, cp, keep, near)
     # 4. weak runs: accepted with evidence, or when they make an unknown word known
     accepted: list[Slot] = [s for run in strong + (weak if evidence else []) for s in run]
     pending_weak = [] if evidence else weak
     lossy_slots = [s for s in keep if not s.lossless]
-    return cover, _Read(compatible, fixed, inner_rounds, keep, evidence, accepted, pending_weak, lossy_slots)
+    return _Read(compatible, fixed, inner_rounds, keep, evidence, accepted, pending_weak, lossy_slots)
 
 
 def _resolve_cp(line: str, cp: CodePage, read: _Read,
@@ -159,12 +163,10 @@ def _resolve_cp(line: str, cp: CodePage, read: _Read,
     return _LineResult(cp, runs, key, clean), language
 
 
-def _line_slots(line: str, cp: CodePage, masked,
-                floor: int) -> tuple[list[Slot] | None, tuple[str, ...], int] | None:
+def _line_slots(line: str, cp: CodePage, masked) -> tuple[list[Slot], tuple[str, ...], int] | None:
     """The slots of the line in ``cp``, found again with the bytes the line itself shows may be
     lost (``line_lost_bytes``), the code pages compatible with it, and the characters the slots
-    cover; None when there are none; no slots (None) when they cover fewer than ``floor``
-    characters."""
+    cover; None when there are none."""
     slots = find_slots(line, cp, masked)
     if not slots:
         return None
@@ -175,10 +177,7 @@ def _line_slots(line: str, cp: CodePage, masked,
         slots = find_slots(line, cp, masked, lost, nbsp, stripped, fill)
         if not slots:
             return None
-    cover = sum(s.end - s.start for s in slots)
-    if floor and cover < floor:
-        return None, compatible, cover  # its slots cannot explain as much of the line: it can neither win nor tie
-    return slots, compatible, cover
+    return slots, compatible, sum(s.end - s.start for s in slots)
 
 
 def _lossless_repairs(line: str, slots: list[Slot]) -> tuple[dict[int, str], dict[int, int], list[Slot]]:
@@ -335,21 +334,8 @@ def analyze_line(line: str, language: LineLanguage, encodings: Sequence[str],
     readings of the line that depend on no language (``analyze_cp``), kept for reading it again."""
     masked = masked_spans(line)
     reads = {} if _reads is None else _reads
-    results = []
-    floor = 0  # characters the best reading so far explains (``_LineResult.key[0]``)
-    prior, settled_by = language, None
-    for name in encodings:
-        # A code page whose slots cover fewer characters than a reading before it explains can
-        # neither be the best nor tie it (below): it is not resolved, once the line's language
-        # is settled (the first code page that needs the language model settles it: skipping
-        # it before would let another code page's reading of the line settle it).
-        res, language = analyze_cp(line, CODEPAGES[name], masked, language, floor if language.settled else 0,
-                                   reads)
-        if settled_by is None and language.settled and not prior.settled:
-            settled_by = name
-        if res is not None:
-            results.append(res)
-            floor = max(floor, res.key[0])
+    prior = language
+    results, language, settled_by = _readings(line, language, encodings, masked, reads)
     if not results:
         return None, language
     best = max(results, key=lambda r: r.key)  # max keeps the first of equal keys
@@ -377,6 +363,46 @@ def analyze_line(line: str, language: LineLanguage, encodings: Sequence[str],
                 if rep not in r.candidates:
                     r.candidates = (r.candidates[:1] + (rep,) + r.candidates[1:])[:5]
     return best, language
+
+
+def _readings(line: str, language: LineLanguage, encodings: Sequence[str], masked,
+              reads: dict) -> tuple[list[_LineResult], LineLanguage, str | None]:
+    """The readings of the line that matter (``analyze_line``), in the order of ``encodings``;
+    the line's language; the code page that settled it (None: it came settled)."""
+    results = []
+    floor = 0  # characters the best reading so far explains (``_LineResult.key[0]``)
+    prior, settled_by = language, None
+    # A code page whose slots cover fewer characters than a reading of another one explains can
+    # neither be the best nor tie it (``analyze_line``): it is not resolved, once the line's language is
+    # settled (the first code page that needs the language model settles it: skipping it before
+    # would let another code page's reading of the line settle it). The code pages after that
+    # are resolved in the order of the characters their slots cover, most first (the one that
+    # explains most then cuts the others early); their results are kept in the order of
+    # ``encodings`` (ties keep it).
+    order = list(range(len(encodings)))
+    k, rest_sorted = 0, False
+    while k < len(order):
+        if language.settled and not rest_sorted:
+            order[k:] = sorted(order[k:], key=lambda j: -_cover(line, encodings[j], masked, reads))
+            rest_sorted = True
+        i = order[k]
+        name = encodings[i]
+        res, language = analyze_cp(line, CODEPAGES[name], masked, language, floor if language.settled else 0,
+                                   reads)
+        if settled_by is None and language.settled and not prior.settled:
+            settled_by = name
+        if res is not None:
+            results.append((i, res))
+            floor = max(floor, res.key[0])
+        k += 1
+    results = [res for _, res in sorted(results, key=lambda x: x[0])]
+    return results, language, settled_by
+
+
+def _cover(line: str, name: str, masked, reads: dict) -> int:
+    """The characters the line's slots in code page ``name`` cover (-1: it has none)."""
+    found = _cp_entry(line, CODEPAGES[name], masked, reads)[0]
+    return -1 if found is None else found[2]
 
 
 def _with_runs(line: str, runs: list[_RunOut]) -> tuple[str, list[tuple[int, int]]]:
