@@ -152,10 +152,18 @@ def language_model(lang: str) -> LangModel:
 
 
 def supported(lang: str) -> str:
-    from .. import lexicon
+    got = _SUPPORTED.get(lang)
+    if got is None:
+        from .. import lexicon
 
-    langs = [q if q in lexicon.available_languages() else "en" for q in lang.split("+")]
-    return "+".join(dict.fromkeys(langs))
+        langs = [q if q in lexicon.available_languages() else "en" for q in lang.split("+")]
+        got = "+".join(dict.fromkeys(langs))
+        if len(_SUPPORTED) < 1024:  # (the languages a process meets, and their mixes)
+            _SUPPORTED[lang] = got
+    return got
+
+
+_SUPPORTED: dict[str, str] = {}  # ``supported``'s answers: the available languages never change
 
 
 _URL_RE = re.compile(r"\S+://\S+|\S+@\S+|`[^`]*`")
