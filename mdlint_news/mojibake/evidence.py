@@ -85,12 +85,12 @@ def _glued_to_latin(line: str, start: int, end: int, orig: str) -> bool:
 
 def undamaged_scripts(line: str, slots: list[Slot]) -> frozenset[str]:
     """The scripts of the letters of ``line`` outside every slot."""
-    out, pos = set(), 0
+    chars, pos = set(), 0  # (each character once: a line repeats its letters)
     for s in slots:
-        out.update(script_of(c) for c in line[pos:s.start] if c.isalpha())
+        chars.update(line[pos:s.start])
         pos = max(pos, s.end)
-    out.update(script_of(c) for c in line[pos:] if c.isalpha())
-    return frozenset(out)
+    chars.update(line[pos:])
+    return frozenset(script_of(c) for c in chars if c.isalpha())
 
 
 def _absent_script(decoded: str, scripts: frozenset[str]) -> bool:

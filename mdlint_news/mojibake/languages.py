@@ -33,15 +33,31 @@ class LangModel:
         self.lex = lexicon.get(lang)
         self.char_logp = self.lex.char_logp
         self.cjk = lang if lang in _CJK_LANGS else None  # the CJK language of the line, if any
+        # answers already given, by word (``_MEMO_SIZE`` at most each): a line's words are asked
+        # again by each code page that settles or re-reads its language, and in every language
+        # ``_choose_languages`` weighs (a word's answer depends on nothing but the word lists)
+        self._zipfs: dict[str, float] = {}
+        self._head_zipfs: dict[str, float] = {}
+        self._gaps: dict[tuple[str, ...], float] = {}
 
     def zipf(self, word: str) -> float:
-        return self._zipf(word, self.lex.freq)
+        z = self._zipfs.get(word)
+        if z is None:
+            if len(self._zipfs) >= _MEMO_SIZE:
+                self._zipfs.clear()
+            z = self._zipfs[word] = self._zipf(word, self.lex.freq)
+        return z
 
     def head_zipf(self, word: str) -> float:
         """``zipf`` if the word is among the language's most frequent (``lexicon.HEAD_WORDS``),
         else 0: what language detection asks of every candidate language (the head of a list
         costs a fraction of the whole to compile)."""
-        return self._zipf(word, self.lex.head_freq)
+        z = self._head_zipfs.get(word)
+        if z is None:
+            if len(self._head_zipfs) >= _MEMO_SIZE:
+                self._head_zipfs.clear()
+            z = self._head_zipfs[word] = self._zipf(word, self.lex.head_freq)
+        return z
 
     @staticmethod
     def _zipf(word: str, freq) -> float:
@@ -71,6 +87,15 @@ class LangModel:
         letter's frequency (``letter_prior``). So ``č`` in ``realisti?tým`` (``-ičtý``) and ``í``
         in ``slouče?ch`` (``-ních``) score far better than ``ď`` or ``ý`` there, in word forms
         wordfreq does not list."""
+        key = (prev, c, nxt, prev2, nxt2)
+        got = self._gaps.get(key)
+        if got is None:
+            if len(self._gaps) >= _MEMO_SIZE:
+                self._gaps.clear()
+            got = self._gaps[key] = self._gap_logp(prev, c, nxt, prev2, nxt2)
+        return got
+
+    def _gap_logp(self, prev: str, c: str, nxt: str, prev2: str, nxt2: str) -> float:
         p1 = prev.lower() if prev.isalpha() else "^"
         q1 = nxt.lower() if nxt.isalpha() else "$"
         p2 = prev2.lower() if (p1 != "^" and prev2.isalpha()) else "^"
@@ -83,6 +108,9 @@ class LangModel:
                 total, types = sum(d.values()), len(d)
                 p = (d.get(c, 0) + types * p) / (total + types)
         return max(-6.0, math.log10(p))
+
+
+_MEMO_SIZE = 100_000  # answers kept per model and question (a memo is emptied when full)
 
 
 # A letter of another script than the line's language is scored with a language of its script.
@@ -124,10 +152,18 @@ def language_model(lang: str) -> LangModel:
 
 
 def supported(lang: str) -> str:
-    from .. import lexicon
+    got = _SUPPORTED.get(lang)
+    if got is None:
+        from .. import lexicon
 
-    langs = [q if q in lexicon.available_languages() else "en" for q in lang.split("+")]
-    return "+".join(dict.fromkeys(langs))
+        langs = [q if q in lexicon.available_languages() else "en" for q in lang.split("+")]
+        got = "+".join(dict.fromkeys(langs))
+        if len(_SUPPORTED) < 1024:  # (the languages a process meets, and their mixes)
+            _SUPPORTED[lang] = got
+    return got
+
+
+_SUPPORTED: dict[str, str] = {}  # ``supported``'s answers: the available languages never change
 
 
 _URL_RE = re.compile(r"\S+://\S+|\S+@\S+|`[^`]*`")

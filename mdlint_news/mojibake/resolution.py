@@ -61,20 +61,55 @@ def _fragment(m: re.Match) -> str:
 
 
 def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
-               floor: int = 0) -> tuple[_LineResult | None, LineLanguage]:
+               floor: int = 0, reads: dict | None = None) -> tuple[_LineResult | None, LineLanguage]:
     """The line read in code page ``cp``, and its language (settled here when this is the first
     code page that needs a language model). ``floor``: a reading must explain at least this many
-    characters to matter (``analyze_line``)."""
-    found = _line_slots(line, cp, masked, floor)
-    if found is None:
+    characters to matter (``analyze_line``). ``reads``: what each code page of this line found
+    that depends on no language (``_cp_entry``), kept by name for reading the line again."""
+    entry = _cp_entry(line, cp, masked, {} if reads is None else reads)
+    found = entry[0]
+    if found is None or (floor and found[2] < floor):
+        return None, language  # no slots, or too few to explain as much of the line: it can neither win nor tie
+    if entry[1] is _UNREAD:
+        entry[1] = _read_cp(line, cp, found[0], found[1])
+    if entry[1] is None:
         return None, language
-    slots, compatible = found
+    return _resolve_cp(line, cp, entry[1], language)
+
+
+_UNREAD = object()
+
+
+def _cp_entry(line: str, cp: CodePage, masked, reads: dict) -> list:
+    """``reads``' entry for ``cp``: the line's slots in it (``_line_slots``) and what it reads
+    with them (``_read_cp``; ``_UNREAD`` until asked)."""
+    entry = reads.get(cp.name)
+    if entry is None:
+        entry = reads[cp.name] = [_line_slots(line, cp, masked), _UNREAD]
+    return entry
+
+
+class _Read:
+    """What a code page reads in a line before a language model is needed (``_read_cp``)."""
+    __slots__ = ("compatible", "fixed", "inner_rounds", "keep", "evidence", "accepted", "pending_weak",
+                 "lossy_slots")
+
+    def __init__(self, compatible, fixed, inner_rounds, keep, evidence, accepted, pending_weak, lossy_slots):
+        self.compatible, self.fixed, self.inner_rounds, self.keep = compatible, fixed, inner_rounds, keep
+        self.evidence, self.accepted = evidence, accepted
+        self.pending_weak, self.lossy_slots = pending_weak, lossy_slots
+
+
+def _read_cp(line: str, cp: CodePage, slots: list[Slot], compatible: tuple[str, ...]) -> _Read | None:
+    """What code page ``cp`` reads in the line with its slots that depends on no language (None:
+    nothing to repair): the slots kept, the lossless repairs, the evidence and the slots
+    accepted on it."""
     fixed, inner_rounds, keep = _lossless_repairs(line, slots)  # 1. lossless runs: plausibility
     near = RepairedNeighbours(line, keep, fixed)
     keep = keep + _plausible_lossy(line, slots, keep, fixed, near)  # 2. lossy slots: plausible options
     keep = _cjk_only_by_cjk(line, cp, keep, near)
     if not keep:
-        return None, language
+        return None
     keep.sort(key=lambda s: s.start)
     # 3. strong evidence from lossless runs
     strong, weak = split_weak_runs(line, slots, keep, fixed)
@@ -88,7 +123,7 @@ def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
         keep = [s for s in keep if s.lossless or not cjk_lead(cp, line[s.start]) or near.beside_cjk(s)
                 or near.selector_after_emoji(s) or (s.start in ends and reads_as_selector(s))]
         if not keep:
-            return None, language
+            return None
     # in an article that shows the stripped shape, a lone lead of punctuation is damage by itself
     evidence = bool(strong) or lossy_evidence(line, cp, keep, near) or \
         (STRIPPED.get() and cp.stripped_regex is not None and any(
@@ -97,6 +132,16 @@ def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
     accepted: list[Slot] = [s for run in strong + (weak if evidence else []) for s in run]
     pending_weak = [] if evidence else weak
     lossy_slots = [s for s in keep if not s.lossless]
+    return _Read(compatible, fixed, inner_rounds, keep, evidence, accepted, pending_weak, lossy_slots)
+
+
+def _resolve_cp(line: str, cp: CodePage, read: _Read,
+                language: LineLanguage) -> tuple[_LineResult | None, LineLanguage]:
+    """``analyze_cp`` once the code page's reading is known (``_read_cp``): the weak runs and the
+    lossy slots, in the line's language (settled here if not yet)."""
+    fixed, keep, pending_weak, lossy_slots = read.fixed, read.keep, read.pending_weak, read.lossy_slots
+    evidence = read.evidence
+    accepted = list(read.accepted)  # (the reading is kept for another language: not changed)
     lm = clean = None
     if pending_weak or lossy_slots:  # the language model is needed: the line's language settles
         clean = _DAMAGED_WORD.sub(_fragment, apply_fixed(line, keep, fixed, blank_lossy=True))
@@ -111,7 +156,7 @@ def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
     if not accepted:
         return None, language
     accepted.sort(key=lambda s: s.start)
-    runs = [_run_out(line, cp, run, fixed, inner_rounds, results, compatible)
+    runs = [_run_out(line, cp, run, fixed, read.inner_rounds, results, read.compatible)
             for run in _cut_at_doubt(accepted, results)]
     covered_lossless = sum(s.end - s.start for s in accepted if s.lossless)
     covered_lossy = sum(s.end - s.start for s in accepted if not s.lossless)
@@ -119,10 +164,10 @@ def analyze_cp(line: str, cp: CodePage, masked, language: LineLanguage,
     return _LineResult(cp, runs, key, clean), language
 
 
-def _line_slots(line: str, cp: CodePage, masked, floor: int) -> tuple[list[Slot], tuple[str, ...]] | None:
+def _line_slots(line: str, cp: CodePage, masked) -> tuple[list[Slot], tuple[str, ...], int] | None:
     """The slots of the line in ``cp``, found again with the bytes the line itself shows may be
-    lost (``line_lost_bytes``), and the code pages compatible with it; None when there are none,
-    or when they cover fewer than ``floor`` characters."""
+    lost (``line_lost_bytes``), the code pages compatible with it, and the characters the slots
+    cover; None when there are none."""
     slots = find_slots(line, cp, masked)
     if not slots and STRIPPED.get() and cp.stripped_regex is not None and cp.stripped_regex.search(line) \
             and c1_stripped(line):
@@ -137,9 +182,7 @@ def _line_slots(line: str, cp: CodePage, masked, floor: int) -> tuple[list[Slot]
         slots = find_slots(line, cp, masked, lost, nbsp, stripped, fill)
         if not slots:
             return None
-    if floor and sum(s.end - s.start for s in slots) < floor:
-        return None  # its slots cannot explain as much of the line: it can neither win nor tie
-    return slots, compatible
+    return slots, compatible, sum(s.end - s.start for s in slots)
 
 
 def _lossless_repairs(line: str, slots: list[Slot]) -> tuple[dict[int, str], dict[int, int], list[Slot]]:
@@ -302,25 +345,15 @@ def _run_out(line: str, cp: CodePage, run: list[Slot], fixed: dict[int, str], in
     return _RunOut(run[0].start, run[-1].end, rep, False, confident, tuple(cands[:5]), rounds, enc)
 
 
-def analyze_line(line: str, language: LineLanguage,
-                 encodings: Sequence[str]) -> tuple[_LineResult | None, LineLanguage]:
+def analyze_line(line: str, language: LineLanguage, encodings: Sequence[str],
+                 _reads: dict | None = None) -> tuple[_LineResult | None, LineLanguage]:
     """The best reading of the line among the code pages ``encodings``, and the line's language
-    (settled by the first code page that needs a language model)."""
+    (settled by the first code page that needs a language model). ``_reads``: the code pages'
+    readings of the line that depend on no language (``analyze_cp``), kept for reading it again."""
     masked = masked_spans(line)
-    results = []
-    floor = 0  # characters the best reading so far explains (``_LineResult.key[0]``)
-    prior, settled_by = language, None
-    for name in encodings:
-        # A code page whose slots cover fewer characters than a reading before it explains can
-        # neither be the best nor tie it (below): it is not resolved, once the line's language
-        # is settled (the first code page that needs the language model settles it: skipping
-        # it before would let another code page's reading of the line settle it).
-        res, language = analyze_cp(line, CODEPAGES[name], masked, language, floor if language.settled else 0)
-        if settled_by is None and language.settled and not prior.settled:
-            settled_by = name
-        if res is not None:
-            results.append(res)
-            floor = max(floor, res.key[0])
+    reads = {} if _reads is None else _reads
+    prior = language
+    results, language, settled_by = _readings(line, language, encodings, masked, reads)
     if not results:
         return None, language
     best = max(results, key=lambda r: r.key)  # max keeps the first of equal keys
@@ -331,7 +364,7 @@ def analyze_line(line: str, language: LineLanguage,
         # language, the line is read again in it (once: that language is settled).
         own = prior.settle(best.clean)
         if own.lang != language.lang:
-            return analyze_line(line, own, encodings)
+            return analyze_line(line, own, encodings, reads)
     tied = [r for r in results if r.key == best.key]
     if len(tied) > 1:
         best = _best_read(line, tied, language)
@@ -348,6 +381,46 @@ def analyze_line(line: str, language: LineLanguage,
                 if rep not in r.candidates:
                     r.candidates = (r.candidates[:1] + (rep,) + r.candidates[1:])[:5]
     return best, language
+
+
+def _readings(line: str, language: LineLanguage, encodings: Sequence[str], masked,
+              reads: dict) -> tuple[list[_LineResult], LineLanguage, str | None]:
+    """The readings of the line that matter (``analyze_line``), in the order of ``encodings``;
+    the line's language; the code page that settled it (None: it came settled)."""
+    results = []
+    floor = 0  # characters the best reading so far explains (``_LineResult.key[0]``)
+    prior, settled_by = language, None
+    # A code page whose slots cover fewer characters than a reading of another one explains can
+    # neither be the best nor tie it (``analyze_line``): it is not resolved, once the line's language is
+    # settled (the first code page that needs the language model settles it: skipping it before
+    # would let another code page's reading of the line settle it). The code pages after that
+    # are resolved in the order of the characters their slots cover, most first (the one that
+    # explains most then cuts the others early); their results are kept in the order of
+    # ``encodings`` (ties keep it).
+    order = list(range(len(encodings)))
+    k, rest_sorted = 0, False
+    while k < len(order):
+        if language.settled and not rest_sorted:
+            order[k:] = sorted(order[k:], key=lambda j: -_cover(line, encodings[j], masked, reads))
+            rest_sorted = True
+        i = order[k]
+        name = encodings[i]
+        res, language = analyze_cp(line, CODEPAGES[name], masked, language, floor if language.settled else 0,
+                                   reads)
+        if settled_by is None and language.settled and not prior.settled:
+            settled_by = name
+        if res is not None:
+            results.append((i, res))
+            floor = max(floor, res.key[0])
+        k += 1
+    results = [res for _, res in sorted(results, key=lambda x: x[0])]
+    return results, language, settled_by
+
+
+def _cover(line: str, name: str, masked, reads: dict) -> int:
+    """The characters the line's slots in code page ``name`` cover (-1: it has none)."""
+    found = _cp_entry(line, CODEPAGES[name], masked, reads)[0]
+    return -1 if found is None else found[2]
 
 
 def _with_runs(line: str, runs: list[_RunOut]) -> tuple[str, list[tuple[int, int]]]:
