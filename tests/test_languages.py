@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,24 @@ def test_cjk_that_lost_0x98_through_windows_1251_is_repaired(text):
     assert repaired(damaged, None) == text
     assert repaired(SHAPES["cp1251 undefined dropped"].damage("Молчанов» сказал: «г» и в»"), None) == \
         "Молчанов» сказал: «г» и в»"
+
+
+def test_a_cjk_character_that_lost_both_continuations_is_reported_and_not_hidden():
+    """后 (E5 90 8E) through Windows-1254 with 90 and 8E dropped is a lone "å" between two
+    repaired characters: no reading explains it. It is reported (its candidates ranked by the
+    Chinese word list), and the value is not fixed in part: repaired, its neighbours would leave
+    "背å工" as clean text, which the next check does not see."""
+    from mdlint_news import api
+    from mdlint_news.config import Settings
+
+    damaged = SEED("可见核心污染帮没有化背后工业方")
+    gaps = [r for r in find_mojibake(damaged, None) if r.original == "å"]
+    assert len(gaps) == 1 and not gaps[0].confident and len(gaps[0].candidates) == 4
+    assert all(unicodedata.name(c).startswith("CJK") for c in gaps[0].candidates)
+    text = f"---\noriginal_title: {damaged}\n---\n\nText.\n"
+    result = api.fix_text(text, config=Settings(cli_select=["NL701"]))
+    assert result.text == text
+    assert any("'å'" in d.message for d in api.lint_text(result.text, config=Settings(cli_select=["NL701"])))
 
 
 # ------------------------------------------------------------------------------------------

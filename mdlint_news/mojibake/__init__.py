@@ -14,9 +14,9 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 from .codepages import ALL_CONTS, char_class, CODEPAGES, ENCODINGS, quick_screen, screen_char, SCREEN_FIRST_CLASS
-from .languages import detect_language, LineLanguage
+from .languages import cjk_lang, detect_language, language_model, LineLanguage
 from .resolution import analyze_line, MARGIN
-from .hypotheses import CODE_SPAN_RE, dropped_residues, masked_spans, STRIPPED, STRIPPED_LEADS, stripped_residues, stripped_signs
+from .hypotheses import CODE_SPAN_RE, dropped_residues, masked_spans, script_of, STRIPPED, STRIPPED_LEADS, stripped_residues, stripped_signs
 from .scoring import article_hints, HINTS, symbol_prior
 
 __all__ = [
@@ -131,6 +131,8 @@ def find_mojibake(
                 (stripped and residues.search(line)) else []
             if residues and residues.search(line):
                 found = _with_residues(line, offset, found, hints, shape)
+            if len(found) > 1:
+                found = _with_cjk_gaps(line, offset, found)
             out.extend(found)
             offset += len(line) + 1
     finally:
@@ -206,6 +208,44 @@ def _with_residues(line: str, offset: int, found: list[Repair], hints: frozenset
         extra.append(Repair(offset + s, offset + e, original, original, page, False, False,
                             readings[:4] or (original,)))
     return sorted(found + extra, key=lambda r: r.start) if extra else found
+
+
+def _with_cjk_gaps(line: str, offset: int, found: list[Repair]) -> list[Repair]:
+    """``found`` and, as doubtful runs that keep the text, the lone leads of a CJK or Hangul
+    character (E3-ED) between two repairs that end and start with CJK: such a character lost both
+    continuations (后, E5 90 8E, is a lone "å" through Windows-1254 with 90 and 8E dropped), which
+    no reading explains. Found with its neighbours, it is reported, and they are not fixed
+    without it (textrepair._hides_residue): repaired, they would leave "背å工" as clean text."""
+    extra = []
+    for r1, r2 in zip(found, found[1:]):
+        s = r1.end - offset
+        if r2.start - r1.end != 1 or line[s] not in _CJK_LEADS:
+            continue
+        if script_of(r1.replacement[-1:] or " ") == "CJK" and script_of(r2.replacement[:1] or " ") == "CJK":
+            lm = language_model(cjk_lang(r1.replacement + r2.replacement))
+            readings = sorted(_two_lost(r1.encoding, line[s]), key=lambda c: -lm.zipf(c))
+            extra.append(Repair(r1.end, r1.end + 1, line[s], line[s], r1.encoding, False, False,
+                                tuple(readings[:4])))
+    return sorted(found + extra, key=lambda r: r.start) if extra else found
+
+
+@lru_cache(maxsize=256)
+def _two_lost(page: str, lead: str) -> tuple[str, ...]:
+    """The CJK and Hangul characters of ``lead`` (a 3-byte lead read through ``page``) whose two
+    continuations are bytes the page can lose; the lead itself when none."""
+    cp = CODEPAGES.get(page.split("/")[0])
+    if cp is None or lead not in cp.byte_of:
+        return (lead,)
+    out = []
+    for a in cp.lost:
+        for b in cp.lost:
+            try:
+                c = bytes([cp.byte_of[lead], a, b]).decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if script_of(c) == "CJK":
+                out.append(c)
+    return tuple(out) or (lead,)
 
 
 # A repair that still holds the lead of a CJK or Hangul character (E3-ED) and two continuations
