@@ -529,17 +529,39 @@ def _field_damage(sc: _Scalar, runs) -> Damage:
     d = _summary(runs, ".".join(map(str, sc.path)), sc.path, value, repaired,
                  sc.spans[runs[0].start][0], sc.spans[runs[-1].end - 1][1])
     for r in runs:
-        s, e = sc.spans[r.start][0], sc.spans[r.end - 1][1]
-        content = _encode(r.replacement, sc, r.start, r.end)
-        inner = all(sc.spans[k][1] == sc.spans[k + 1][0] for k in range(r.start, r.end - 1))
-        if any(k in sc.synthetic for k in range(r.start, r.end)) or not inner:
-            content = None
-        edit = RawEdit(s, e, content if content is not None else r.replacement, r.original,
-                       r.replacement, r.confident, r.lossless, r.candidates)
-        (d.edits if r.confident else d.doubtful).append(edit)
-        if r.confident and (content is None or _unheld(sc.style, repaired)):
-            d.refused = "whole"  # written whole (decided by _check_round_trip)
+        for start, end, original, replacement in _pieces(sc, r):
+            s, e = sc.spans[start][0], sc.spans[end - 1][1]
+            content = _encode(replacement, sc, start, end)
+            inner = all(sc.spans[k][1] == sc.spans[k + 1][0] for k in range(start, end - 1))
+            if any(k in sc.synthetic for k in range(start, end)) or not inner:
+                content = None
+            edit = RawEdit(s, e, content if content is not None else replacement, original,
+                           replacement, r.confident, r.lossless, r.candidates if original == r.original
+                           else (replacement,))
+            (d.edits if r.confident else d.doubtful).append(edit)
+            if r.confident and (content is None or _unheld(sc.style, repaired)):
+                d.refused = "whole"  # written whole (decided by _check_round_trip)
     return d
+
+
+def _pieces(sc: _Scalar, r) -> list[tuple[int, int, str, str]]:
+    """Run ``r`` of the value of ``sc`` as edits of its raw text: (start, end, original,
+    replacement) in the value. A confident run across a line break of a folded scalar (a space
+    of the value no raw character writes alone) that keeps every space it spans is split at its
+    spaces, the unchanged pieces left out: the raw lines keep their fold, not the whole value
+    rewritten double-quoted ("същия\n  чист" stays two lines)."""
+    whole = [(r.start, r.end, r.original, r.replacement)]
+    if not r.confident or not any(k in sc.synthetic for k in range(r.start, r.end)):
+        return whole
+    olds, news = r.original.split(" "), r.replacement.split(" ")
+    if len(olds) != len(news):
+        return whole
+    out, pos = [], r.start
+    for old, new in zip(olds, news):
+        if old != new:
+            out.append((pos, pos + len(old), old, new))
+        pos += len(old) + 1
+    return out
 
 
 def _unheld(style: str, value: str) -> bool:

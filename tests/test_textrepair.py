@@ -156,6 +156,19 @@ ROUND_TRIP = {
 }
 
 
+def test_a_run_across_the_fold_of_a_plain_scalar_keeps_the_fold():
+    """"същия" ends in я (D1 8F), whose 8F Windows-1252 drops: the lone "Ñ" before the fold and the
+    next word make one run across the line break YAML folds into a space. The repair keeps the
+    two raw lines (split at the run's unchanged spaces), byte for byte, not the whole value
+    rewritten as one double-quoted line."""
+    clean = ("---\ndescription: Чужди прекрасна вашият американска доста немски завършва Колчев същия\n"
+             "  чист световна четири готов земя.\n---\n\nText.\n")
+    damaged = SHAPES["cp1252 undefined dropped"].damage(clean)
+    assert "Ñ\n  Ñ‡" in damaged
+    result = api.fix_text(damaged, config=NL701)
+    assert result.error is None and result.text == clean
+
+
 @pytest.mark.parametrize("name", list(ROUND_TRIP))
 def test_the_fixed_value_reads_back_equal(name):
     fm, want = ROUND_TRIP[name]
