@@ -697,16 +697,28 @@ def _check_round_trip(text: str, start: int, end: int, found) -> None:
 # --------------------------------------------------------------------------- body
 
 
+_FENCE_LINE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
+
+
 def _body(text: str, start: int, language: str | None, shape: _Shape = _NO_SHAPE) -> list[Damage]:
-    """One Damage per blank-line-separated paragraph of ``text[start:]`` holding damaged runs."""
+    """One Damage per blank-line-separated paragraph of ``text[start:]`` holding damaged runs.
+    Fenced code blocks show their text as it is, on purpose (as code spans do): not examined."""
     if not mb.quick_screen(text[start:]) and not shape.name:
         return []
     out: list[Damage] = []
     runs: list = []  # (line start, repair) of the current paragraph
     lines: list[tuple[int, str]] = []
     hiding = False  # a line of the paragraph whose repair would hide its runs in doubt
+    fence = None  # the fence that opened the code block the line is in: shown as it is
     for s, e in _lines(text, start, len(text)) + [(len(text), len(text))]:
         line = text[s:e]
+        m = _FENCE_LINE.match(line)
+        code = fence is not None or m is not None
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end():].strip():
+                fence = None
+        elif m:
+            fence = m.group(1)
         if not line.strip():
             if runs:
                 out.append(_paragraph(lines, runs))
@@ -715,7 +727,7 @@ def _body(text: str, start: int, language: str | None, shape: _Shape = _NO_SHAPE
             runs, lines, hiding = [], [], False
             continue
         lines.append((s, line))
-        if mb.quick_screen(line) or shape.name:
+        if not code and (mb.quick_screen(line) or shape.name):
             found = mb.find_mojibake(line, language, hints=mb.article_hints(text), **shape.kwargs())
             runs.extend((s, r) for r in found)
             hiding = hiding or _hides_residue(line, found, language, text, shape)

@@ -146,13 +146,35 @@ STRIPPED_SHAPE = "latin-1 C1 stripped"
 DROPPED_1257 = "windows-1257 undefined dropped"
 _RESIDUE_SCREEN = {STRIPPED_SHAPE: re.compile(f"[{STRIPPED_LEADS}]"), DROPPED_1257: re.compile("[\u0101\u0161]")}
 _LATIN1_FAMILY = frozenset({"windows-1252", "latin-1"})
-# Windows-1257 reads the leads C2 C3 as Ā Ć; before what it reads a continuation as, or Ä Å (C4 C5)
-# before a continuation only it has (8D 8E 8F 9D 9E: ¨ ˇ ¸ ¯ ˛; A8 AA AF B8 BA BF: Ø Ŗ Æ ø ŗ æ),
-# they are its damage ("Ć©" is é, "Ä¨" č); no C1 control nor U+FFFD: its undefined bytes dropped.
-_1257_SIGN = re.compile("[\u0100\u0106][\u00a0-\u00bf\u201a\u201e\u2026\u2020\u2021\u2030\u2039"
-                        "\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u2122\u203a\u02c7\u02db]"
-                        "|[\u00c4\u00c5][\u00a8\u02c7\u00b8\u00af\u02db\u00d8\u0156\u00c6\u00f8\u0157\u00e6]")
+# Windows-1257 reads the leads C2 C3 as Ā Ć; before what it reads a continuation as (not a quote,
+# nor « »), or Ä Å (C4 C5) before a continuation only it has (8D 8E 8F 9D 9E: ¨ ˇ ¸ ¯ ˛; A8 AA AF
+# B8 BA BF: Ø Ŗ Æ ø ŗ æ), inside a word, they are its damage ("kavĆ©" is é, "Ä¨" č; not "BYĆ”",
+# "MODRIĆ’S"); no C1 control nor U+FFFD: its undefined bytes dropped.
+_1257_SIGN = re.compile("(?<=[^\\W\\d_])(?:[\u0100\u0106][\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf]"
+                        "|[\u00c4\u00c5][\u00a8\u02c7\u00b8\u00af\u02db\u00d8\u0156\u00c6\u00f8\u0157\u00e6])"
+                        "|(?:[\u0100\u0106][\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf]"
+                        "|[\u00c4\u00c5][\u00a8\u02c7\u00b8\u00af\u02db\u00d8\u0156\u00c6\u00f8\u0157\u00e6])"
+                        "(?=[^\\W\\d_])")
 _KEPT = re.compile("[\x80-\x9f\ufffd]")
+_QUOTES = frozenset("\u2018\u2019\u201a\u201c\u201d\u201e")
+_FENCE_RE = re.compile(r"(?ms)^[ \t]{0,3}(`{3,}|~{3,}).*?^[ \t]{0,3}\1[ \t]*$")
+
+
+def _without_code(text: str) -> str:
+    """``text`` without what Markdown shows as code, where damage is shown on purpose: fenced
+    blocks, code spans, and lines indented by four spaces or a tab after a blank line (an
+    indented block; not a YAML value's continuation, which follows its key)."""
+    if "`" in text or "~~~" in text:
+        text = "\n".join(CODE_SPAN_RE.sub("", line) for line in _FENCE_RE.sub("", text).split("\n"))
+    if "\n    " not in text and "\n\t" not in text:
+        return text
+    out, blank, code = [], True, False
+    for line in text.split("\n"):
+        code = line.startswith(("    ", "\t")) and (blank or code)
+        blank = not line.strip()
+        if not code:
+            out.append(line)
+    return "\n".join(out)
 
 
 def article_shape(text: str, language: str | None = None, lines: int = 6) -> str | None:
@@ -162,15 +184,18 @@ def article_shape(text: str, language: str | None = None, lines: int = 6) -> str
     read alone, the lossless damage of another code page: "‚Ä¶" is Mac Roman's "…", "Ä¨"
     Windows-1257's "č", "ğŸ“°" Windows-1254's 📰, their leads and continuations are the stripped
     shape's signs too); ``DROPPED_1257``, read as Windows-1257 with its undefined bytes dropped
-    (two of its signs, ``_1257_SIGN``, or a symbol's residue of two characters or more, ``š’``; no
-    C1 control nor U+FFFD; Windows-1257 the page those lines are most often read in losslessly,
-    if any is left); None otherwise."""
-    if "`" in text:  # code spans show damage as it is, on purpose
-        text = "\n".join(CODE_SPAN_RE.sub("", line) for line in text.split("\n"))
+    (two of its signs, ``_1257_SIGN``, or a symbol's residue that kept more than a quote, which
+    counts twice; no C1 control nor U+FFFD; Windows-1257 a page those lines are read in
+    losslessly, if any is left: what it reads as Windows-1252 does, is credited to that page,
+    Latvian "Ä«" for ī); None otherwise. What the shapes leave of punctuation is no
+    sign (clean text holds "litera â", „š“): when a fix would leave no sign,
+    textrepair._hides_shape writes nothing while residues stay in doubt."""
+    text = _without_code(text)
     stripped = stripped_signs(text)
-    # (after a first fix only the residues may be left: one of two characters or more counts twice)
-    dropped = not _KEPT.search(text) and len(_1257_SIGN.findall(text)) + sum(
-        2 for s, e, _ in dropped_residues(text, [], "windows-1257") if e - s > 1) >= 2
+    # (a symbol's residue that kept a continuation other than a quote, "š€" for 🚀, counts as
+    # two: after a fix it may be all that shows the shape; "„š“" is a Lithuanian letter quoted)
+    dropped = not _KEPT.search(text) and len(_1257_SIGN.findall(text)) + 2 * sum(
+        1 for s, e, _ in dropped_residues(text, [], "windows-1257") if set(text[s + 1:e]) - _QUOTES) >= 2
     if not (stripped or dropped):
         return None
     pages: collections.Counter = collections.Counter()
@@ -183,7 +208,7 @@ def article_shape(text: str, language: str | None = None, lines: int = 6) -> str
             pages.update(r.encoding for r in find_mojibake(line, language) if r.lossless)
     if stripped and not set(pages) - _LATIN1_FAMILY:
         return STRIPPED_SHAPE
-    return DROPPED_1257 if dropped and (not pages or pages.most_common(1)[0][0] == "windows-1257") else None
+    return DROPPED_1257 if dropped and (not pages or pages["windows-1257"]) else None
 
 
 def _with_residues(line: str, offset: int, found: list[Repair], hints: frozenset[str], shape: str) -> list[Repair]:

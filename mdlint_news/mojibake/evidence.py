@@ -216,6 +216,9 @@ def split_weak_runs(line: str, slots: list[Slot], keep: list[Slot],
     return strong, weak
 
 
+_CLOSING = frozenset("\u201d\u2019\u201c\u00bb\u203a")  # ” ’ “ » ›
+
+
 def lossy_evidence(line: str, cp: CodePage, keep: list[Slot], near: RepairedNeighbours) -> bool:
     """A lossy slot is mojibake by itself when a present continuation is no letter (â€) or two
     of them follow a 4-byte lead (ğŸ), not so "âş" nor a no-break space after a letter (Latvian
@@ -227,7 +230,11 @@ def lossy_evidence(line: str, cp: CodePage, keep: list[Slot], near: RepairedNeig
             continue
         lead = line[s.start]
         present = line[s.start + 1:s.end - s.space]
-        if not cjk_lead(cp, lead) and (len(present) >= 2 or any(not c.isalpha() and c != "\xa0" for c in present)):
+        # (nor a letter before a closing quote: Latvian "sērijā”" or a quoted „ā”, ā = E2 and
+        # ” = 94 in Windows-1257, would be ✔, E2 9C 94)
+        closing = lead.isalpha() and present in _CLOSING
+        if not cjk_lead(cp, lead) and not closing and (
+                len(present) >= 2 or any(not c.isalpha() and c != "\xa0" for c in present)):
             return True
         if near.beside_cjk(s) or near.selector_after_emoji(s):
             return True  # glued to CJK, or VS16 after an emoji ("❤ï¸")

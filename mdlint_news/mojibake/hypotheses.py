@@ -308,27 +308,32 @@ _C1_SHOWN_RE = re.compile(f"[\x80-\x9f]|(?<=[\u00c2-\u00df]){char_class(_CP1252_
 # lead (F0) with the continuations it kept ("ð¤" is 🤖 that lost 9F and A4) or alone outside a word,
 # E2 with one continuation ("â¦" is …), a lone E2 as a word (" â " is a dash), a capital lead (C2-C5)
 # that lost its continuation after a small letter ("władzÄ": ę).
-_L1_SEQ_RE = re.compile("(?P<full>[\u00c2-\u00df][\u00a1-\u00bf]|[\u00e0-\u00ef][\u00a1-\u00bf]{2})"
-                        "|(?P<emoji>(?<![^\\W\\d_])\u00f0[\u00a1-\u00bf]{1,3})|\u00f0[\u00a1-\u00bf]{1,3}"
-                        "|(?<![^\\W\\d_])\u00f0(?![^\\W\\d_])"
-                        "|\u00e2[\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf](?![\u00a1-\u00bf])"
-                        "|(?<= )\u00e2(?= )|(?<=[a-z])[\u00c2-\u00c5](?![\u00a1-\u00bf])")
-
 
 def stripped_signs(text: str, least: int = 2) -> bool:
-    """Whether ``text`` (a whole article) shows the signs of UTF-8 read as Latin-1 with every C1
-    control stripped (``mojibake.stripped_shape`` also asks the other code pages): at least ``least`` of its signs (``_L1_SEQ_RE``; a complete sequence must decode),
-    and nowhere a C1 control or a Windows-1252 reading of bytes 80-9F inside a sequence (those
-    bytes were kept, not stripped)."""
+    """Whether ``text`` (a whole article, code left out) shows the signs of UTF-8 read as Latin-1
+    with every C1 control stripped (``mojibake.article_shape`` also asks the other code pages):
+    at least ``least`` complete 2-byte sequences of a Latin letter inside a word (``_L1_SIGN_RE``:
+    "vÃ½let", "Ãºplný"; not "CAMPEÃ»", "Spaß«", which clean text writes), and nowhere a C1
+    control or a Windows-1252 reading of bytes 80-9F inside a sequence (those bytes were kept,
+    not stripped). What the shape leaves of punctuation (a lone "â") is no sign: clean
+    Romanian and Vietnamese hold it too. An emoji lead starting a token with the continuations
+    it kept ("ð°" is 📰; no Icelandic word starts with ð) counts as two: after a fix it may be
+    all that shows the shape. When a fix would leave no sign, textrepair._hides_shape writes
+    nothing while residues stay in doubt."""
     if _C1_SHOWN_RE.search(text):
         return False
-    # (an emoji lead with what it kept, not after a letter, counts twice: after a first fix, one
-    # emoji that lost two bytes may be all that shows the shape, "ð°" for 📰)
-    n = sum(2 if m.group("emoji") else 1 for m in _L1_SEQ_RE.finditer(text)
-            if m.group("full") is None or _decode([ord(c) for c in m.group()]) is not None)
+    n = sum(1 for m in _L1_SIGN_RE.finditer(text) if (c := _decode([ord(x) for x in m.group()])) and c.isalpha())
+    n += 2 * len(_L1_EMOJI_RE.findall(text))
     # another code page's reading (Mac Roman, CP437, Windows-1257) puts characters beyond Latin-1
     # after its leads: as often as the signs, it is that page's damage, not this shape
     return n >= least and len(_BEYOND_L1_RE.findall(text)) < n
+
+
+# an emoji lead (F0) starting a token, with one to three continuations other than « »
+_L1_EMOJI_RE = re.compile("(?<![^\\W\\d_])\u00f0[\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf]{1,3}")
+# a Latin 2-byte lead (C2-C5) and a continuation other than « » (AB BB), after or before a letter
+_L1_SIGN_RE = re.compile("(?<=[^\\W\\d_])[\u00c2-\u00c5][\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf]"
+                         "|[\u00c2-\u00c5][\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf](?=[^\\W\\d_])")
 
 
 _BEYOND_L1_RE = re.compile("[\u00c2-\u00f4][^\x00-\xff]")

@@ -491,7 +491,8 @@ def mojibake(ctx: Context):
     and per damaged body paragraph**, spanning its damaged runs, with the code page that caused
     it (Windows-1252, -1250, -1254, Latin-1, Mac Roman; also two rounds of damage), how many
     sequences and how many of them lost bytes, and the repaired text once. Clean text costs one
-    regular-expression scan; text inside Markdown code spans is never touched.
+    regular-expression scan; text inside Markdown code spans and fenced code blocks is never
+    touched.
 
     **Why.** Mojibake makes the article unreadable, and it spreads: into slugs, file names,
     search indexes.
