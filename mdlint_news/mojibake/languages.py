@@ -42,22 +42,14 @@ class LangModel:
 
     def zipf(self, word: str) -> float:
         z = self._zipfs.get(word)
-        if z is None:
-            if len(self._zipfs) >= _MEMO_SIZE:
-                self._zipfs.clear()
-            z = self._zipfs[word] = self._zipf(word, self.lex.freq)
-        return z
+        return z if z is not None else _remember(self._zipfs, word, self._zipf(word, self.lex.freq))
 
     def head_zipf(self, word: str) -> float:
         """``zipf`` if the word is among the language's most frequent (``lexicon.HEAD_WORDS``),
         else 0: what language detection asks of every candidate language (the head of a list
         costs a fraction of the whole to compile)."""
         z = self._head_zipfs.get(word)
-        if z is None:
-            if len(self._head_zipfs) >= _MEMO_SIZE:
-                self._head_zipfs.clear()
-            z = self._head_zipfs[word] = self._zipf(word, self.lex.head_freq)
-        return z
+        return z if z is not None else _remember(self._head_zipfs, word, self._zipf(word, self.lex.head_freq))
 
     @staticmethod
     def _zipf(word: str, freq) -> float:
@@ -89,11 +81,7 @@ class LangModel:
         wordfreq does not list."""
         key = (prev, c, nxt, prev2, nxt2)
         got = self._gaps.get(key)
-        if got is None:
-            if len(self._gaps) >= _MEMO_SIZE:
-                self._gaps.clear()
-            got = self._gaps[key] = self._gap_logp(prev, c, nxt, prev2, nxt2)
-        return got
+        return got if got is not None else _remember(self._gaps, key, self._gap_logp(prev, c, nxt, prev2, nxt2))
 
     def _gap_logp(self, prev: str, c: str, nxt: str, prev2: str, nxt2: str) -> float:
         p1 = prev.lower() if prev.isalpha() else "^"
@@ -111,6 +99,14 @@ class LangModel:
 
 
 _MEMO_SIZE = 100_000  # answers kept per model and question (a memo is emptied when full)
+
+
+def _remember(memo: dict, key, value: float) -> float:
+    """``value`` kept in ``memo`` under ``key`` (emptied first when it holds ``_MEMO_SIZE``)."""
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 # A letter of another script than the line's language is scored with a language of its script.
