@@ -139,6 +139,17 @@ def test_a_cjk_character_that_lost_both_continuations_is_reported_and_not_hidden
     assert any("'å'" in d.message for d in api.lint_text(result.text, config=Settings(cli_select=["NL701"])))
 
 
+@pytest.mark.parametrize("text", ["장르 프리 력 맥.", "개월 등 력 사진"])
+def test_a_hangul_syllable_whose_middle_no_break_space_was_lost_stands_alone(text):
+    """력 is EB A0 A5: its A0 read as a no-break space and made a space, "ë ¥". A one-syllable
+    Korean word stands between spaces: a space away from Hangul counts as glued to it (it
+    was left as "ë ¥" among repaired Korean, with nothing reported)."""
+    damaged = SHAPES["cp1252 NBSP lost"].damage(text)
+    assert "ë ¥" in damaged
+    assert repaired(damaged, None) == text
+    assert find_mojibake("Il est né à « 東京 » en 1990, déjà.", None) == []
+
+
 @pytest.mark.parametrize("text", ["Viņš teica: „Tas ir labi, ka mēs esam sērijā”.", "latviešu „ā” un „ā”."])
 def test_a_latvian_letter_before_a_closing_quote_stays(text):
     """ā is E2 and ” 94 in Windows-1257: "ā”" reads as ✔ (E2 9C 94) that lost 9C. A letter

@@ -216,10 +216,11 @@ def _lossless_repairs(line: str, slots: list[Slot]) -> tuple[dict[int, str], dic
 def _cjk_only_by_cjk(line: str, cp: CodePage, keep: list[Slot], near: RepairedNeighbours) -> list[Slot]:
     """``keep`` without the lossy slots that read as CJK only where CJK text is around them: a
     lead, a space, a continuation ("æ ª": 株 whose no-break space became a space) only glued to
-    CJK text ("café « noir" on a line that also holds Japanese is French); on a page whose
+    CJK text or a space away from it, a Korean word of one syllable ("프리 ë ¥ 맥": 력; "café «
+    noir" on a line that also holds Japanese is French); on a page whose
     3-byte sequences lose a byte only in CJK (``cp.cjk_losses_only``, Windows-1251: "гЃ" is じ),
     such a slot only glued to CJK or Hangul or a space away from it ("Молчанов»" stays)."""
-    keep = [s for s in keep if not nbsp_mid(line, s) or near.beside_cjk(s)]
+    keep = [s for s in keep if not nbsp_mid(line, s) or near.near_cjk(s)]
     if cp.cjk_losses_only:
         keep = [s for s in keep if s.lossless or not 0xE0 <= cp.byte_of.get(line[s.start], 0) <= 0xEF
                 or (cjk_lead(cp, line[s.start]) and near.near_cjk(s))]
