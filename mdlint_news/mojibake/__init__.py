@@ -16,7 +16,10 @@ from typing import Iterable, Sequence
 from .codepages import ALL_CONTS, char_class, CODEPAGES, ENCODINGS, quick_screen, screen_char, SCREEN_FIRST_CLASS
 from .languages import cjk_lang, detect_language, language_model, LineLanguage
 from .resolution import analyze_line, MARGIN
-from .hypotheses import CODE_SPAN_RE, dropped_residues, masked_spans, script_of, STRIPPED, STRIPPED_LEADS, stripped_residues, stripped_signs
+from .hypotheses import (
+    CODE_SPAN_RE, dropped_leads, dropped_residues, in_word, masked_spans, script_of, STRIPPED, STRIPPED_LEADS,
+    stripped_residues, stripped_signs,
+)
 from .scoring import article_hints, HINTS, symbol_prior
 
 __all__ = [
@@ -127,9 +130,10 @@ def find_mojibake(
     token_stripped = STRIPPED.set(stripped)
     try:
         for line in text.split("\n"):
+            residual = bool(residues and residues.search(line))
             found = _repairs_of_line(line, offset, language, encs) if quick_screen(line) or \
-                (stripped and residues.search(line)) else []
-            if residues and residues.search(line):
+                (stripped and residual) else []
+            if residual:
                 found = _with_residues(line, offset, found, hints, shape)
             if len(found) > 1:
                 found = _with_cjk_gaps(line, offset, found)
@@ -144,17 +148,16 @@ def find_mojibake(
 #: The article shapes ``article_shape`` tells (``find_mojibake``'s ``shape``).
 STRIPPED_SHAPE = "latin-1 C1 stripped"
 DROPPED_1257 = "windows-1257 undefined dropped"
-_RESIDUE_SCREEN = {STRIPPED_SHAPE: re.compile(f"[{STRIPPED_LEADS}]"), DROPPED_1257: re.compile("[\u0101\u0161]")}
+_SHAPE_PAGE = {STRIPPED_SHAPE: "latin-1", DROPPED_1257: "windows-1257"}  # the page each shape reads
+_RESIDUE_SCREEN = {STRIPPED_SHAPE: re.compile(f"[{STRIPPED_LEADS}]"),
+                   DROPPED_1257: re.compile(dropped_leads(_SHAPE_PAGE[DROPPED_1257]))}
 _LATIN1_FAMILY = frozenset({"windows-1252", "latin-1"})
 # Windows-1257 reads the leads C2 C3 as Ā Ć; before what it reads a continuation as (not a quote,
 # nor « »), or Ä Å (C4 C5) before a continuation only it has (8D 8E 8F 9D 9E: ¨ ˇ ¸ ¯ ˛; A8 AA AF
 # B8 BA BF: Ø Ŗ Æ ø ŗ æ), inside a word, they are its damage ("kavĆ©" is é, "Ä¨" č; not "BYĆ”",
 # "MODRIĆ’S"); no C1 control nor U+FFFD: its undefined bytes dropped.
-_1257_SIGN = re.compile("(?<=[^\\W\\d_])(?:[\u0100\u0106][\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf]"
-                        "|[\u00c4\u00c5][\u00a8\u02c7\u00b8\u00af\u02db\u00d8\u0156\u00c6\u00f8\u0157\u00e6])"
-                        "|(?:[\u0100\u0106][\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf]"
-                        "|[\u00c4\u00c5][\u00a8\u02c7\u00b8\u00af\u02db\u00d8\u0156\u00c6\u00f8\u0157\u00e6])"
-                        "(?=[^\\W\\d_])")
+_1257_SIGN = in_word("[\u0100\u0106][\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf]"
+                     "|[\u00c4\u00c5][\u00a8\u02c7\u00b8\u00af\u02db\u00d8\u0156\u00c6\u00f8\u0157\u00e6]")
 _KEPT = re.compile("[\x80-\x9f\ufffd]")
 _QUOTES = frozenset("\u2018\u2019\u201a\u201c\u201d\u201e")
 _FENCE_RE = re.compile(r"(?ms)^[ \t]{0,3}(`{3,}|~{3,}).*?^[ \t]{0,3}\1[ \t]*$")
@@ -195,7 +198,7 @@ def article_shape(text: str, language: str | None = None, lines: int = 6) -> str
     # (a symbol's residue that kept a continuation other than a quote, "š€" for 🚀, counts as
     # two: after a fix it may be all that shows the shape; "„š“" is a Lithuanian letter quoted)
     dropped = not _KEPT.search(text) and len(_1257_SIGN.findall(text)) + 2 * sum(
-        1 for s, e, _ in dropped_residues(text, [], "windows-1257") if set(text[s + 1:e]) - _QUOTES) >= 2
+        1 for s, e, _ in dropped_residues(text, [], _SHAPE_PAGE[DROPPED_1257]) if set(text[s + 1:e]) - _QUOTES) >= 2
     if not (stripped or dropped):
         return None
     pages: collections.Counter = collections.Counter()
@@ -208,7 +211,7 @@ def article_shape(text: str, language: str | None = None, lines: int = 6) -> str
             pages.update(r.encoding for r in find_mojibake(line, language) if r.lossless)
     if stripped and not set(pages) - _LATIN1_FAMILY:
         return STRIPPED_SHAPE
-    return DROPPED_1257 if dropped and (not pages or pages["windows-1257"]) else None
+    return DROPPED_1257 if dropped and (not pages or pages[_SHAPE_PAGE[DROPPED_1257]]) else None
 
 
 def _with_residues(line: str, offset: int, found: list[Repair], hints: frozenset[str], shape: str) -> list[Repair]:
@@ -217,7 +220,7 @@ def _with_residues(line: str, offset: int, found: list[Repair], hints: frozenset
     line order. A symbol that one character alone can have left, or whose readings hold exactly
     one character of ``hints``, is that one, surely."""
     covered = sorted([(r.start - offset, r.end - offset) for r in found] + masked_spans(line))
-    page = "latin-1" if shape == STRIPPED_SHAPE else "windows-1257"
+    page = _SHAPE_PAGE[shape]
     residues = stripped_residues(line, covered) if shape == STRIPPED_SHAPE else \
         dropped_residues(line, covered, page)
     extra = []

@@ -174,8 +174,7 @@ class RepairedNeighbours:
                 self.starts.get(s.end, line[s.end:s.end + 1])[:1])
 
     def beside_cjk(self, s: Slot) -> bool:
-        b, a = self.around(s)
-        return (bool(b) and script_of(b) == "CJK") or (bool(a) and script_of(a) == "CJK")
+        return _either_cjk(*self.around(s))
 
     def near_cjk(self, s: Slot) -> bool:
         """``beside_cjk``, or a space away from CJK or Hangul: a Korean word of one syllable
@@ -185,11 +184,16 @@ class RepairedNeighbours:
         line, pos, end = self.line, s.start, s.end
         b = self.ends.get(pos - 1, line[pos - 2:pos - 1])[-1:] if line[pos - 1:pos] == " " else ""
         a = self.starts.get(end + 1, line[end + 1:end + 2])[:1] if line[end:end + 1] == " " else ""
-        return (bool(b) and script_of(b) == "CJK") or (bool(a) and script_of(a) == "CJK")
+        return _either_cjk(b, a)
 
     def selector_after_emoji(self, s: Slot) -> bool:
         """``s`` reads as VS16 right after an emoji ("❤ï¸": the selector lost its last byte)."""
         return reads_as_selector(s) and is_emoji(self.around(s)[0])
+
+
+def _either_cjk(before: str, after: str) -> bool:
+    """Either neighbour (a character, or "" at an edge) is CJK or Hangul."""
+    return (bool(before) and script_of(before) == "CJK") or (bool(after) and script_of(after) == "CJK")
 
 
 def reads_as_selector(s: Slot) -> bool:

@@ -18,7 +18,7 @@ from .codepages import char_class, CodePage, CODEPAGES, FILL
 COMMON_SCRIPTS = {"LATIN", "COMMON"}
 
 #: Whether the ``find_mojibake`` call that is running reads a line of an article that shows the
-#: Latin-1-C1-stripped shape (its ``stripped``): a lone lead of punctuation is then damage enough.
+#: Latin-1-C1-stripped shape (its ``shape``): a lone lead of punctuation is then damage enough.
 STRIPPED: contextvars.ContextVar[bool] = contextvars.ContextVar("STRIPPED", default=False)
 
 
@@ -199,8 +199,8 @@ def find_slots(line: str, cp: CodePage, masked: list[tuple[int, int]],
             e += 1
         if opts:
             slots.append(Slot(s, e, list(opts), False, space, opts))
-    if cp.stripped_regex is not None and _C1_BYTES <= set(lost):
-        slots = sorted(slots + _stripped_slots(line, cp, masked, sorted(_C1_BYTES)), key=lambda x: x.start)
+    if cp.stripped_regex is not None and C1_BYTES <= set(lost):
+        slots = sorted(slots + _stripped_slots(line, cp, masked, sorted(C1_BYTES)), key=lambda x: x.start)
     if nbsp and " " in line:
         mid = _nbsp_mid_slots(line, cp, masked, slots)
         if mid:
@@ -280,14 +280,14 @@ def line_lost_bytes(line: str, cp: CodePage, slots: list[Slot]) -> tuple[tuple[i
         for name in compatible:
             lost |= CODEPAGES[name].undefined
         if cp.name == "latin-1" and c1_stripped(line):
-            stripped = _C1_BYTES - lost
-            lost |= _C1_BYTES
+            stripped = C1_BYTES - lost
+            lost |= C1_BYTES
     if not keep_shy and cp.lossy:
         lost.add(0xAD)
     return tuple(sorted(lost)), cp.nbsp_space and not keep_nbsp, compatible, stripped
 
 
-C1_BYTES = _C1_BYTES = frozenset(range(0x80, 0xA0))
+C1_BYTES = frozenset(range(0x80, 0xA0))
 # What Windows-1252 reads bytes 80-9F as: after a lead, such a character shows the bytes were kept.
 _CP1252_C1 = frozenset(CODEPAGES["windows-1252"].byte_of[c] and c for c in CODEPAGES["windows-1252"].byte_of
                        if 0x80 <= CODEPAGES["windows-1252"].byte_of[c] <= 0x9F and c > "\x9f")
@@ -302,12 +302,6 @@ _C1_KEPT_RE = re.compile(f"[\x80-\x9f]|(?<=[\u00c2-\u00f4]){char_class(_CP1252_C
 _CONT1 = "\u00a0-\u00bf" + "".join(sorted(_CP1252_C1))
 _C1_SHOWN_RE = re.compile(f"[\x80-\x9f]|(?<=[\u00c2-\u00df]){char_class(_CP1252_C1)}(?=[^\\W\\d_])"
                           f"|(?<=[\u00e0-\u00f4]){char_class(_CP1252_C1)}(?=[{_CONT1}])")
-# Signs of that shape that clean text does not hold: a UTF-8 character read as Latin-1 with every
-# byte kept but 80-9F (each continuation A1-BF, not a no-break space after a letter, "SELKÄ\xa0": "Ã¡" is á, "Å¯" ů), and what a character that lost
-# bytes leaves, which a first repair of the article leaves too (it is not repaired surely): an emoji
-# lead (F0) with the continuations it kept ("ð¤" is 🤖 that lost 9F and A4) or alone outside a word,
-# E2 with one continuation ("â¦" is …), a lone E2 as a word (" â " is a dash), a capital lead (C2-C5)
-# that lost its continuation after a small letter ("władzÄ": ę).
 
 def stripped_signs(text: str, least: int = 2) -> bool:
     """Whether ``text`` (a whole article, code left out) shows the signs of UTF-8 read as Latin-1
@@ -329,15 +323,17 @@ def stripped_signs(text: str, least: int = 2) -> bool:
     return n >= least and len(_BEYOND_L1_RE.findall(text)) < n
 
 
+def in_word(core: str) -> re.Pattern:
+    """A pattern of ``core`` (a regular expression) glued to a letter before or after it."""
+    return re.compile(f"(?<=[^\\W\\d_])(?:{core})|(?:{core})(?=[^\\W\\d_])")
+
+
 # an emoji lead (F0) starting a token, with one to three continuations other than « »
 _L1_EMOJI_RE = re.compile("(?<![^\\W\\d_])\u00f0[\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf]{1,3}")
 # a Latin 2-byte lead (C2-C5) and a continuation other than « » (AB BB), after or before a letter
-_L1_SIGN_RE = re.compile("(?<=[^\\W\\d_])[\u00c2-\u00c5][\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf]"
-                         "|[\u00c2-\u00c5][\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf](?=[^\\W\\d_])")
-
+_L1_SIGN_RE = in_word("[\u00c2-\u00c5][\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf]")
 
 _BEYOND_L1_RE = re.compile("[\u00c2-\u00f4][^\x00-\xff]")
-
 
 
 _MID_SENTENCE = " \u00a0–—-,;:\"'„“”‚‘’«»()"  # what may stand between two words of a sentence
@@ -466,7 +462,7 @@ _RESIDUE_RE = re.compile("[\u00c2-\u00df](?![\u00a0-\u00bf])|\u00f0[\u00a1-\u00b
 
 def stripped_residues(line: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, tuple[str, ...]]]:
     """The damaged sequences of a line of an article that shows the Latin-1-C1-stripped shape
-    (``mojibake.stripped_shape``) that no repair covers (``covered``: sorted spans) and that can be no
+    (``mojibake.article_shape``) that no repair covers (``covered``: sorted spans) and that can be no
     clean text: (start, end, what they can have been, best first). They are reported, not
     repaired (a lead that lost its continuation reads as up to 32 characters). Which: a Latin-1
     2-byte lead C2-C5 (Â Ã Ä Å) that lost its continuation after a letter or as a word of its
@@ -533,13 +529,17 @@ def _letter_readings(lead: int, upper: bool) -> tuple[str, ...]:
 # A symbol that lost bytes through a code page whose undefined bytes were dropped leaves its lead
 # and what it kept, as a token of its own: Windows-1257 leaves 9F undefined, so every emoji (F0 9F
 # ...) loses it ("š’" is 💡, "š" alone 🌐), and ⚡ (E2 9A A1) is a lone "ā".
+def dropped_leads(page: str) -> str:
+    """A character class of the leads of symbols (E2, F0) as ``page`` reads them ("[āš]")."""
+    return char_class(c for c, b in CODEPAGES[page].byte_of.items() if b in (0xE2, 0xF0))
+
+
 @lru_cache(maxsize=4)
 def _dropped_re(page: str) -> re.Pattern:
     cp = CODEPAGES[page]
     char_of = {b: c for c, b in cp.byte_of.items()}
     conts = char_class(char_of[b] for b in range(0x80, 0xC0) if b not in cp.undefined)
-    leads = char_class(char_of[b] for b in (0xE2, 0xF0))
-    return re.compile(f"(?<![^\\W\\d_]){leads}{conts}{{0,2}}")
+    return re.compile(f"(?<![^\\W\\d_]){dropped_leads(page)}{conts}{{0,2}}")
 
 
 def dropped_residues(line: str, covered: list[tuple[int, int]], page: str) -> list[tuple[int, int, tuple[str, ...]]]:

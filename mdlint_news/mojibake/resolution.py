@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from .codepages import CodePage, CODEPAGES, FILL
 from .evidence import (
@@ -89,15 +89,16 @@ def _cp_entry(line: str, cp: CodePage, masked, reads: dict) -> list:
     return entry
 
 
-class _Read:
+class _Read(NamedTuple):
     """What a code page reads in a line before a language model is needed (``_read_cp``)."""
-    __slots__ = ("compatible", "fixed", "inner_rounds", "keep", "evidence", "accepted", "pending_weak",
-                 "lossy_slots")
-
-    def __init__(self, compatible, fixed, inner_rounds, keep, evidence, accepted, pending_weak, lossy_slots):
-        self.compatible, self.fixed, self.inner_rounds, self.keep = compatible, fixed, inner_rounds, keep
-        self.evidence, self.accepted = evidence, accepted
-        self.pending_weak, self.lossy_slots = pending_weak, lossy_slots
+    compatible: tuple[str, ...]
+    fixed: dict[int, str]
+    inner_rounds: dict[int, int]
+    keep: list[Slot]
+    evidence: bool
+    accepted: list[Slot]
+    pending_weak: list[list[Slot]]
+    lossy_slots: list[Slot]
 
 
 def _read_cp(line: str, cp: CodePage, slots: list[Slot], compatible: tuple[str, ...]) -> _Read | None:
